@@ -1,0 +1,392 @@
+// articles.cpp — article files, placeholder expansion, and the FTS5 index with a per-character tokenizer.
+#include "policy/articles.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "policy/money.hpp"
+#include "policy/rating.hpp"
+
+namespace yimen {
+namespace {
+
+std::string trim(std::string s) {
+    const auto b = s.find_first_not_of(" \t\r");
+    if (b == std::string::npos) return "";
+    const auto e = s.find_last_not_of(" \t\r");
+    return s.substr(b, e - b + 1);
+}
+
+std::vector<std::string> split_tags(const std::string& s) {
+    std::vector<std::string> out;
+    std::string cur;
+    std::istringstream in(s);
+    while (std::getline(in, cur, ','))
+        if (auto t = trim(cur); !t.empty()) out.push_back(t);
+    return out;
+}
+
+// Length in bytes of the UTF-8 sequence starting with byte c (1 for invalid lead bytes, so we always advance).
+int utf8_len(unsigned char c) {
+    if (c < 0x80) return 1;
+    if ((c >> 5) == 0x6) return 2;
+    if ((c >> 4) == 0xE) return 3;
+    if ((c >> 3) == 0x1E) return 4;
+    return 1;
+}
+
+// ---- The "unigram" FTS5 tokenizer: one token per character, ASCII letters lower-cased. -------------------------
+// Every character (punctuation and spaces too) is a token, so a phrase query matches exactly where the query is a
+// substring of the text, for queries of any length.
+
+struct UnigramTokenizer {};
+
+int unigram_create(void*, const char**, int, Fts5Tokenizer** out) {
+    *out = reinterpret_cast<Fts5Tokenizer*>(new UnigramTokenizer);
+    return SQLITE_OK;
+}
+
+void unigram_delete(Fts5Tokenizer* t) { delete reinterpret_cast<UnigramTokenizer*>(t); }
+
+int unigram_tokenize(Fts5Tokenizer*, void* ctx, int, const char* text, int n,
+                     int (*emit)(void*, int, const char*, int, int, int)) {
+    int i = 0;
+    while (i < n) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        int len = std::min(utf8_len(c), n - i);
+        int rc;
+        if (c >= 'A' && c <= 'Z') {
+            const char lower = static_cast<char>(c - 'A' + 'a');
+            rc = emit(ctx, 0, &lower, 1, i, i + 1);
+        } else if (c == '\n' || c == '\t' || c == '\r') {
+            rc = emit(ctx, 0, " ", 1, i, i + 1);
+        } else {
+            rc = emit(ctx, 0, text + i, len, i, i + len);
+        }
+        if (rc != SQLITE_OK) return rc;
+        i += len;
+    }
+    return SQLITE_OK;
+}
+
+fts5_api* get_fts5_api(sqlite3* db) {
+    fts5_api* api = nullptr;
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, nullptr) != SQLITE_OK) return nullptr;
+    sqlite3_bind_pointer(st, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    return api;
+}
+
+// A small RAII statement.
+class Stmt {
+public:
+    Stmt(sqlite3* db, const char* sql) { ok_ = sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) == SQLITE_OK; }
+    ~Stmt() { sqlite3_finalize(st_); }
+    Stmt(const Stmt&) = delete;
+    Stmt& operator=(const Stmt&) = delete;
+    bool ok() const { return ok_; }
+    void bind(int i, const std::string& s) { sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT); }
+    void bind(int i, int v) { sqlite3_bind_int(st_, i, v); }
+    int step() { return sqlite3_step(st_); }
+    std::string text(int i) const {
+        auto p = sqlite3_column_text(st_, i);
+        return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(st_, i))) : "";
+    }
+    int integer(int i) const { return sqlite3_column_int(st_, i); }
+    void reset() { sqlite3_reset(st_); sqlite3_clear_bindings(st_); }
+
+private:
+    sqlite3_stmt* st_ = nullptr;
+    bool ok_ = false;
+};
+
+Error db_error(sqlite3* db, const std::string& what) {
+    return Error{"db_error", "政策库操作失败（" + what + "）：" + sqlite3_errmsg(db)};
+}
+
+std::string fts_phrase(const std::string& term) {
+    std::string q = "\"";
+    for (char c : term) {
+        if (c == '"') q += "\"\"";
+        else q.push_back(c);
+    }
+    return q + "\"";
+}
+
+std::string strip_yuan(Fen fen) {
+    auto s = format_yuan(fen);
+    if (s.size() > 3 && s.compare(s.size() - 3, 3, ".00") == 0) s.resize(s.size() - 3);
+    return s;
+}
+
+}  // namespace
+
+std::string Article::plain_text() const {
+    std::istringstream in(body_markdown);
+    std::string line, out;
+    while (std::getline(in, line)) {
+        std::string s = trim(line);
+        while (!s.empty() && s[0] == '#') s.erase(0, 1);
+        if (s.rfind("- ", 0) == 0 || s.rfind("* ", 0) == 0) s.erase(0, 2);
+        // "1. " numbered items
+        std::size_t k = 0;
+        while (k < s.size() && s[k] >= '0' && s[k] <= '9') ++k;
+        if (k > 0 && k + 1 < s.size() && s[k] == '.' && s[k + 1] == ' ') s.erase(0, k + 2);
+        for (std::size_t p; (p = s.find("**")) != std::string::npos;) s.erase(p, 2);
+        s = trim(s);
+        if (s.empty()) continue;
+        if (!out.empty()) out.push_back('\n');
+        out += s;
+    }
+    return out;
+}
+
+Result<Article> parse_article(const std::string& text) {
+    std::istringstream in(text);
+    std::string line;
+    if (!std::getline(in, line) || trim(line) != "---") return Error{"bad_header", "文章缺少开头的 --- 标记。"};
+    Article a;
+    bool closed = false;
+    while (std::getline(in, line)) {
+        if (trim(line) == "---") {
+            closed = true;
+            break;
+        }
+        const auto colon = line.find(':');
+        if (colon == std::string::npos) return Error{"bad_header", "文章头部格式错误：" + line};
+        const std::string key = trim(line.substr(0, colon)), value = trim(line.substr(colon + 1));
+        if (key == "id") a.id = value;
+        else if (key == "title") a.title = value;
+        else if (key == "programme") a.programme = value;
+        else if (key == "tags") a.tags = split_tags(value);
+        else if (key == "effective") a.effective = value;
+    }
+    if (!closed) return Error{"bad_header", "文章头部缺少结束的 --- 标记。"};
+    if (a.id.empty() || a.title.empty() || a.programme.empty())
+        return Error{"missing_field", "文章头部须有 id、title、programme。"};
+    std::stringstream rest;
+    rest << in.rdbuf();
+    a.body_markdown = trim(rest.str());
+    return a;
+}
+
+std::map<std::string, std::string> placeholder_values(const Rules& rules, const RatingModel* rating) {
+    std::map<std::string, std::string> v;
+    for (auto& p : rules.programmes()) {
+        const std::string pre = "limit." + p.id + ".";
+        if (p.overall) {
+            v[pre + "overall_wd"] = std::to_string(p.overall->working_days);
+            v[pre + "extended_wd"] = std::to_string(p.overall->extended_working_days);
+        }
+        for (auto& s : p.stages)
+            if (s.limit && !s.limit->figure.empty()) v[pre + s.limit->figure] = std::to_string(s.limit->days);
+        for (auto& [name, f] : p.figures) {
+            const auto& val = f.contains("value") ? f["value"] : f;
+            v[pre + name] = val.is_string() ? val.get<std::string>() : val.dump();
+        }
+        std::string list;
+        for (auto& m : p.materials) {
+            list += "- " + m.name;
+            if (!m.when.empty()) list += "（" + m.when + "）";
+            list += "\n";
+        }
+        for (auto& b : p.bring) list += "- " + b + "\n";
+        if (!list.empty()) list.pop_back();
+        v["materials." + p.id] = list;
+    }
+    for (const char* name : {"publicity_days", "selfcare_reassess_wd", "recheck_stable_months", "recheck_irregular_months",
+                             "phaseout_months", "lowincome_multiplier", "tekun_basic_multiplier", "bad_rating_fix_wd",
+                             "application_to_acceptance_wd"})
+        if (const Fact* f = rules.fact(name))
+            v[std::string("limit.") + name] = f->value.is_string() ? f->value.get<std::string>() : f->value.dump();
+    v["hotline.service"] = rules.hotline("service");
+    v["hotline.civil_affairs"] = rules.hotline("civil_affairs");
+    if (rules.examples().contains("benefit")) {
+        const auto& b = rules.examples()["benefit"];
+        const auto standard = parse_yuan(b.value("standard", "0"));
+        const auto income = parse_yuan(b.value("income", "0"));
+        const int members = b.value("members", 1);
+        if (standard && income) {
+            v["example.benefit.standard"] = strip_yuan(*standard);
+            v["example.benefit.income"] = strip_yuan(*income);
+            v["example.benefit.members"] = std::to_string(members);
+            v["example.benefit.gap"] = strip_yuan(*standard - *income);
+            v["example.benefit.result"] = strip_yuan(difference_benefit({*standard, *income, members}));
+        }
+    }
+    if (rating) {
+        std::string names;
+        for (auto& l : rating->levels()) names += (names.empty() ? "" : "、") + l.name;
+        v["rating.levels"] = names;
+    }
+    return v;
+}
+
+Result<std::string> expand_placeholders(const std::string& text, const std::map<std::string, std::string>& values) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t pos = 0;
+    while (true) {
+        const auto open = text.find("{{", pos);
+        if (open == std::string::npos) break;
+        const auto close = text.find("}}", open);
+        if (close == std::string::npos) return Error{"unknown_placeholder", "占位符缺少结束的 }}。"};
+        const std::string name = trim(text.substr(open + 2, close - open - 2));
+        auto it = values.find(name);
+        if (it == values.end()) return Error{"unknown_placeholder", "未知的占位符：{{" + name + "}}"};
+        out.append(text, pos, open - pos);
+        out += it->second;
+        pos = close + 2;
+    }
+    out.append(text, pos, std::string::npos);
+    return out;
+}
+
+Result<std::vector<Article>> load_articles(const std::string& dir, const std::map<std::string, std::string>& values) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return Error{"articles_missing", "找不到政策文章目录：" + dir};
+    std::vector<fs::path> files;
+    for (auto& e : fs::directory_iterator(dir, ec))
+        if (e.path().extension() == ".md" && e.path().filename() != "README.md") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    std::vector<Article> out;
+    for (auto& f : files) {
+        std::ifstream in(f, std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        auto expanded = expand_placeholders(ss.str(), values);
+        if (!expanded) return Error{expanded.error().code, f.filename().string() + "：" + expanded.error().message};
+        auto a = parse_article(*expanded);
+        if (!a) return Error{a.error().code, f.filename().string() + "：" + a.error().message};
+        out.push_back(std::move(a).value());
+    }
+    return out;
+}
+
+Status register_unigram_tokenizer(sqlite3* db) {
+    fts5_api* api = get_fts5_api(db);
+    if (!api) return Error{"no_fts5", "此 SQLite 不支持 FTS5。"};
+    static fts5_tokenizer tok = {unigram_create, unigram_delete, unigram_tokenize};
+    if (api->xCreateTokenizer(api, "unigram", nullptr, &tok, nullptr) != SQLITE_OK)
+        return db_error(db, "注册分词器");
+    return Ok{};
+}
+
+Result<std::unique_ptr<ArticleIndex>> ArticleIndex::open(const std::string& path) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+        Error e = db_error(db, "打开");
+        sqlite3_close(db);
+        return e;
+    }
+    std::unique_ptr<ArticleIndex> idx(new ArticleIndex(db));
+    if (auto s = register_unigram_tokenizer(db); !s) return s.error();
+    const char* schema =
+        "CREATE TABLE IF NOT EXISTS articles(rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, title TEXT NOT NULL,"
+        " programme TEXT NOT NULL, tags TEXT NOT NULL, effective TEXT NOT NULL, body TEXT NOT NULL, plain TEXT NOT NULL);"
+        "CREATE VIRTUAL TABLE IF NOT EXISTS article_fts USING fts5(title, plain, content='articles',"
+        " content_rowid='rowid', tokenize='unigram');";
+    if (sqlite3_exec(db, schema, nullptr, nullptr, nullptr) != SQLITE_OK) return db_error(db, "建表");
+    return idx;
+}
+
+ArticleIndex::~ArticleIndex() { sqlite3_close(db_); }
+
+Status ArticleIndex::replace_all(const std::vector<Article>& articles) {
+    if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return db_error(db_, "开始事务");
+    auto fail = [&](const char* what) {
+        Error e = db_error(db_, what);
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        return e;
+    };
+    if (sqlite3_exec(db_, "DELETE FROM articles; INSERT INTO article_fts(article_fts) VALUES('delete-all');", nullptr,
+                     nullptr, nullptr) != SQLITE_OK)
+        return fail("清空");
+    Stmt ins(db_, "INSERT INTO articles(id,title,programme,tags,effective,body,plain) VALUES(?,?,?,?,?,?,?)");
+    if (!ins.ok()) return fail("准备插入");
+    for (auto& a : articles) {
+        std::string tags;
+        for (auto& t : a.tags) tags += (tags.empty() ? "" : ",") + t;
+        ins.bind(1, a.id);
+        ins.bind(2, a.title);
+        ins.bind(3, a.programme);
+        ins.bind(4, tags);
+        ins.bind(5, a.effective);
+        ins.bind(6, a.body_markdown);
+        ins.bind(7, a.plain_text());
+        if (ins.step() != SQLITE_DONE) return fail("插入文章");
+        ins.reset();
+    }
+    if (sqlite3_exec(db_, "INSERT INTO article_fts(article_fts) VALUES('rebuild'); COMMIT;", nullptr, nullptr,
+                     nullptr) != SQLITE_OK)
+        return fail("建立索引");
+    return Ok{};
+}
+
+Result<std::vector<SearchHit>> ArticleIndex::search(const std::string& query, const SearchOptions& opt) const {
+    // Whitespace separates terms; each term is a phrase; all terms must match.
+    std::vector<std::string> terms;
+    {
+        std::istringstream in(query);
+        std::string t;
+        while (in >> t) terms.push_back(t);
+    }
+    std::vector<SearchHit> hits;
+    if (terms.empty()) return hits;
+    std::string match;
+    for (auto& t : terms) match += (match.empty() ? "" : " AND ") + fts_phrase(t);
+    // title_hit: every term occurs in the title. Titles outrank body-only hits; bm25 (title weighted) within.
+    std::string title_hit = "1";
+    for (std::size_t i = 0; i < terms.size(); ++i) title_hit += " AND instr(a.title, ?" + std::to_string(6 + i) + ") > 0";
+    const std::string sql =
+        "SELECT a.id, a.title, a.programme, snippet(article_fts, 1, ?1, ?2, '…', ?3), (" + title_hit +
+        ") AS th FROM article_fts JOIN articles a ON a.rowid = article_fts.rowid WHERE article_fts MATCH ?4"
+        " ORDER BY th DESC, bm25(article_fts, 10.0, 1.0) LIMIT ?5";
+    Stmt st(db_, sql.c_str());
+    if (!st.ok()) return db_error(db_, "准备查询");
+    st.bind(1, opt.open_mark);
+    st.bind(2, opt.close_mark);
+    st.bind(3, std::clamp(opt.snippet_tokens, 1, 64));
+    st.bind(4, match);
+    st.bind(5, opt.limit);
+    for (std::size_t i = 0; i < terms.size(); ++i) st.bind(static_cast<int>(6 + i), terms[i]);
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+        SearchHit h{st.text(0), st.text(1), st.text(2), st.text(3), st.integer(4) != 0};
+        std::replace(h.snippet.begin(), h.snippet.end(), '\n', ' ');
+        hits.push_back(std::move(h));
+    }
+    if (rc != SQLITE_DONE) return db_error(db_, "查询");
+    return hits;
+}
+
+std::vector<std::string> ArticleIndex::scan_ids(const std::string& query) const {
+    std::vector<std::string> ids;
+    Stmt st(db_, "SELECT id FROM articles WHERE instr(title, ?1) > 0 OR instr(plain, ?1) > 0 ORDER BY id");
+    st.bind(1, query);
+    while (st.step() == SQLITE_ROW) ids.push_back(st.text(0));
+    return ids;
+}
+
+Result<Article> ArticleIndex::get(const std::string& id) const {
+    Stmt st(db_, "SELECT id,title,programme,tags,effective,body FROM articles WHERE id = ?1");
+    st.bind(1, id);
+    if (st.step() != SQLITE_ROW) return Error{"not_found", "没有找到这篇政策文章。"};
+    Article a{st.text(0), st.text(1), st.text(2), split_tags(st.text(3)), st.text(4), st.text(5)};
+    return a;
+}
+
+int ArticleIndex::count() const {
+    Stmt st(db_, "SELECT count(*) FROM articles");
+    return st.step() == SQLITE_ROW ? st.integer(0) : 0;
+}
+
+}  // namespace yimen

@@ -1,0 +1,29 @@
+// resident_id.hpp — resident ID numbers (公民身份号码, GB 11643-1999): validation, normalisation, masking.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "policy/civil_date.hpp"
+#include "policy/result.hpp"
+
+namespace yimen {
+
+enum class Sex { male, female };
+
+struct ResidentId {
+    std::string number;  // 18 characters, upper-case X
+    CivilDate birth_date;
+    Sex sex = Sex::male;
+    bool converted_from_15 = false;
+};
+
+// Error codes: "empty", "bad_length", "bad_character", "bad_date", "date_out_of_range", "bad_check".
+// Spaces are ignored, lower-case x is accepted, 15-digit numbers are converted (century 19).
+Result<ResidentId> parse_resident_id(std::string_view input, CivilDate today);
+
+// First 6 and last 4 characters visible: 230523********0012. Shorter input is fully masked.
+std::string mask_resident_id(std::string_view number);
+
+const char* sex_name_zh(Sex s);
+
+}  // namespace yimen
