@@ -84,6 +84,56 @@ fts5_api* get_fts5_api(sqlite3* db) {
     return api;
 }
 
+// "yimen_rank": BM25's term-frequency and length parts without its IDF. Every row of one query shares the same
+// phrases, so IDF only rescales a single-term query; leaving it out saves FTS5's full pass over each phrase's
+// doclist (xQueryPhrase), which cost more than the whole search budget on common characters. Lower is better,
+// as with bm25(). Arguments: one weight per column.
+void yimen_rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    constexpr double k1 = 1.2, b = 0.75;
+    const int ncol = api->xColumnCount(fts);
+    sqlite3_int64 rows = 0;
+    if (api->xRowCount(fts, &rows) != SQLITE_OK || rows <= 0) rows = 1;
+    int ninst = 0;
+    if (api->xInstCount(fts, &ninst) != SQLITE_OK) {
+        sqlite3_result_error(ctx, "yimen_rank: xInstCount failed", -1);
+        return;
+    }
+    std::vector<int> tf(static_cast<std::size_t>(ncol), 0);
+    for (int i = 0; i < ninst; ++i) {
+        int phrase = 0, col = 0, off = 0;
+        if (api->xInst(fts, i, &phrase, &col, &off) == SQLITE_OK && col >= 0 && col < ncol) ++tf[static_cast<std::size_t>(col)];
+    }
+    double score = 0;
+    for (int c = 0; c < ncol; ++c) {
+        if (tf[static_cast<std::size_t>(c)] == 0) continue;
+        int len = 0;
+        sqlite3_int64 total = 0;
+        api->xColumnSize(fts, c, &len);
+        api->xColumnTotalSize(fts, c, &total);
+        const double avg = total > 0 ? static_cast<double>(total) / static_cast<double>(rows) : 1.0;
+        const double f = tf[static_cast<std::size_t>(c)];
+        const double w = c < argc ? sqlite3_value_double(argv[c]) : 1.0;
+        score += w * f * (k1 + 1) / (f + k1 * (1 - b + b * len / avg));
+    }
+    sqlite3_result_double(ctx, -score);
+}
+
+// "yimen_title_hit": 1 when every phrase of the query has an instance in column 0 (the title).
+void yimen_title_hit(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int, sqlite3_value**) {
+    const int nphrase = api->xPhraseCount(fts);
+    std::vector<char> seen(static_cast<std::size_t>(std::max(nphrase, 0)), 0);
+    int ninst = 0;
+    api->xInstCount(fts, &ninst);
+    for (int i = 0; i < ninst; ++i) {
+        int phrase = 0, col = 0, off = 0;
+        if (api->xInst(fts, i, &phrase, &col, &off) == SQLITE_OK && col == 0 && phrase >= 0 && phrase < nphrase)
+            seen[static_cast<std::size_t>(phrase)] = 1;
+    }
+    bool all = nphrase > 0;
+    for (char c : seen) all = all && c;
+    sqlite3_result_int(ctx, all ? 1 : 0);
+}
+
 // A small RAII statement.
 class Stmt {
 public:
@@ -101,6 +151,7 @@ public:
     }
     int integer(int i) const { return sqlite3_column_int(st_, i); }
     void reset() { sqlite3_reset(st_); sqlite3_clear_bindings(st_); }
+    sqlite3_stmt* raw() const { return st_; }
 
 private:
     sqlite3_stmt* st_ = nullptr;
@@ -277,6 +328,9 @@ Status register_unigram_tokenizer(sqlite3* db) {
     static fts5_tokenizer tok = {unigram_create, unigram_delete, unigram_tokenize};
     if (api->xCreateTokenizer(api, "unigram", nullptr, &tok, nullptr) != SQLITE_OK)
         return db_error(db, "注册分词器");
+    if (api->xCreateFunction(api, "yimen_rank", nullptr, yimen_rank, nullptr) != SQLITE_OK ||
+        api->xCreateFunction(api, "yimen_title_hit", nullptr, yimen_title_hit, nullptr) != SQLITE_OK)
+        return db_error(db, "注册排序函数");
     return Ok{};
 }
 
@@ -293,7 +347,9 @@ Result<std::unique_ptr<ArticleIndex>> ArticleIndex::open(const std::string& path
         "CREATE TABLE IF NOT EXISTS articles(rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, title TEXT NOT NULL,"
         " programme TEXT NOT NULL, tags TEXT NOT NULL, effective TEXT NOT NULL, body TEXT NOT NULL, plain TEXT NOT NULL);"
         "CREATE VIRTUAL TABLE IF NOT EXISTS article_fts USING fts5(title, plain, content='articles',"
-        " content_rowid='rowid', tokenize='unigram');";
+        " content_rowid='rowid', tokenize='unigram');"
+        "CREATE VIRTUAL TABLE IF NOT EXISTS article_tri USING fts5(title, plain, content='articles',"
+        " content_rowid='rowid', tokenize='trigram');";
     if (sqlite3_exec(db, schema, nullptr, nullptr, nullptr) != SQLITE_OK) return db_error(db, "建表");
     return idx;
 }
@@ -307,7 +363,8 @@ Status ArticleIndex::replace_all(const std::vector<Article>& articles) {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
         return e;
     };
-    if (sqlite3_exec(db_, "DELETE FROM articles; INSERT INTO article_fts(article_fts) VALUES('delete-all');", nullptr,
+    if (sqlite3_exec(db_, "DELETE FROM articles; INSERT INTO article_fts(article_fts) VALUES('delete-all');"
+                     "INSERT INTO article_tri(article_tri) VALUES('delete-all');", nullptr,
                      nullptr, nullptr) != SQLITE_OK)
         return fail("清空");
     Stmt ins(db_, "INSERT INTO articles(id,title,programme,tags,effective,body,plain) VALUES(?,?,?,?,?,?,?)");
@@ -325,11 +382,63 @@ Status ArticleIndex::replace_all(const std::vector<Article>& articles) {
         if (ins.step() != SQLITE_DONE) return fail("插入文章");
         ins.reset();
     }
-    if (sqlite3_exec(db_, "INSERT INTO article_fts(article_fts) VALUES('rebuild'); COMMIT;", nullptr, nullptr,
+    if (sqlite3_exec(db_, "INSERT INTO article_fts(article_fts) VALUES('rebuild');"
+                     "INSERT INTO article_tri(article_tri) VALUES('rebuild'); COMMIT;", nullptr, nullptr,
                      nullptr) != SQLITE_OK)
         return fail("建立索引");
     return Ok{};
 }
+
+namespace {
+
+struct Ranked {
+    std::int64_t rowid;
+    bool title_hit;
+    double score;  // lower is better
+};
+
+std::size_t utf8_chars(const std::string& s) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < s.size(); i += static_cast<std::size_t>(utf8_len(static_cast<unsigned char>(s[i])))) ++n;
+    return n;
+}
+
+// Rowids matching `match` in catalogue order, at most `max_rows`: cheap, because FTS5 stops reading.
+Result<std::vector<std::int64_t>> probe(sqlite3* db, const std::string& table, const std::string& match, int max_rows) {
+    std::vector<std::int64_t> ids;
+    Stmt st(db, ("SELECT rowid FROM " + table + " WHERE " + table + " MATCH ?1 LIMIT ?2").c_str());
+    if (!st.ok()) return db_error(db, "准备查询");
+    st.bind(1, match);
+    st.bind(2, max_rows);
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) ids.push_back(sqlite3_column_int64(st.raw(), 0));
+    if (rc != SQLITE_DONE) return db_error(db, "查询");
+    return ids;
+}
+
+// Every match of `match`, with its title flag and rank (a few microseconds a row: only for small groups).
+Result<std::vector<Ranked>> rank_all(sqlite3* db, const std::string& table, const std::string& match) {
+    std::vector<Ranked> out;
+    const std::string sql = "SELECT rowid, yimen_title_hit(" + table + "), yimen_rank(" + table + ", 10.0, 1.0) FROM " +
+                            table + " WHERE " + table + " MATCH ?1";
+    Stmt st(db, sql.c_str());
+    if (!st.ok()) return db_error(db, "准备查询");
+    st.bind(1, match);
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW)
+        out.push_back({sqlite3_column_int64(st.raw(), 0), st.integer(1) != 0, sqlite3_column_double(st.raw(), 2)});
+    if (rc != SQLITE_DONE) return db_error(db, "查询");
+    return out;
+}
+
+void best_first(std::vector<Ranked>& v) {
+    std::stable_sort(v.begin(), v.end(), [](const Ranked& a, const Ranked& b) {
+        if (a.title_hit != b.title_hit) return a.title_hit;
+        return a.score < b.score;
+    });
+}
+
+}  // namespace
 
 Result<std::vector<SearchHit>> ArticleIndex::search(const std::string& query, const SearchOptions& opt) const {
     // Whitespace separates terms; each term is a phrase; all terms must match.
@@ -340,31 +449,66 @@ Result<std::vector<SearchHit>> ArticleIndex::search(const std::string& query, co
         while (in >> t) terms.push_back(t);
     }
     std::vector<SearchHit> hits;
-    if (terms.empty()) return hits;
-    std::string match;
-    for (auto& t : terms) match += (match.empty() ? "" : " AND ") + fts_phrase(t);
-    // title_hit: every term occurs in the title. Titles outrank body-only hits; bm25 (title weighted) within.
-    std::string title_hit = "1";
-    for (std::size_t i = 0; i < terms.size(); ++i) title_hit += " AND instr(a.title, ?" + std::to_string(6 + i) + ") > 0";
-    const std::string sql =
-        "SELECT a.id, a.title, a.programme, snippet(article_fts, 1, ?1, ?2, '…', ?3), (" + title_hit +
-        ") AS th FROM article_fts JOIN articles a ON a.rowid = article_fts.rowid WHERE article_fts MATCH ?4"
-        " ORDER BY th DESC, bm25(article_fts, 10.0, 1.0) LIMIT ?5";
+    if (terms.empty() || opt.limit <= 0) return hits;
+    std::string all;
+    bool all_long = true;
+    for (auto& t : terms) {
+        all += (all.empty() ? "" : " AND ") + fts_phrase(t);
+        all_long = all_long && utf8_chars(t) >= 3;
+    }
+    // Terms of 3+ characters use the trigram index (short doclists); shorter ones need the per-character index.
+    const std::string table = all_long ? "article_tri" : "article_fts";
+    const int cap = std::max(opt.rank_cap, opt.limit);
+
+    // Titles outrank body-only hits; within each group by yimen_rank. A group larger than the cap (a very common
+    // character such as 的, where ranking hardly discriminates) keeps the articles' own order (rowid = catalogue
+    // order), so that FTS5 can stop reading early instead of ranking thousands of rows.
+    auto first = probe(db_, table, all, cap + 1);
+    if (!first) return first.error();
+    std::vector<Ranked> chosen;
+    if (static_cast<int>(first->size()) <= cap) {
+        auto ranked = rank_all(db_, table, all);
+        if (!ranked) return ranked.error();
+        chosen = std::move(ranked).value();
+        best_first(chosen);
+    } else {
+        const std::string in_title = "{title} : (" + all + ")";
+        auto titles = probe(db_, table, in_title, cap + 1);
+        if (!titles) return titles.error();
+        if (static_cast<int>(titles->size()) <= cap) {
+            auto ranked = rank_all(db_, table, in_title);
+            if (!ranked) return ranked.error();
+            chosen = std::move(ranked).value();
+            best_first(chosen);
+        } else {
+            for (auto id : *titles) chosen.push_back({id, true, 0});
+        }
+        for (auto& c : chosen) c.title_hit = true;
+        for (auto id : *first) {
+            if (static_cast<int>(chosen.size()) >= opt.limit) break;
+            if (std::find(titles->begin(), titles->end(), id) == titles->end()) chosen.push_back({id, false, 0});
+        }
+    }
+    if (static_cast<int>(chosen.size()) > opt.limit) chosen.resize(static_cast<std::size_t>(opt.limit));
+
+    // Snippets only for the rows shown.
+    const std::string sql = "SELECT a.id, a.title, a.programme, snippet(" + table + ", 1, ?1, ?2, '…', ?3) FROM " + table +
+                            " JOIN articles a ON a.rowid = " + table + ".rowid WHERE " + table + " MATCH ?4 AND " + table +
+                            ".rowid = ?5";
     Stmt st(db_, sql.c_str());
     if (!st.ok()) return db_error(db_, "准备查询");
-    st.bind(1, opt.open_mark);
-    st.bind(2, opt.close_mark);
-    st.bind(3, std::clamp(opt.snippet_tokens, 1, 64));
-    st.bind(4, match);
-    st.bind(5, opt.limit);
-    for (std::size_t i = 0; i < terms.size(); ++i) st.bind(static_cast<int>(6 + i), terms[i]);
-    int rc;
-    while ((rc = st.step()) == SQLITE_ROW) {
-        SearchHit h{st.text(0), st.text(1), st.text(2), st.text(3), st.integer(4) != 0};
+    for (auto& r : chosen) {
+        st.bind(1, opt.open_mark);
+        st.bind(2, opt.close_mark);
+        st.bind(3, std::clamp(opt.snippet_tokens, 1, 64));
+        st.bind(4, all);
+        sqlite3_bind_int64(st.raw(), 5, r.rowid);
+        if (st.step() != SQLITE_ROW) return db_error(db_, "读取摘要");
+        SearchHit h{st.text(0), st.text(1), st.text(2), st.text(3), r.title_hit};
         std::replace(h.snippet.begin(), h.snippet.end(), '\n', ' ');
         hits.push_back(std::move(h));
+        st.reset();
     }
-    if (rc != SQLITE_DONE) return db_error(db_, "查询");
     return hits;
 }
 

@@ -51,6 +51,8 @@ struct SearchOptions {
     std::string open_mark = "[";
     std::string close_mark = "]";
     int snippet_tokens = 24;
+    // Groups with more matches than this are not bm25-ranked (see top_rowids in articles.cpp).
+    int rank_cap = 200;
 };
 
 // An SQLite database holding articles and their FTS5 index (in memory, or a file for the kiosk).
