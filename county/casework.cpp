@@ -1,0 +1,1 @@
+// casework.cpp — being written.

@@ -1,0 +1,1 @@
+// pki.cpp — being written.

@@ -1,0 +1,1 @@
+// server.cpp — being written.

@@ -1,0 +1,1 @@
+// protocol.cpp — being written.

@@ -1,0 +1,1 @@
+// pulled_store.cpp — being written.

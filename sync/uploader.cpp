@@ -1,0 +1,1 @@
+// uploader.cpp — being written.

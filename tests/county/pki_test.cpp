@@ -1,0 +1,1 @@
+// pki_test.cpp — being written.

@@ -1,0 +1,1 @@
+// bundle_test.cpp — being written.
