@@ -1,1 +1,273 @@
-// ingest.cpp — being written.
+// ingest.cpp — the rules of DESIGN.md "Events and hashes", applied event by event inside one transaction.
+#include "county/ingest.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "policy/records.hpp"
+#include "policy/workflow.hpp"
+
+namespace yimen::county {
+
+using nlohmann::json;
+namespace rec = yimen::records;
+namespace proto = yimen::sync::protocol;
+
+namespace {
+
+std::vector<StageEntry> history_of(const std::vector<StageRow>& rows) {
+    std::vector<StageEntry> h;
+    for (auto& r : rows) {
+        auto d = CivilDate::parse(r.date);
+        h.push_back({r.stage, d ? *d : CivilDate{}, r.actor, r.reason, r.fields, r.documents});
+    }
+    return h;
+}
+
+}  // namespace
+
+json status_record(Store& store, const Rules& rules, const WorkCalendar& cal, const std::string& receipt, CivilDate today) {
+    auto app = store.application(receipt);
+    auto rows = store.stages(receipt);
+    if (rows.empty()) return json();
+    const std::string programme_id = app ? app->programme : rows.front().programme;
+    const Programme* p = rules.programme(programme_id);
+    if (!p) return json();
+    CaseFacts facts;
+    facts.close_relative = app && app->close_relative;
+    const auto history = history_of(rows);
+    const CaseStatus st = evaluate_case(*p, facts, history, today, cal, rules);
+    json timeline = json::array();
+    for (auto& r : rows) {
+        const StageDef* d = p->stage(r.stage);
+        json item = {{"stage", r.stage}, {"name", d ? d->name : r.stage}, {"date", r.date}};
+        if (d && d->reason_required) item["reason"] = r.reason;
+        timeline.push_back(item);
+    }
+    json out = {{"receipt_number", receipt},
+                {"programme", p->id},
+                {"programme_name", p->name},
+                {"township", app ? app->township : store.referral_township(receipt).value_or("")},
+                {"id_last4_tag", app ? app->id_last4_tag : ""},
+                {"close_relative", facts.close_relative},
+                {"timeline", timeline},
+                {"current_stage", st.current_stage},
+                {"accepted", st.accepted},
+                {"closed", st.closed},
+                {"decided", st.decided},
+                {"overdue", st.overdue},
+                {"extension", st.extension_applies},
+                {"provisional", st.provisional},
+                {"working_days_used", st.working_days_used},
+                {"evaluated_on", today.iso()}};
+    out["overall_due"] = st.overall_due ? json(st.overall_due->date.iso()) : json();
+    if (!st.next_deadlines.empty()) {
+        const StageDef* d = p->stage(st.next_deadlines.front().stage);
+        out["next_due"] = {{"stage", st.next_deadlines.front().stage},
+                           {"name", d ? d->name : ""},
+                           {"date", st.next_deadlines.front().due.date.iso()}};
+    } else {
+        out["next_due"] = json();
+    }
+    return out;
+}
+
+Status publish_status(Store& store, const Rules& rules, const WorkCalendar& cal, const std::string& receipt,
+                      CivilDate today) {
+    json body = status_record(store, rules, cal, receipt, today);
+    if (body.is_null()) return Ok{};
+    const std::string township = body["township"].get<std::string>();
+    if (township.empty()) return Error{"unknown_case", "案件没有所属乡镇：" + receipt};
+    return store.append_change({0, township, "status", receipt, body});
+}
+
+Status Ingestor::project(const KioskRecord& kiosk, const rec::Envelope& e, UtcMillis corrected_ms, std::string& code,
+                         std::string& message, std::vector<std::string>& touched) {
+    const CivilDate day = county_date_at(corrected_ms);
+    auto reject = [&](const char* c, std::string m) {
+        code = c;
+        message = std::move(m);
+        return Status(Ok{});
+    };
+    const json& p = e.payload;
+    if (e.type == rec::type::application_submitted) {
+        auto a = p.get<rec::ApplicationSubmitted>();
+        if (a.township != kiosk.township)
+            return reject(proto::reason::wrong_township, "终端只能提交本乡镇的申请。");
+        if (store_.application(a.receipt_number))
+            return reject("duplicate_receipt", "回执编号已被使用：" + a.receipt_number);
+        const std::string id = a.applicant.id_number;
+        ApplicationRow row{a.receipt_number, a.programme, a.township, kiosk.kiosk_id, a.channel, a.operator_id,
+                           a.applicant_key, a.close_relative,
+                           sync::protocol::id_last4_tag(a.receipt_number, id.size() >= 4 ? id.substr(id.size() - 4) : id),
+                           corrected_ms, p};
+        if (auto s = store_.insert_application(row); !s) return s;
+        StageRow stage{0, a.receipt_number, a.programme, "applied", day.iso(), a.channel == "assisted" ? a.operator_id : "resident",
+                       "", json::object(), a.materials_received, corrected_ms, "kiosk"};
+        if (auto s = store_.insert_stage(stage); !s) return s;
+        touched.push_back(a.receipt_number);
+        return Ok{};
+    }
+    if (e.type == rec::type::application_accepted) {
+        auto a = p.get<rec::ApplicationAccepted>();
+        auto app = store_.application(a.receipt_number);
+        if (!app) return reject(proto::reason::unknown_case, "县服务器没有这份申请：" + a.receipt_number);
+        if (app->township != kiosk.township) return reject(proto::reason::wrong_township, "不是本乡镇的申请。");
+        const Programme* prog = rules_.programme(app->programme);
+        auto history = history_of(store_.stages(a.receipt_number));
+        StageEntry entry{"accepted", *CivilDate::parse(a.accepted_date), a.operator_id, "", json::object(), a.materials_checked};
+        // The commitment and the authorisation were tapped by the resident at intake (validated there).
+        entry.documents.push_back("commitment");
+        entry.documents.push_back("authorisation");
+        CaseFacts facts{app->close_relative, ""};
+        if (auto s = check_transition(*prog, facts, history, entry, rules_); !s)
+            return reject(s.error().code.c_str(), s.error().message);
+        StageRow stage{0, a.receipt_number, app->programme, "accepted", a.accepted_date, a.operator_id, "", json::object(),
+                       entry.documents, corrected_ms, "kiosk"};
+        if (auto s = store_.insert_stage(stage); !s) return s;
+        touched.push_back(a.receipt_number);
+        return Ok{};
+    }
+    if (e.type == rec::type::referral_issued) {
+        auto r = p.get<rec::ReferralIssued>();
+        if (auto s = store_.insert_referral(r.receipt_number, r.programme, kiosk.township, kiosk.kiosk_id, corrected_ms, p); !s)
+            return s;
+        StageRow stage{0, r.receipt_number, r.programme, "referral_issued", day.iso(), "resident", "", json::object(), {},
+                       corrected_ms, "kiosk"};
+        if (auto s = store_.insert_stage(stage); !s) return s;
+        touched.push_back(r.receipt_number);
+        return Ok{};
+    }
+    if (e.type == rec::type::rating_given) {
+        auto r = p.get<rec::RatingGiven>();
+        RatingRow row{0, kiosk.kiosk_id, e.seq, r.receipt_number, r.level, corrected_ms, "counted", p};
+        if (!r.receipt_number.empty()) {
+            if (auto existing = store_.counted_rating(r.receipt_number)) {
+                // One rating per case: the earliest by corrected time counts.
+                if (existing->corrected_ms <= corrected_ms) {
+                    row.status = "already_rated";
+                    if (auto s = store_.insert_rating(row); !s) return s;
+                    return reject(proto::reason::already_rated, "这件事已经评价过了，每件事只能评价一次。");
+                }
+                if (auto s = store_.set_rating_status(existing->id, "already_rated"); !s) return s;
+            }
+        }
+        return store_.insert_rating(row);
+    }
+    if (e.type == rec::type::journal_rebased) {
+        if (auto s = store_.raise_alert("kiosk_rebased", kiosk.kiosk_id, kiosk.township,
+                                        "终端从备份恢复后重新衔接记录：" + p.dump(), corrected_ms);
+            !s)
+            return s;
+    }
+    if (e.type == rec::type::complaint_filed) {
+        if (auto s = store_.raise_alert("complaint", kiosk.kiosk_id, kiosk.township,
+                                        "新投诉，回执 " + p.value("receipt_number", ""), corrected_ms);
+            !s)
+            return s;
+    }
+    return store_.insert_record(e.type, kiosk.kiosk_id, e.seq, kiosk.township, corrected_ms, p);
+}
+
+Result<proto::PushResponse> Ingestor::push(const KioskRecord& kiosk, const proto::PushRequest& req, UtcMillis received_ms) {
+    if (req.kiosk_id != kiosk.kiosk_id)
+        return Error{proto::reason::wrong_kiosk, "上传的终端编号与证书不符。"};
+    std::vector<json> parsed;
+    for (auto& text : req.events) {
+        json j = json::parse(text, nullptr, false);
+        if (j.is_object() && j.contains("kiosk_id") && j["kiosk_id"] != kiosk.kiosk_id)
+            return Error{proto::reason::wrong_kiosk, "上传的记录属于另一台终端。"};
+        parsed.push_back(std::move(j));
+    }
+    auto sent = parse_rfc3339(req.sent_at);
+    const std::int64_t offset = sent ? received_ms - *sent : 0;
+
+    proto::PushResponse resp;
+    std::vector<std::string> touched;
+    std::int64_t stored_now = 0;
+    auto work = [&]() -> Status {
+        if (sent) {
+            if (auto s = store_.set_boot_offset(kiosk.kiosk_id, req.boot_id, offset, received_ms); !s) return s;
+            const bool skewed = std::llabs(offset) > cfg_.clock_skew_limit_ms;
+            if (skewed != kiosk.clock_flagged) {
+                if (auto s = store_.set_kiosk_clock_flag(kiosk.kiosk_id, skewed); !s) return s;
+                if (skewed)
+                    if (auto s = store_.raise_alert("clock_skew", kiosk.kiosk_id, kiosk.township,
+                                                    "终端时钟偏差 " + std::to_string(offset / 1000) + " 秒", received_ms);
+                        !s)
+                        return s;
+            }
+        }
+        auto [cp_seq, cp_hash] = store_.checkpoint(kiosk.kiosk_id);
+        for (std::size_t i = 0; i < parsed.size(); ++i) {
+            const json& j = parsed[i];
+            const std::int64_t seq = j.is_object() && j.contains("seq") && j["seq"].is_number_integer() ? j["seq"].get<std::int64_t>() : 0;
+            auto stop = [&](const char* c, const std::string& m) {
+                resp.rejections.push_back({seq, c, m});
+                resp.stopped = true;
+            };
+            auto env = rec::envelope_from_json(j);
+            if (!env) {
+                stop(proto::reason::bad_envelope, env.error().message);
+                break;
+            }
+            if (!rec::hash_matches(j)) {
+                stop(proto::reason::chain_broken, "记录内容与其哈希不符（可能被篡改），本批次已停止处理。");
+                break;
+            }
+            if (auto existing = store_.event(kiosk.kiosk_id, env->seq)) {
+                if (existing->hash == env->hash) continue;  // a duplicate: already stored, acknowledged again
+                stop(proto::reason::seq_conflict, "序号 " + std::to_string(env->seq) + " 已存有不同内容的记录。");
+                if (auto s = store_.raise_alert("seq_conflict", kiosk.kiosk_id, kiosk.township,
+                                                "序号 " + std::to_string(env->seq) + " 内容冲突", received_ms);
+                    !s)
+                    return s;
+                break;
+            }
+            if (env->seq != cp_seq + 1) {
+                stop(proto::reason::gap, "缺少序号 " + std::to_string(cp_seq + 1) + " 的记录，请按顺序上传。");
+                break;
+            }
+            const std::string expect_prev = cp_seq == 0 ? rec::kZeroHash : cp_hash;
+            if (env->prev_hash != expect_prev) {
+                stop(proto::reason::chain_broken, "记录链在序号 " + std::to_string(env->seq) + " 处与服务器不衔接。");
+                break;
+            }
+            const UtcMillis wall = *parse_rfc3339(env->wall_time);
+            std::int64_t event_offset = 0;
+            if (env->boot_id == req.boot_id) event_offset = offset;
+            else if (auto o = store_.boot_offset(kiosk.kiosk_id, env->boot_id)) event_offset = *o;
+            const UtcMillis corrected = wall + event_offset;
+
+            std::string code, message;
+            if (auto v = rec::validate_payload(*env, rules_); !v) {
+                code = v.error().code;
+                message = v.error().message;
+            } else if (auto s = project(kiosk, *env, corrected, code, message, touched); !s) {
+                return s;
+            }
+            StoredEventRow row{kiosk.kiosk_id, env->seq, env->type, env->hash, env->prev_hash, j.dump(), env->boot_id,
+                               wall, corrected, received_ms, code.empty() ? "accepted" : "rejected", code};
+            if (auto s = store_.insert_event(row); !s) return s;
+            if (!code.empty()) resp.rejections.push_back({env->seq, code, message});
+            cp_seq = env->seq;
+            cp_hash = env->hash;
+            ++stored_now;
+        }
+        if (auto s = store_.set_checkpoint(kiosk.kiosk_id, cp_seq, cp_hash); !s) return s;
+        const CivilDate today = county_date_at(received_ms);
+        std::sort(touched.begin(), touched.end());
+        touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+        for (auto& receipt : touched)
+            if (auto s = publish_status(store_, rules_, cal_, receipt, today); !s) return s;
+        resp.contiguous_through = cp_seq;
+        resp.checkpoint_hash = cp_hash;
+        return Ok{};
+    };
+    if (auto s = store_.transaction(work); !s) return s.error();
+    committed_ += stored_now;
+    resp.server_time = format_rfc3339(received_ms);
+    return resp;
+}
+
+}  // namespace yimen::county

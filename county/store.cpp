@@ -1,1 +1,457 @@
-// store.cpp — being written.
+// store.cpp — the SQLite implementation of Store: one connection, a recursive lock held across each transaction
+// (handlers run on several threads), cached prepared statements, and migrations keyed by PRAGMA user_version.
+#include "county/store.hpp"
+
+#include <map>
+#include <mutex>
+
+#include "policy/sqlite.hpp"
+
+namespace yimen::county {
+namespace {
+
+using nlohmann::json;
+
+// Each entry upgrades the schema by one version; never edit a shipped entry, append a new one.
+const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE kiosks(kiosk_id TEXT PRIMARY KEY, township TEXT NOT NULL, fingerprint TEXT NOT NULL UNIQUE, serial TEXT,
+  revoked INTEGER NOT NULL DEFAULT 0, clock_flagged INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE users(user_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, township TEXT,
+  token_sha256 TEXT UNIQUE, pin_hash TEXT);
+CREATE TABLE events(kiosk_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, hash TEXT NOT NULL,
+  prev_hash TEXT NOT NULL, envelope TEXT NOT NULL, boot_id TEXT NOT NULL, wall_ms INTEGER NOT NULL,
+  corrected_ms INTEGER NOT NULL, received_ms INTEGER NOT NULL, status TEXT NOT NULL, reason TEXT,
+  PRIMARY KEY(kiosk_id, seq)) WITHOUT ROWID;
+CREATE TABLE checkpoints(kiosk_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE boots(kiosk_id TEXT NOT NULL, boot_id TEXT NOT NULL, offset_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,
+  PRIMARY KEY(kiosk_id, boot_id));
+CREATE TABLE applications(receipt_number TEXT PRIMARY KEY, programme TEXT NOT NULL, township TEXT NOT NULL,
+  kiosk_id TEXT NOT NULL, channel TEXT NOT NULL, operator_id TEXT, applicant_key TEXT, close_relative INTEGER NOT NULL,
+  id_last4_tag TEXT, submitted_ms INTEGER NOT NULL, payload TEXT NOT NULL);
+CREATE TABLE stage_events(id INTEGER PRIMARY KEY, receipt_number TEXT NOT NULL, programme TEXT NOT NULL,
+  stage TEXT NOT NULL, date TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT, fields TEXT NOT NULL,
+  documents TEXT NOT NULL, recorded_ms INTEGER NOT NULL, source TEXT NOT NULL);
+CREATE INDEX stage_events_case ON stage_events(receipt_number, id);
+CREATE TABLE referrals(receipt_number TEXT PRIMARY KEY, programme TEXT NOT NULL, township TEXT NOT NULL,
+  kiosk_id TEXT NOT NULL, issued_ms INTEGER NOT NULL, payload TEXT NOT NULL);
+CREATE TABLE ratings(id INTEGER PRIMARY KEY, kiosk_id TEXT NOT NULL, seq INTEGER NOT NULL, receipt_number TEXT,
+  level INTEGER NOT NULL, corrected_ms INTEGER NOT NULL, status TEXT NOT NULL, payload TEXT NOT NULL);
+CREATE INDEX ratings_case ON ratings(receipt_number, status);
+CREATE TABLE records(id INTEGER PRIMARY KEY, type TEXT NOT NULL, kiosk_id TEXT NOT NULL, seq INTEGER NOT NULL,
+  township TEXT NOT NULL, corrected_ms INTEGER NOT NULL, payload TEXT NOT NULL);
+CREATE TABLE changes(id INTEGER PRIMARY KEY AUTOINCREMENT, township TEXT NOT NULL, kind TEXT NOT NULL,
+  key TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX changes_township ON changes(township, id);
+CREATE TABLE alerts(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, kiosk_id TEXT, township TEXT, detail TEXT NOT NULL,
+  created_ms INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'raised');
+CREATE TABLE rate_failures(key TEXT NOT NULL, at_ms INTEGER NOT NULL);
+CREATE INDEX rate_failures_key ON rate_failures(key, at_ms);
+)sql",
+};
+
+std::string join_docs(const std::vector<std::string>& v) { return json(v).dump(); }
+
+class SqliteStore final : public Store {
+public:
+    explicit SqliteStore(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
+
+    Status migrate() {
+        std::lock_guard lock(mu_);
+        const int have = db_->user_version();
+        const int want = static_cast<int>(std::size(kMigrations));
+        if (have > want) return Error{"schema_too_new", "数据库版本比本程序新，请升级县服务器程序。"};
+        for (int v = have; v < want; ++v) {
+            auto tx = sqlite::Transaction::begin(*db_);
+            if (!tx) return tx.error();
+            if (auto s = db_->exec(kMigrations[v]); !s) return s;
+            if (auto s = db_->set_user_version(v + 1); !s) return s;
+            if (auto s = (*tx)->commit(); !s) return s;
+        }
+        return Ok{};
+    }
+
+    Status transaction(const std::function<Status()>& fn) override {
+        std::lock_guard lock(mu_);
+        auto tx = sqlite::Transaction::begin(*db_);
+        if (!tx) return tx.error();
+        if (auto s = fn(); !s) return s;  // the Transaction's destructor rolls back
+        return (*tx)->commit();
+    }
+
+    Status put_kiosk(const KioskRecord& k) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("INSERT INTO kiosks(kiosk_id, township, fingerprint, serial, revoked) VALUES(?1,?2,?3,?4,0)"
+                        " ON CONFLICT(kiosk_id) DO UPDATE SET township=?2, fingerprint=?3, serial=?4, revoked=0");
+        st.bind(1, k.kiosk_id).bind(2, k.township).bind(3, k.fingerprint).bind(4, k.serial);
+        return st.run();
+    }
+
+    std::optional<KioskRecord> kiosk_by_fingerprint(const std::string& fp) override {
+        return kiosk_where("fingerprint", fp);
+    }
+    std::optional<KioskRecord> kiosk(const std::string& id) override { return kiosk_where("kiosk_id", id); }
+
+    Status set_kiosk_revoked(const std::string& id) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("UPDATE kiosks SET revoked = 1 WHERE kiosk_id = ?1");
+        st.bind(1, id);
+        if (auto s = st.run(); !s) return s;
+        if (sqlite3_changes(db_->raw()) == 0) return Error{"unknown_kiosk", "没有这台终端：" + id};
+        return Ok{};
+    }
+
+    Status set_kiosk_clock_flag(const std::string& id, bool flagged) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("UPDATE kiosks SET clock_flagged = ?2 WHERE kiosk_id = ?1");
+        st.bind(1, id).bind(2, flagged ? 1 : 0);
+        return st.run();
+    }
+
+    std::vector<KioskRecord> kiosks() override {
+        std::lock_guard lock(mu_);
+        std::vector<KioskRecord> out;
+        auto& st = stmt("SELECT kiosk_id, township, fingerprint, serial, revoked, clock_flagged FROM kiosks ORDER BY kiosk_id");
+        while (st.step() == SQLITE_ROW) out.push_back(kiosk_row(st));
+        st.reset();
+        return out;
+    }
+
+    Status put_user(const User& u) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("INSERT INTO users(user_id, name, role, township, token_sha256, pin_hash) VALUES(?1,?2,?3,?4,?5,?6)"
+                        " ON CONFLICT(user_id) DO UPDATE SET name=?2, role=?3, township=?4, token_sha256=?5, pin_hash=?6");
+        st.bind(1, u.user_id).bind(2, u.name).bind(3, u.role).bind(4, u.township).bind(5, u.token_sha256).bind(6, u.pin_hash);
+        return st.run();
+    }
+
+    std::optional<User> user_by_token(const std::string& token_sha256) override { return user_where("token_sha256", token_sha256); }
+    std::optional<User> user(const std::string& id) override { return user_where("user_id", id); }
+
+    std::optional<StoredEventRow> event(const std::string& kiosk, std::int64_t seq) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("SELECT type, hash, prev_hash, envelope, boot_id, wall_ms, corrected_ms, received_ms, status, reason"
+                        " FROM events WHERE kiosk_id = ?1 AND seq = ?2");
+        st.bind(1, kiosk).bind(2, seq);
+        std::optional<StoredEventRow> out;
+        if (st.step() == SQLITE_ROW)
+            out = StoredEventRow{kiosk, seq, st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.integer(5),
+                                 st.integer(6), st.integer(7), st.text(8), st.text(9)};
+        st.reset();
+        return out;
+    }
+
+    Status insert_event(const StoredEventRow& e) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("INSERT INTO events(kiosk_id, seq, type, hash, prev_hash, envelope, boot_id, wall_ms, corrected_ms,"
+                        " received_ms, status, reason) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
+        st.bind(1, e.kiosk_id).bind(2, e.seq).bind(3, e.type).bind(4, e.hash).bind(5, e.prev_hash).bind(6, e.envelope);
+        st.bind(7, e.boot_id).bind(8, e.wall_ms).bind(9, e.corrected_ms).bind(10, e.received_ms).bind(11, e.status);
+        st.bind(12, e.reason);
+        return st.run();
+    }
+
+    std::pair<std::int64_t, std::string> checkpoint(const std::string& kiosk) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("SELECT seq, hash FROM checkpoints WHERE kiosk_id = ?1");
+        st.bind(1, kiosk);
+        std::pair<std::int64_t, std::string> out{0, ""};
+        if (st.step() == SQLITE_ROW) out = {st.integer(0), st.text(1)};
+        st.reset();
+        return out;
+    }
+
+    Status set_checkpoint(const std::string& kiosk, std::int64_t seq, const std::string& hash) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("INSERT INTO checkpoints(kiosk_id, seq, hash) VALUES(?1,?2,?3)"
+                        " ON CONFLICT(kiosk_id) DO UPDATE SET seq=?2, hash=?3");
+        st.bind(1, kiosk).bind(2, seq).bind(3, hash);
+        return st.run();
+    }
+
+    std::optional<std::int64_t> boot_offset(const std::string& kiosk, const std::string& boot) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("SELECT offset_ms FROM boots WHERE kiosk_id = ?1 AND boot_id = ?2");
+        st.bind(1, kiosk).bind(2, boot);
+        std::optional<std::int64_t> out;
+        if (st.step() == SQLITE_ROW) out = st.integer(0);
+        st.reset();
+        return out;
+    }
+
+    Status set_boot_offset(const std::string& kiosk, const std::string& boot, std::int64_t offset, UtcMillis at) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("INSERT INTO boots(kiosk_id, boot_id, offset_ms, updated_ms) VALUES(?1,?2,?3,?4)"
+                        " ON CONFLICT(kiosk_id, boot_id) DO UPDATE SET offset_ms=?3, updated_ms=?4");
+        st.bind(1, kiosk).bind(2, boot).bind(3, offset).bind(4, at);
+        return st.run();
+    }
+
+    std::vector<std::pair<std::string, std::int64_t>> event_counts_by_type() override {
+        std::lock_guard lock(mu_);
+        std::vector<std::pair<std::string, std::int64_t>> out;
+        auto& st = stmt("SELECT type, count(*) FROM events GROUP BY type ORDER BY type");
+        while (st.step() == SQLITE_ROW) out.push_back({st.text(0), st.integer(1)});
+        st.reset();
+        return out;
+    }
+
+    Status insert_application(const ApplicationRow& a) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("INSERT INTO applications(receipt_number, programme, township, kiosk_id, channel, operator_id,"
+                        " applicant_key, close_relative, id_last4_tag, submitted_ms, payload)"
+                        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
+        st.bind(1, a.receipt_number).bind(2, a.programme).bind(3, a.township).bind(4, a.kiosk_id).bind(5, a.channel);
+        st.bind(6, a.operator_id).bind(7, a.applicant_key).bind(8, a.close_relative ? 1 : 0).bind(9, a.id_last4_tag);
+        st.bind(10, a.submitted_ms).bind(11, a.payload.dump());
+        return st.run();
+    }
+
+    std::optional<ApplicationRow> application(const std::string& receipt) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("SELECT programme, township, kiosk_id, channel, operator_id, applicant_key, close_relative,"
+                        " id_last4_tag, submitted_ms, payload FROM applications WHERE receipt_number = ?1");
+        st.bind(1, receipt);
+        std::optional<ApplicationRow> out;
+        if (st.step() == SQLITE_ROW)
+            out = ApplicationRow{receipt,       st.text(0),        st.text(1),    st.text(2),
+                                 st.text(3),    st.text(4),        st.text(5),    st.integer(6) != 0,
+                                 st.text(7),    st.integer(8),     json::parse(st.text(9), nullptr, false)};
+        st.reset();
+        return out;
+    }
+
+    Status insert_stage(StageRow& s) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("INSERT INTO stage_events(receipt_number, programme, stage, date, actor, reason, fields, documents,"
+                        " recorded_ms, source) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+        st.bind(1, s.receipt_number).bind(2, s.programme).bind(3, s.stage).bind(4, s.date).bind(5, s.actor);
+        st.bind(6, s.reason).bind(7, s.fields.dump()).bind(8, join_docs(s.documents)).bind(9, s.recorded_ms).bind(10, s.source);
+        if (auto r = st.run(); !r) return r;
+        s.id = sqlite3_last_insert_rowid(db_->raw());
+        return Ok{};
+    }
+
+    std::vector<StageRow> stages(const std::string& receipt) override {
+        std::lock_guard lock(mu_);
+        std::vector<StageRow> out;
+        auto& st = stmt("SELECT id, programme, stage, date, actor, reason, fields, documents, recorded_ms, source"
+                        " FROM stage_events WHERE receipt_number = ?1 ORDER BY id");
+        st.bind(1, receipt);
+        while (st.step() == SQLITE_ROW) {
+            StageRow r;
+            r.id = st.integer(0);
+            r.receipt_number = receipt;
+            r.programme = st.text(1);
+            r.stage = st.text(2);
+            r.date = st.text(3);
+            r.actor = st.text(4);
+            r.reason = st.text(5);
+            r.fields = json::parse(st.text(6), nullptr, false);
+            r.documents = json::parse(st.text(7), nullptr, false).get<std::vector<std::string>>();
+            r.recorded_ms = st.integer(8);
+            r.source = st.text(9);
+            out.push_back(std::move(r));
+        }
+        st.reset();
+        return out;
+    }
+
+    Status insert_referral(const std::string& receipt, const std::string& programme, const std::string& township,
+                           const std::string& kiosk, UtcMillis at, const json& payload) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("INSERT INTO referrals(receipt_number, programme, township, kiosk_id, issued_ms, payload)"
+                        " VALUES(?1,?2,?3,?4,?5,?6)");
+        st.bind(1, receipt).bind(2, programme).bind(3, township).bind(4, kiosk).bind(5, at).bind(6, payload.dump());
+        return st.run();
+    }
+
+    std::optional<std::string> referral_township(const std::string& receipt) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("SELECT township FROM referrals WHERE receipt_number = ?1");
+        st.bind(1, receipt);
+        std::optional<std::string> out;
+        if (st.step() == SQLITE_ROW) out = st.text(0);
+        st.reset();
+        return out;
+    }
+
+    std::optional<RatingRow> counted_rating(const std::string& receipt) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("SELECT id, kiosk_id, seq, level, corrected_ms, status, payload FROM ratings"
+                        " WHERE receipt_number = ?1 AND status = 'counted'");
+        st.bind(1, receipt);
+        std::optional<RatingRow> out;
+        if (st.step() == SQLITE_ROW)
+            out = RatingRow{st.integer(0), st.text(1), st.integer(2), receipt, static_cast<int>(st.integer(3)),
+                            st.integer(4), st.text(5), json::parse(st.text(6), nullptr, false)};
+        st.reset();
+        return out;
+    }
+
+    Status insert_rating(const RatingRow& r) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("INSERT INTO ratings(kiosk_id, seq, receipt_number, level, corrected_ms, status, payload)"
+                        " VALUES(?1,?2,?3,?4,?5,?6,?7)");
+        st.bind(1, r.kiosk_id).bind(2, r.seq);
+        if (r.receipt_number.empty()) st.bind_null(3);
+        else st.bind(3, r.receipt_number);
+        st.bind(4, r.level).bind(5, r.corrected_ms).bind(6, r.status).bind(7, r.payload.dump());
+        return st.run();
+    }
+
+    Status set_rating_status(std::int64_t id, const std::string& status) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("UPDATE ratings SET status = ?2 WHERE id = ?1");
+        st.bind(1, id).bind(2, status);
+        return st.run();
+    }
+
+    Status insert_record(const std::string& type, const std::string& kiosk, std::int64_t seq, const std::string& township,
+                         UtcMillis corrected_ms, const json& payload) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("INSERT INTO records(type, kiosk_id, seq, township, corrected_ms, payload) VALUES(?1,?2,?3,?4,?5,?6)");
+        st.bind(1, type).bind(2, kiosk).bind(3, seq).bind(4, township).bind(5, corrected_ms).bind(6, payload.dump());
+        return st.run();
+    }
+
+    Status append_change(const ChangeRow& c) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("INSERT INTO changes(township, kind, key, body) VALUES(?1,?2,?3,?4)");
+        st.bind(1, c.township).bind(2, c.kind).bind(3, c.key).bind(4, c.body.dump());
+        return st.run();
+    }
+
+    std::vector<ChangeRow> changes_after(const std::string& township, std::int64_t cursor, int limit) override {
+        std::lock_guard lock(mu_);
+        std::vector<ChangeRow> out;
+        auto& st = stmt("SELECT id, township, kind, key, body FROM changes WHERE id > ?1 AND (township = ?2 OR township = '*')"
+                        " ORDER BY id LIMIT ?3");
+        st.bind(1, cursor).bind(2, township).bind(3, limit);
+        while (st.step() == SQLITE_ROW)
+            out.push_back({st.integer(0), st.text(1), st.text(2), st.text(3), json::parse(st.text(4), nullptr, false)});
+        st.reset();
+        return out;
+    }
+
+    std::pair<std::string, int> receipt_high_water(const std::string& kiosk) override {
+        std::lock_guard lock(mu_);
+        // Receipt numbers: T TTT KK YYMMDD NNNN C — the day is characters 7–12, the sequence 13–16.
+        auto& st = stmt(
+            "SELECT substr(r, 7, 6) AS day, max(CAST(substr(r, 13, 4) AS INTEGER)) FROM ("
+            " SELECT receipt_number AS r FROM applications WHERE kiosk_id = ?1"
+            " UNION ALL SELECT receipt_number FROM referrals WHERE kiosk_id = ?1"
+            " UNION ALL SELECT json_extract(payload, '$.receipt_number') FROM records"
+            "   WHERE kiosk_id = ?1 AND type = 'complaint.filed')"
+            " GROUP BY day ORDER BY day DESC LIMIT 1");
+        st.bind(1, kiosk);
+        std::pair<std::string, int> out{"", 0};
+        if (st.step() == SQLITE_ROW && !st.is_null(0)) {
+            const std::string d = st.text(0);
+            out = {"20" + d.substr(0, 2) + "-" + d.substr(2, 2) + "-" + d.substr(4, 2), static_cast<int>(st.integer(1))};
+        }
+        st.reset();
+        return out;
+    }
+
+    Status raise_alert(const std::string& kind, const std::string& kiosk, const std::string& township,
+                       const std::string& detail, UtcMillis at) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("INSERT INTO alerts(kind, kiosk_id, township, detail, created_ms) VALUES(?1,?2,?3,?4,?5)");
+        st.bind(1, kind).bind(2, kiosk).bind(3, township).bind(4, detail).bind(5, at);
+        return st.run();
+    }
+
+    std::vector<json> alerts() override {
+        std::lock_guard lock(mu_);
+        std::vector<json> out;
+        auto& st = stmt("SELECT id, kind, kiosk_id, township, detail, created_ms, state FROM alerts ORDER BY id");
+        while (st.step() == SQLITE_ROW)
+            out.push_back({{"id", st.integer(0)}, {"kind", st.text(1)}, {"kiosk_id", st.text(2)}, {"township", st.text(3)},
+                           {"detail", st.text(4)}, {"created_ms", st.integer(5)}, {"state", st.text(6)}});
+        st.reset();
+        return out;
+    }
+
+    int failures_since(const std::string& key, UtcMillis since) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("SELECT count(*) FROM rate_failures WHERE key = ?1 AND at_ms >= ?2");
+        st.bind(1, key).bind(2, since);
+        const int n = st.step() == SQLITE_ROW ? static_cast<int>(st.integer(0)) : 0;
+        st.reset();
+        return n;
+    }
+
+    Status add_failure(const std::string& key, UtcMillis at) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("INSERT INTO rate_failures(key, at_ms) VALUES(?1, ?2)");
+        st.bind(1, key).bind(2, at);
+        return st.run();
+    }
+
+    Status backup_to(const std::string& path) override {
+        std::lock_guard lock(mu_);
+        sqlite3* dest = nullptr;
+        if (sqlite3_open(path.c_str(), &dest) != SQLITE_OK) {
+            sqlite3_close(dest);
+            return Error{"backup_failed", "无法创建备份文件：" + path};
+        }
+        sqlite3_backup* b = sqlite3_backup_init(dest, "main", db_->raw(), "main");
+        int rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
+        if (b) sqlite3_backup_finish(b);
+        const bool ok = rc == SQLITE_DONE;
+        sqlite3_close(dest);
+        if (!ok) return Error{"backup_failed", "备份未完成：" + path};
+        return Ok{};
+    }
+
+private:
+    sqlite::Statement& stmt(const std::string& sql) {
+        auto it = cache_.find(sql);
+        if (it == cache_.end()) it = cache_.emplace(sql, std::make_unique<sqlite::Statement>(db_->prepare(sql))).first;
+        it->second->reset();
+        return *it->second;
+    }
+
+    static KioskRecord kiosk_row(sqlite::Statement& st) {
+        return KioskRecord{st.text(0), st.text(1), st.text(2), st.text(3), st.integer(4) != 0, st.integer(5) != 0};
+    }
+
+    std::optional<KioskRecord> kiosk_where(const char* column, const std::string& value) {
+        std::lock_guard lock(mu_);
+        auto& st = stmt(std::string("SELECT kiosk_id, township, fingerprint, serial, revoked, clock_flagged FROM kiosks WHERE ") +
+                        column + " = ?1");
+        st.bind(1, value);
+        std::optional<KioskRecord> out;
+        if (st.step() == SQLITE_ROW) out = kiosk_row(st);
+        st.reset();
+        return out;
+    }
+
+    std::optional<User> user_where(const char* column, const std::string& value) {
+        std::lock_guard lock(mu_);
+        auto& st = stmt(std::string("SELECT user_id, name, role, township, token_sha256, pin_hash FROM users WHERE ") + column +
+                        " = ?1");
+        st.bind(1, value);
+        std::optional<User> out;
+        if (st.step() == SQLITE_ROW) out = User{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
+        st.reset();
+        return out;
+    }
+
+    std::recursive_mutex mu_;
+    std::unique_ptr<sqlite::Database> db_;
+    std::map<std::string, std::unique_ptr<sqlite::Statement>> cache_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
+    auto db = sqlite::Database::open(path);
+    if (!db) return db.error();
+    auto store = std::make_unique<SqliteStore>(std::move(db).value());
+    if (auto s = store->migrate(); !s) return s.error();
+    return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace yimen::county

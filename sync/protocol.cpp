@@ -1,1 +1,136 @@
-// protocol.cpp — being written.
+// protocol.cpp — codecs are strict on what they read: a wrong type is an error, never a default.
+#include "sync/protocol.hpp"
+
+#include <zlib.h>
+
+#include "policy/canonical_json.hpp"
+
+namespace yimen::sync::protocol {
+
+using nlohmann::json;
+
+json to_json(const PushRequest& r) {
+    json events = json::array();
+    for (auto& e : r.events) events.push_back(json::parse(e));
+    return {{"kiosk_id", r.kiosk_id}, {"boot_id", r.boot_id}, {"uptime_ms", r.uptime_ms}, {"sent_at", r.sent_at},
+            {"events", events}};
+}
+
+Result<PushRequest> push_request_from_json(const json& j) {
+    const Error bad{"bad_request", "上传内容格式不正确。"};
+    if (!j.is_object() || !j.contains("kiosk_id") || !j["kiosk_id"].is_string() || !j.contains("events") ||
+        !j["events"].is_array() || !j.contains("boot_id") || !j["boot_id"].is_string() || !j.contains("uptime_ms") ||
+        !j["uptime_ms"].is_number_integer() || !j.contains("sent_at") || !j["sent_at"].is_string())
+        return bad;
+    PushRequest r;
+    r.kiosk_id = j["kiosk_id"];
+    r.boot_id = j["boot_id"];
+    r.uptime_ms = j["uptime_ms"];
+    r.sent_at = j["sent_at"];
+    if (j["events"].size() > static_cast<std::size_t>(kMaxEventsPerPush))
+        return Error{"too_many_events", "一次上传的记录过多。"};
+    // Events stay as JSON text: the server hashes what it received, re-canonicalised.
+    for (auto& e : j["events"]) r.events.push_back(e.dump());
+    return r;
+}
+
+json to_json(const PushResponse& r) {
+    json rej = json::array();
+    for (auto& x : r.rejections) rej.push_back({{"seq", x.seq}, {"code", x.code}, {"message", x.message}});
+    return {{"contiguous_through", r.contiguous_through}, {"checkpoint_hash", r.checkpoint_hash},
+            {"rejections", rej}, {"server_time", r.server_time}, {"stopped", r.stopped}};
+}
+
+Result<PushResponse> push_response_from_json(const json& j) {
+    try {
+        PushResponse r;
+        r.contiguous_through = j.at("contiguous_through").get<std::int64_t>();
+        r.checkpoint_hash = j.at("checkpoint_hash").get<std::string>();
+        r.server_time = j.at("server_time").get<std::string>();
+        r.stopped = j.at("stopped").get<bool>();
+        for (auto& x : j.at("rejections"))
+            r.rejections.push_back({x.at("seq").get<std::int64_t>(), x.at("code").get<std::string>(),
+                                    x.value("message", "")});
+        return r;
+    } catch (const json::exception&) {
+        return Error{"bad_response", "县服务器的答复格式不正确。"};
+    }
+}
+
+json to_json(const PullResponse& r) {
+    json changes = json::array();
+    for (auto& c : r.changes) changes.push_back({{"id", c.id}, {"kind", c.kind}, {"key", c.key}, {"body", c.body}});
+    return {{"cursor", r.cursor},
+            {"more", r.more},
+            {"changes", changes},
+            {"checkpoint", r.checkpoint},
+            {"checkpoint_hash", r.checkpoint_hash},
+            {"receipt_day", r.receipt_day},
+            {"receipt_high_water", r.receipt_high_water},
+            {"server_time", r.server_time}};
+}
+
+Result<PullResponse> pull_response_from_json(const json& j) {
+    try {
+        PullResponse r;
+        r.cursor = j.at("cursor").get<std::int64_t>();
+        r.more = j.at("more").get<bool>();
+        r.checkpoint = j.at("checkpoint").get<std::int64_t>();
+        r.checkpoint_hash = j.at("checkpoint_hash").get<std::string>();
+        r.receipt_day = j.at("receipt_day").get<std::string>();
+        r.receipt_high_water = j.at("receipt_high_water").get<int>();
+        r.server_time = j.at("server_time").get<std::string>();
+        for (auto& c : j.at("changes"))
+            r.changes.push_back({c.at("id").get<std::int64_t>(), c.at("kind").get<std::string>(),
+                                 c.at("key").get<std::string>(), c.at("body")});
+        return r;
+    } catch (const json::exception&) {
+        return Error{"bad_response", "县服务器的答复格式不正确。"};
+    }
+}
+
+std::string gzip_compress(const std::string& data) {
+    z_stream zs{};
+    deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    std::string out;
+    out.resize(deflateBound(&zs, static_cast<uLong>(data.size())) + 32);
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    zs.avail_in = static_cast<uInt>(data.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    deflate(&zs, Z_FINISH);
+    out.resize(zs.total_out);
+    deflateEnd(&zs);
+    return out;
+}
+
+Result<std::string> gzip_decompress(const std::string& data, std::size_t max_out) {
+    z_stream zs{};
+    if (inflateInit2(&zs, 15 + 16) != Z_OK) return Error{"bad_gzip", "压缩数据无法解开。"};
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    zs.avail_in = static_cast<uInt>(data.size());
+    std::string out;
+    char buf[65536];
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+        zs.next_out = reinterpret_cast<Bytef*>(buf);
+        zs.avail_out = sizeof buf;
+        rc = inflate(&zs, Z_NO_FLUSH);
+        if (rc != Z_OK && rc != Z_STREAM_END) break;
+        out.append(buf, sizeof buf - zs.avail_out);
+        if (out.size() > max_out) {
+            inflateEnd(&zs);
+            return Error{"too_large", "解压后的内容超过上限。"};
+        }
+        if (rc == Z_OK && zs.avail_in == 0 && zs.avail_out != 0) break;  // input ended before the stream did
+    }
+    inflateEnd(&zs);
+    if (rc != Z_STREAM_END) return Error{"bad_gzip", "压缩数据不完整或已损坏。"};
+    return out;
+}
+
+std::string id_last4_tag(const std::string& receipt_number, const std::string& last4) {
+    return hmac_sha256_hex(receipt_number, last4);
+}
+
+}  // namespace yimen::sync::protocol

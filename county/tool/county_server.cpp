@@ -1,1 +1,256 @@
-int main() { return 0; }
+// county-server — the county service and its operator commands (serve, pki, users, bundle, backup, stats).
+// Every command works on one directory D holding the PKI, county.db and an optional county.toml.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <toml++/toml.h>
+#include <unistd.h>
+
+#include "county/pki.hpp"
+#include "county/server.hpp"
+#include "county/users.hpp"
+#include "policy/canonical_json.hpp"
+#include "sync/bundle.hpp"
+
+using namespace yimen;
+using namespace yimen::county;
+using nlohmann::json;
+
+namespace {
+
+yimen::county::CountyServer* g_server = nullptr;
+
+void on_signal(int) {
+    // httplib's stop() only flips flags and shuts the listening socket: safe enough from a signal handler here.
+    if (g_server) g_server->stop();
+}
+
+int fail(const Error& e) {
+    std::cerr << "county-server: " << e.message << " (" << e.code << ")\n";
+    return 1;
+}
+
+std::int64_t env_int(const char* name) {
+    const char* v = std::getenv(name);
+    return v && *v ? std::atoll(v) : 0;
+}
+
+// county.toml (optional): [server] host, port, threads; [limits] clock_skew_seconds, status_failures_per_receipt,
+// status_failures_per_kiosk; [pki] hosts = [...]
+Status apply_config(const std::string& path, ServerConfig& cfg, std::vector<std::string>& hosts) {
+    if (!std::filesystem::exists(path)) return Ok{};
+    try {
+        auto t = toml::parse_file(path);
+        cfg.host = t["server"]["host"].value_or(cfg.host);
+        cfg.port = t["server"]["port"].value_or(cfg.port);
+        cfg.threads = t["server"]["threads"].value_or(cfg.threads);
+        cfg.clock_skew_limit_ms = t["limits"]["clock_skew_seconds"].value_or(cfg.clock_skew_limit_ms / 1000) * 1000;
+        cfg.status_failures_per_receipt = t["limits"]["status_failures_per_receipt"].value_or(cfg.status_failures_per_receipt);
+        cfg.status_failures_per_kiosk = t["limits"]["status_failures_per_kiosk"].value_or(cfg.status_failures_per_kiosk);
+        if (auto arr = t["pki"]["hosts"].as_array())
+            for (auto& h : *arr)
+                if (auto s = h.value<std::string>()) hosts.push_back(*s);
+    } catch (const toml::parse_error& e) {
+        return Error{"bad_config", "配置文件 " + path + " 有误：" + std::string(e.description())};
+    }
+    return Ok{};
+}
+
+bool split_listen(const std::string& listen, std::string& host, int& port) {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos) return false;
+    host = listen.substr(0, colon);
+    if (host.size() > 1 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    try {
+        port = std::stoi(listen.substr(colon + 1));
+    } catch (...) {
+        return false;
+    }
+    return port >= 0 && port < 65536;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"county-server: the Yimen county service"};
+    app.require_subcommand(1);
+    std::string dir, config, assets;
+    auto add_dir = [&](CLI::App* c) {
+        c->add_option("--dir", dir, "the county directory (PKI, county.db, county.toml)")->required();
+    };
+
+    auto* serve = app.add_subcommand("serve", "serve kiosks and staff over HTTPS");
+    add_dir(serve);
+    std::string listen;
+    serve->add_option("--listen", listen, "host:port (default 127.0.0.1:8443, or county.toml)");
+    serve->add_option("--config", config, "configuration file (default D/county.toml)");
+    serve->add_option("--assets", assets, "assets directory");
+
+    auto* pki_cmd = app.add_subcommand("pki", "the county's certificate authority");
+    pki_cmd->require_subcommand(1);
+    auto* pki_init = pki_cmd->add_subcommand("init", "create the CA, the server certificate and the bundle-signing key");
+    add_dir(pki_init);
+    std::vector<std::string> hosts;
+    pki_init->add_option("--host", hosts, "extra server name or address (repeatable)");
+    auto* pki_issue = pki_cmd->add_subcommand("issue-kiosk", "issue a kiosk certificate and register the kiosk");
+    add_dir(pki_issue);
+    std::string kiosk_id, township;
+    pki_issue->add_option("--kiosk", kiosk_id, "kiosk id, e.g. 230523104-01")->required();
+    pki_issue->add_option("--township", township, "9-digit township code")->required();
+    auto* pki_revoke = pki_cmd->add_subcommand("revoke", "revoke a kiosk at once (also for a running server)");
+    add_dir(pki_revoke);
+    pki_revoke->add_option("--kiosk", kiosk_id, "kiosk id")->required();
+
+    auto* users = app.add_subcommand("users", "county users");
+    users->require_subcommand(1);
+    auto* users_add = users->add_subcommand("add", "create a user and print its API token once");
+    add_dir(users_add);
+    NewUser nu;
+    bool read_pin = false;
+    users_add->add_option("--name", nu.name, "name")->required();
+    users_add->add_option("--role", nu.role, "county-admin | county-staff | township-staff")->required();
+    users_add->add_option("--township", nu.township, "9-digit township code (township staff)");
+    users_add->add_option("--id", nu.user_id, "staff number (default: generated)");
+    users_add->add_flag("--pin", read_pin, "read a 4–12 digit kiosk PIN from standard input");
+
+    auto* bundle = app.add_subcommand("bundle", "signed policy bundles");
+    bundle->require_subcommand(1);
+    auto* publish = bundle->add_subcommand("publish", "build, sign and publish a policy bundle to every kiosk");
+    add_dir(publish);
+    std::string from, version;
+    publish->add_option("--from", from, "directory to publish, e.g. assets/policy")->required();
+    publish->add_option("--version", version, "bundle version (default: from the time, YYYY.MMDD.HHMMSS)");
+
+    auto* backup = app.add_subcommand("backup", "consistent copy of the store while serving");
+    add_dir(backup);
+    std::string out;
+    backup->add_option("--out", out, "backup file")->required();
+
+    auto* stats = app.add_subcommand("stats", "event counts by type and alerts");
+    add_dir(stats);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "county-server: " << e.what() << "\nRun with --help for usage.\n";
+        return 2;
+    }
+
+    SystemClock clock;
+    auto open_store = [&]() { return open_sqlite_store(dir + "/county.db"); };
+
+    if (*pki_init) {
+        ServerConfig cfg;
+        std::vector<std::string> cfg_hosts;
+        if (auto s = apply_config(dir + "/county.toml", cfg, cfg_hosts); !s) return fail(s.error());
+        hosts.insert(hosts.end(), cfg_hosts.begin(), cfg_hosts.end());
+        pki::InitOptions opt;
+        opt.hosts = hosts;
+        if (auto s = pki::init(dir, opt); !s) return fail(s.error());
+        std::cout << "PKI created in " << dir << " (ca.crt, server.crt, bundle-signing.pub; private keys 0600)\n";
+        return 0;
+    }
+    if (*pki_issue) {
+        auto store = open_store();
+        if (!store) return fail(store.error());
+        auto issued = pki::issue_kiosk(dir, kiosk_id, township);
+        if (!issued) return fail(issued.error());
+        if (auto s = (*store)->put_kiosk({issued->kiosk_id, issued->township, issued->fingerprint, issued->serial_hex, false, false});
+            !s)
+            return fail(s.error());
+        std::cout << "kiosk " << kiosk_id << " registered; its files are in " << issued->dir << "\n"
+                  << "fingerprint " << issued->fingerprint << "\n";
+        return 0;
+    }
+    if (*pki_revoke) {
+        auto store = open_store();
+        if (!store) return fail(store.error());
+        if (auto s = (*store)->set_kiosk_revoked(kiosk_id); !s) return fail(s.error());
+        std::vector<std::string> serials;
+        for (auto& k : (*store)->kiosks())
+            if (k.revoked && !k.serial.empty()) serials.push_back(k.serial);
+        if (auto s = pki::write_crl(dir, serials); !s) return fail(s.error());
+        std::cout << "kiosk " << kiosk_id << " revoked (effective at once); " << dir << "/crl.pem updated\n";
+        return 0;
+    }
+    if (*users_add) {
+        if (read_pin) {
+            std::string pin;
+            std::getline(std::cin, pin);
+            nu.pin = pin;
+        }
+        auto store = open_store();
+        if (!store) return fail(store.error());
+        auto created = add_user(**store, nu);
+        if (!created) return fail(created.error());
+        std::cout << "user " << created->user.user_id << " (" << created->user.role << ") created\n"
+                  << "token " << created->token << "\n"
+                  << "(the token is shown only now; store it safely)\n";
+        return 0;
+    }
+    if (*publish) {
+        if (version.empty()) {
+            const auto iso = format_rfc3339(clock.now_utc_ms());  // 2026-11-27T07:04:46.123Z
+            version = iso.substr(0, 4) + "." + iso.substr(5, 2) + iso.substr(8, 2) + "." + iso.substr(11, 2) +
+                      iso.substr(14, 2) + iso.substr(17, 2);
+        }
+        auto b = sync::bundle::build(from, version, format_rfc3339(clock.now_utc_ms()), dir + "/bundle-signing.key");
+        if (!b) return fail(b.error());
+        auto store = open_store();
+        if (!store) return fail(store.error());
+        if (auto s = (*store)->transaction([&] {
+                return (*store)->append_change({0, "*", "bundle", version, sync::bundle::to_json(*b)});
+            });
+            !s)
+            return fail(s.error());
+        std::cout << "bundle " << version << " published (" << b->files.size() << " files)\n";
+        return 0;
+    }
+    if (*backup) {
+        auto store = open_store();
+        if (!store) return fail(store.error());
+        if (auto s = (*store)->backup_to(out); !s) return fail(s.error());
+        std::cout << "backup written to " << out << "\n";
+        return 0;
+    }
+    if (*stats) {
+        auto store = open_store();
+        if (!store) return fail(store.error());
+        json counts = json::object();
+        for (auto& [type, n] : (*store)->event_counts_by_type()) counts[type] = n;
+        std::cout << json{{"events_by_type", counts}, {"alerts", (*store)->alerts()}}.dump(2) << "\n";
+        return 0;
+    }
+    if (*serve) {
+        ServerConfig cfg;
+        cfg.dir = dir;
+        std::vector<std::string> cfg_hosts;
+        if (auto s = apply_config(config.empty() ? dir + "/county.toml" : config, cfg, cfg_hosts); !s) return fail(s.error());
+        if (!listen.empty() && !split_listen(listen, cfg.host, cfg.port)) {
+            std::cerr << "county-server: --listen must be host:port\n";
+            return 2;
+        }
+        cfg.kill_after_events = env_int("YIMEN_FAULT_KILL_AFTER_EVENTS");
+        cfg.kill_before_commit = env_int("YIMEN_FAULT_KILL_BEFORE_COMMIT") != 0;
+        auto policy = load_policy_data(resolve_assets_dir(assets));
+        if (!policy) return fail(policy.error());
+        auto server = CountyServer::create(cfg, std::move(policy).value(), clock);
+        if (!server) return fail(server.error());
+        g_server = server->get();
+        std::signal(SIGTERM, on_signal);
+        std::signal(SIGINT, on_signal);
+        auto port = (*server)->start();
+        if (!port) return fail(port.error());
+        std::cout << "county-server listening on https://" << cfg.host << ":" << *port << " (pid " << getpid() << ")"
+                  << std::endl;
+        (*server)->serve_blocking_after_start();
+        std::cout << "county-server stopped" << std::endl;
+        return 0;
+    }
+    return 2;
+}

@@ -1,0 +1,48 @@
+// ingest.hpp — receiving kiosk events: chain verification over envelopes, idempotency by (kiosk, seq), clock-offset
+// correction, payload validation, and projection into the county's tables — all in one transaction per push.
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "county/store.hpp"
+#include "policy/calendar.hpp"
+#include "policy/programmes.hpp"
+#include "policy/records.hpp"
+#include "sync/protocol.hpp"
+
+namespace yimen::county {
+
+struct IngestConfig {
+    std::int64_t clock_skew_limit_ms = 120'000;
+};
+
+// Builds the status record a kiosk may show for a case: no names or ID numbers (DESIGN.md, Personal data).
+nlohmann::json status_record(Store& store, const Rules& rules, const WorkCalendar& cal, const std::string& receipt,
+                             CivilDate today);
+// Appends the case's current status record to the pull feed of its township.
+Status publish_status(Store& store, const Rules& rules, const WorkCalendar& cal, const std::string& receipt,
+                      CivilDate today);
+
+class Ingestor {
+public:
+    Ingestor(Store& store, const Rules& rules, const WorkCalendar& cal, IngestConfig cfg = {})
+        : store_(store), rules_(rules), cal_(cal), cfg_(cfg) {}
+
+    // `kiosk` is the one the verified client certificate maps to. Errors: wrong_kiosk (the batch names another
+    // kiosk; nothing is stored), bad_request, db errors (nothing is acknowledged).
+    Result<sync::protocol::PushResponse> push(const KioskRecord& kiosk, const sync::protocol::PushRequest& req,
+                                              UtcMillis received_ms);
+    // Committed events so far (the fault-injection hook of the server counts these).
+    std::int64_t committed_events() const { return committed_; }
+
+private:
+    Status project(const KioskRecord& kiosk, const records::Envelope& e, UtcMillis corrected_ms, std::string& reject_code,
+                   std::string& reject_message, std::vector<std::string>& touched_cases);
+
+    Store& store_;
+    const Rules& rules_;
+    const WorkCalendar& cal_;
+    IngestConfig cfg_;
+    std::int64_t committed_ = 0;
+};
+
+}  // namespace yimen::county

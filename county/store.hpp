@@ -1,0 +1,161 @@
+// store.hpp — the county's storage, as an interface of plain operations so that a PostgreSQL store can replace the
+// SQLite one for a city or province. Ingest and casework logic live outside (ingest.cpp, casework.cpp) and run
+// inside Store::transaction, so "acknowledge only what is committed" holds for any implementation.
+#pragma once
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "policy/civil_date.hpp"
+#include "policy/result.hpp"
+
+namespace yimen::county {
+
+struct KioskRecord {
+    std::string kiosk_id;
+    std::string township;      // 9-digit code
+    std::string fingerprint;   // SHA-256 of the client certificate (DER), lower hex
+    std::string serial;
+    bool revoked = false;
+    bool clock_flagged = false;
+};
+
+struct User {
+    std::string user_id;       // one actor id everywhere (kiosk events, casework)
+    std::string name;
+    std::string role;          // county-admin | county-staff | township-staff
+    std::string township;      // for township-staff
+    std::string token_sha256;
+    std::string pin_hash;      // $scrypt$… or empty
+};
+
+struct StoredEventRow {
+    std::string kiosk_id;
+    std::int64_t seq = 0;
+    std::string type;
+    std::string hash;
+    std::string prev_hash;
+    std::string envelope;      // canonical JSON as received
+    std::string boot_id;
+    UtcMillis wall_ms = 0;     // the kiosk's clock
+    UtcMillis corrected_ms = 0;
+    UtcMillis received_ms = 0;
+    std::string status;        // accepted | rejected
+    std::string reason;        // rejection code
+};
+
+struct ApplicationRow {
+    std::string receipt_number;
+    std::string programme;
+    std::string township;
+    std::string kiosk_id;
+    std::string channel;
+    std::string operator_id;
+    std::string applicant_key;
+    bool close_relative = false;
+    std::string id_last4_tag;
+    UtcMillis submitted_ms = 0;
+    nlohmann::json payload;
+};
+
+struct StageRow {
+    std::int64_t id = 0;
+    std::string receipt_number;
+    std::string programme;
+    std::string stage;
+    std::string date;          // civil date
+    std::string actor;
+    std::string reason;
+    nlohmann::json fields = nlohmann::json::object();
+    std::vector<std::string> documents;
+    UtcMillis recorded_ms = 0;
+    std::string source;        // kiosk | county
+};
+
+struct RatingRow {
+    std::int64_t id = 0;
+    std::string kiosk_id;
+    std::int64_t seq = 0;
+    std::string receipt_number;
+    int level = 0;
+    UtcMillis corrected_ms = 0;
+    std::string status;        // counted | already_rated
+    nlohmann::json payload;
+};
+
+struct ChangeRow {
+    std::int64_t id = 0;
+    std::string township;      // "*" for every kiosk
+    std::string kind;
+    std::string key;
+    nlohmann::json body;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    // Runs fn in one transaction; commits only if fn succeeds.
+    virtual Status transaction(const std::function<Status()>& fn) = 0;
+
+    // Kiosks and users.
+    virtual Status put_kiosk(const KioskRecord& k) = 0;
+    virtual std::optional<KioskRecord> kiosk_by_fingerprint(const std::string& fp) = 0;
+    virtual std::optional<KioskRecord> kiosk(const std::string& id) = 0;
+    virtual Status set_kiosk_revoked(const std::string& id) = 0;
+    virtual Status set_kiosk_clock_flag(const std::string& id, bool flagged) = 0;
+    virtual std::vector<KioskRecord> kiosks() = 0;
+    virtual Status put_user(const User& u) = 0;
+    virtual std::optional<User> user_by_token(const std::string& token_sha256) = 0;
+    virtual std::optional<User> user(const std::string& id) = 0;
+
+    // Events.
+    virtual std::optional<StoredEventRow> event(const std::string& kiosk, std::int64_t seq) = 0;
+    virtual Status insert_event(const StoredEventRow& e) = 0;
+    // (seq, hash) of the highest event with every lower sequence present; (0, "") when none.
+    virtual std::pair<std::int64_t, std::string> checkpoint(const std::string& kiosk) = 0;
+    virtual Status set_checkpoint(const std::string& kiosk, std::int64_t seq, const std::string& hash) = 0;
+    virtual std::optional<std::int64_t> boot_offset(const std::string& kiosk, const std::string& boot) = 0;
+    virtual Status set_boot_offset(const std::string& kiosk, const std::string& boot, std::int64_t offset_ms,
+                                   UtcMillis at) = 0;
+    virtual std::vector<std::pair<std::string, std::int64_t>> event_counts_by_type() = 0;
+
+    // Projections.
+    virtual Status insert_application(const ApplicationRow& a) = 0;
+    virtual std::optional<ApplicationRow> application(const std::string& receipt) = 0;
+    virtual Status insert_stage(StageRow& s) = 0;  // fills s.id
+    virtual std::vector<StageRow> stages(const std::string& receipt) = 0;
+    virtual Status insert_referral(const std::string& receipt, const std::string& programme, const std::string& township,
+                                   const std::string& kiosk, UtcMillis at, const nlohmann::json& payload) = 0;
+    virtual std::optional<std::string> referral_township(const std::string& receipt) = 0;
+    virtual std::optional<RatingRow> counted_rating(const std::string& receipt) = 0;
+    virtual Status insert_rating(const RatingRow& r) = 0;
+    virtual Status set_rating_status(std::int64_t id, const std::string& status) = 0;
+    virtual Status insert_record(const std::string& type, const std::string& kiosk, std::int64_t seq,
+                                 const std::string& township, UtcMillis corrected_ms, const nlohmann::json& payload) = 0;
+
+    // The pull feed.
+    virtual Status append_change(const ChangeRow& c) = 0;
+    virtual std::vector<ChangeRow> changes_after(const std::string& township, std::int64_t cursor, int limit) = 0;
+    // Highest receipt sequence seen from a kiosk on its latest day: (YYYY-MM-DD, seq).
+    virtual std::pair<std::string, int> receipt_high_water(const std::string& kiosk) = 0;
+
+    // Alerts and rate limits.
+    virtual Status raise_alert(const std::string& kind, const std::string& kiosk, const std::string& township,
+                               const std::string& detail, UtcMillis at) = 0;
+    virtual std::vector<nlohmann::json> alerts() = 0;
+    virtual int failures_since(const std::string& key, UtcMillis since) = 0;
+    virtual Status add_failure(const std::string& key, UtcMillis at) = 0;
+
+    // A consistent copy while serving.
+    virtual Status backup_to(const std::string& path) = 0;
+};
+
+// SQLite (WAL, synchronous=FULL) with versioned migrations.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
+
+}  // namespace yimen::county
