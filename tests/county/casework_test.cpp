@@ -1,0 +1,173 @@
+// casework_test.cpp — township staff record stage changes over the HTTP API: illegal steps get 422 with a reason
+// code each, legal paths (先行救助 included) get 200, other townships get 403, and the change reaches the kiosk.
+#include <curl/curl.h>
+
+#include "county/users.hpp"
+#include "policy/workflow.hpp"
+#include "support/county_fixture.hpp"
+
+using namespace yimen;
+using namespace yimen::test;
+namespace rec = yimen::records;
+using nlohmann::json;
+
+namespace {
+
+std::size_t sink(char* p, std::size_t s, std::size_t n, void* u) {
+    static_cast<std::string*>(u)->append(p, s * n);
+    return s * n;
+}
+
+struct Api {
+    const County& c;
+    std::string token;
+
+    std::pair<long, json> post(const std::string& receipt, const json& body) const {
+        return call("POST", "/api/v1/cases/" + receipt + "/stages", body.dump());
+    }
+    std::pair<long, json> get(const std::string& path) const { return call("GET", path, ""); }
+
+    std::pair<long, json> call(const std::string& method, const std::string& path, const std::string& body) const {
+        CURL* h = curl_easy_init();
+        std::string out;
+        const std::string url = "https://127.0.0.1:" + std::to_string(c.port) + path;
+        curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+        curl_easy_setopt(h, CURLOPT_CAINFO, (c.dir + "/ca.crt").c_str());
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &out);
+        curl_slist* hs = curl_slist_append(nullptr, ("Authorization: Bearer " + token).c_str());
+        hs = curl_slist_append(hs, "Content-Type: application/json");
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
+        if (method == "POST") {
+            curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+        }
+        long status = 0;
+        REQUIRE(curl_easy_perform(h) == CURLE_OK);
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        curl_slist_free_all(hs);
+        curl_easy_cleanup(h);
+        return {status, json::parse(out, nullptr, false)};
+    }
+};
+
+// Days relative to the county's today, so that every date is in the past and in order.
+std::string day(int offset) { return SystemClock().today().plus_days(offset).iso(); }
+
+json step(const std::string& stage, int offset, json extra = json::object()) {
+    const Programme* p = shared_policy().rules.programme("dibao");
+    json b = {{"stage", stage}, {"date", day(offset)}};
+    if (const StageDef* s = p->stage(stage)) b["documents"] = s->documents;
+    for (auto& [k, v] : extra.items()) b[k] = v;
+    return b;
+}
+
+}  // namespace
+
+TEST_CASE("casework: illegal steps are refused with 422 and a reason code, legal ones accepted", "[casework]") {
+    County c;
+    auto k = c.add_kiosk("230523104-01");
+    // The applications were made 45 days ago (the kiosk's clock was right; it syncs now).
+    k->clock.set(c.clock.now_utc_ms() - 45LL * 86'400'000);
+    auto app = k->application("dibao");
+    k->append(rec::type::application_submitted, app);
+    auto relative = k->application("dibao", "11010519491231002X");
+    relative.close_relative = true;
+    relative.close_relative_relation = "村委会主任之子";
+    k->append(rec::type::application_submitted, relative);
+    k->clock.set(c.clock.now_utc_ms());
+    REQUIRE(k->uploader->sync_once().category == sync::ErrorCategory::none);
+    auto staff = county::add_user(c.server->store(), {"", "李娜", "township-staff", "230523104", std::nullopt});
+    REQUIRE(staff.ok());
+    const Api api{c, staff->token};
+    const std::string r = app.receipt_number;
+
+    struct Row { const char* what; json body; long status; const char* code; };
+    const json visit = {{"fields", {{"investigators", {"张三", "李四"}}}}};
+    const json confirm = {{"fields", {{"amount_fen", 120000}, {"first_month", day(0).substr(0, 7)}}}};
+    const std::vector<Row> rows = {
+        {"any stage before 受理", step("investigation_started", -40), 422, "not_accepted"},
+        {"受理", step("accepted", -40), 200, ""},
+        {"investigation", step("investigation_started", -39), 200, ""},
+        {"confirming before the household visit", step("confirmed", -38, confirm), 422, "missing_prerequisite"},
+        {"a visit with one investigator", step("household_visit_done", -37, {{"fields", {{"investigators", {"张三"}}}}}), 422,
+         "field_required"},
+        {"household visit", step("household_visit_done", -37, visit), 200, ""},
+        {"verification", step("verification_done", -36), 200, ""},
+        {"refusing without a reason", step("refused", -35), 422, "reason_required"},
+        {"preliminary opinion", step("preliminary_opinion", -35), 200, ""},
+        {"公示 start", step("publicity_started", -30), 200, ""},
+        {"ending 公示 before 7 days", step("publicity_ended", -24), 422, "publicity_too_short"},
+        {"公示 end", step("publicity_ended", -23), 200, ""},
+        {"confirming without an amount", step("confirmed", -22), 422, "field_required"},
+        {"confirmation", step("confirmed", -22, confirm), 200, ""},
+        {"anything after the case is closed", step("terminated", -21, {{"reason", "x"}}), 422, "case_closed"}};
+    for (auto& row : rows) {
+        INFO(row.what);
+        auto [status, body] = api.post(r, row.body);
+        INFO(body.dump());
+        CHECK(status == row.status);
+        if (row.status != 200) CHECK(body["error"] == row.code);
+    }
+
+    // The close-relative case needs the county's own household visit before confirmation.
+    const std::string rr = relative.receipt_number;
+    for (auto& b : {step("accepted", -40), step("investigation_started", -39), step("household_visit_done", -38, visit),
+                    step("verification_done", -37), step("preliminary_opinion", -36), step("publicity_started", -35),
+                    step("publicity_ended", -28)})
+        REQUIRE(api.post(rr, b).first == 200);
+    auto [status, body] = api.post(rr, step("confirmed", -27, confirm));
+    CHECK(status == 422);
+    CHECK(body["error"] == "county_visit_required");
+    CHECK(api.post(rr, step("county_household_visit", -27)).first == 200);
+    CHECK(api.post(rr, step("confirmed", -26, confirm)).first == 200);
+
+    // Another township's staff, a bad token, an unknown case.
+    auto other = county::add_user(c.server->store(), {"", "赵强", "township-staff", "230523101", std::nullopt});
+    REQUIRE(other.ok());
+    CHECK(Api{c, other->token}.post(r, step("terminated", 0, {{"reason", "x"}})).first == 403);
+    CHECK(Api{c, std::string(64, 'f')}.post(r, step("terminated", 0)).first == 401);
+    CHECK(api.post("11040126010100015", step("accepted", 0)).first == 404);
+    // A date in the future is refused.
+    CHECK(api.post(rr, step("refused", 1, {{"reason", "x"}})).first == 400);
+
+    // The kiosk pulls the new stage of its township's case (no names or ID numbers in it).
+    REQUIRE(k->uploader->sync_once().category == sync::ErrorCategory::none);
+    auto pulled = sync::PulledStore::open(*k->db);
+    REQUIRE(pulled.ok());
+    auto st = (*pulled)->status(r);
+    REQUIRE(st.has_value());
+    CHECK(st->body["current_stage"] == "confirmed");
+    CHECK(st->body["timeline"].size() == 9);
+    CHECK(st->body.dump().find("王秀英") == std::string::npos);
+    auto view = api.get("/api/v1/cases/" + r);
+    CHECK(view.first == 200);
+    CHECK(view.second["closed"] == true);
+}
+
+TEST_CASE("casework: the 先行救助 path of 急难型临时救助", "[casework]") {
+    County c;
+    auto k = c.add_kiosk("230523104-01");
+    k->clock.set(c.clock.now_utc_ms() - 5LL * 86'400'000);
+    auto app = k->application("linshi_jinan");
+    app.materials_received = {"id_card"};
+    app.materials_missing = {};
+    k->append(rec::type::application_submitted, app);
+    k->clock.set(c.clock.now_utc_ms());
+    REQUIRE(k->uploader->sync_once().category == sync::ErrorCategory::none);
+    auto staff = county::add_user(c.server->store(), {"", "李娜", "township-staff", "230523104", std::nullopt});
+    REQUIRE(staff.ok());
+    const Api api{c, staff->token};
+    const std::string r = app.receipt_number;
+    CHECK(api.post(r, {{"stage", "paid_first"}, {"date", day(-3)}, {"documents", {"payment_record"}},
+                       {"fields", {{"amount_fen", 50000}}}})
+              .first == 422);  // not accepted yet
+    CHECK(api.post(r, {{"stage", "accepted"}, {"date", day(-3)}, {"documents", {"id_card"}}}).first == 200);
+    CHECK(api.post(r, {{"stage", "paid_first"}, {"date", day(-3)}, {"documents", {"payment_record"}},
+                       {"fields", {{"amount_fen", 50000}}}})
+              .first == 200);
+    CHECK(api.post(r, {{"stage", "paperwork_completed"}, {"date", day(-1)}}).first == 200);
+    auto [status, body] = api.post(r, {{"stage", "closed"}, {"date", day(0)}});
+    CHECK(status == 200);
+    CHECK(body["closed"] == true);
+}
