@@ -3,7 +3,7 @@
 // bundles. Everything is files in one directory, so an operator can inspect it with the openssl CLI:
 //
 //   <dir>/ca.crt ca.key server.crt server.key bundle-signing.key bundle-signing.pub crl.pem
-//   <dir>/kiosks/<kiosk id>/client.crt client.key ca.crt bundle-signing.pub   (copied to the kiosk, then removed)
+//   <dir>/kiosks/<kiosk id>/client.crt client.key ca.crt bundle-signing.pub   (what goes onto that kiosk)
 //
 // Private keys are created 0600 from the first byte on; a key never exists on disk with wider permissions.
 #pragma once
