@@ -232,6 +232,7 @@ SyncError Uploader::push_all() {
 
 SyncError Uploader::pull_all() {
     std::vector<std::string> kinds;
+    SyncError refused_bundle;
     for (int page = 0; page < 1000; ++page) {
         const std::int64_t cursor = pulled_->cursor();
         auto r = http(cfg_, "GET", std::string(proto::kPullPath) + "?cursor=" + std::to_string(cursor), "", "");
@@ -252,8 +253,13 @@ SyncError Uploader::pull_all() {
                 else {
                     bundle::Installer installer(cfg_.bundle_root);
                     auto installed = installer.install(*b, read_file(cfg_.bundle_public_key));
-                    // An older or equal version is not an error for the worker: it is simply not installed.
-                    if (!installed && installed.error().code != "not_newer") s = installed.error();
+                    // An older or equal version is simply not installed. A bundle that fails verification is refused
+                    // and reported, but the feed moves on: retrying cannot make a bad signature good.
+                    if (!installed && installed.error().code != "not_newer")
+                        refused_bundle = {ErrorCategory::rejected_event,
+                                          "县服务器下发的政策包（版本 " + c.key + "）未通过校验，已拒绝安装（" +
+                                              installed.error().code + "）。请联系县民政局信息科。",
+                                          installed.error().message};
                 }
             }
             if (!s) return {ErrorCategory::local, "应用县服务器下发的内容失败：" + s.error().message, s.error().code};
@@ -290,22 +296,26 @@ SyncError Uploader::pull_all() {
         cb = on_pulled_;
     }
     if (cb && !kinds.empty()) cb(kinds);
-    return {};
+    return refused_bundle;
 }
 
 SyncError Uploader::sync_once() {
     std::lock_guard round(db_mu_);
+    // A rejected event or refused bundle is reported but does not stop the round; any other error does.
+    SyncError reported;
+    auto step = [&](SyncError e) {
+        if (e.category == ErrorCategory::rejected_event) reported = e;
+        return e.category == ErrorCategory::none || e.category == ErrorCategory::rejected_event ? SyncError{} : e;
+    };
     SyncError e;
     // Pull first once per session: it tells us the county's checkpoint (a restored kiosk or county is found here).
     if (!pulled_once_) {
-        e = pull_all();
+        e = step(pull_all());
         if (e.category == ErrorCategory::none) pulled_once_ = true;
     }
-    if (e.category == ErrorCategory::none) e = push_all();
-    if (e.category == ErrorCategory::none || e.category == ErrorCategory::rejected_event) {
-        const SyncError pulled = pull_all();
-        if (pulled.category != ErrorCategory::none) e = pulled;
-    }
+    if (e.category == ErrorCategory::none) e = step(push_all());
+    if (e.category == ErrorCategory::none) e = step(pull_all());
+    if (e.category == ErrorCategory::none) e = reported;
     record(e);
     return e;
 }

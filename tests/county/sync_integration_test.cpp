@@ -7,7 +7,10 @@
 #include "county/users.hpp"
 #include "policy/secrets.hpp"
 #include "support/county_fixture.hpp"
+#include "sync/bundle.hpp"
 #include "sync/protocol.hpp"
+
+#include <fstream>
 
 using namespace yimen;
 using namespace yimen::test;
@@ -386,4 +389,32 @@ TEST_CASE("backup while serving, restore: pull returns the lower checkpoint and 
     REQUIRE(k->uploader->sync_once().category == sync::ErrorCategory::none);
     CHECK(count(c, "SELECT count(*) FROM events") == 5);
     CHECK(count(c, "SELECT max(seq) FROM events") == 5);
+}
+
+TEST_CASE("policy bundles reach the kiosk by pull: a good one installs, a bad one is refused", "[sync][integration]") {
+    County c;
+    auto k = c.add_kiosk("230523104-01");
+    TempDir src;
+    std::filesystem::create_directories(src.path / "articles");
+    {
+        std::ofstream(src.path / "articles" / "a.md") << "---\nid: a\ntitle: 测试\nprogramme: general\n---\n正文";
+    }
+    auto publish = [&](const std::string& version, bool tamper) {
+        auto b = sync::bundle::build(src.str(), version, "2026-11-27T00:00:00.000Z", c.dir + "/bundle-signing.key");
+        REQUIRE(b.ok());
+        auto bundle = std::move(b).value();
+        if (tamper) bundle.files.begin()->second += "!";
+        REQUIRE(c.server->store().append_change({0, "*", "bundle", version, sync::bundle::to_json(bundle)}).ok());
+    };
+    publish("2026.1127.1", false);
+    CHECK(k->uploader->sync_once().category == sync::ErrorCategory::none);
+    CHECK(k->uploader->status().installed_bundle == "2026.1127.1");
+    publish("2026.1127.2", true);
+    auto e = k->uploader->sync_once();
+    CHECK(e.category == sync::ErrorCategory::rejected_event);
+    CHECK(e.message.find("未通过校验") != std::string::npos);
+    CHECK(k->uploader->status().installed_bundle == "2026.1127.1");
+    publish("2026.1127.0", false);  // older than the installed one: ignored
+    CHECK(k->uploader->sync_once().category == sync::ErrorCategory::none);
+    CHECK(k->uploader->status().installed_bundle == "2026.1127.1");
 }

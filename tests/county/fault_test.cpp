@@ -1,0 +1,136 @@
+// fault_test.cpp — deterministic fault injection on the real county-server process: it SIGKILLs itself after
+// committing N events, or inside a push before committing. After the kiosk retries, the county's counts equal the
+// kiosk's: nothing lost, nothing twice.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "support/county_fixture.hpp"
+
+using namespace yimen;
+using namespace yimen::test;
+namespace rec = yimen::records;
+
+namespace {
+
+// county-server serve as a child process; its port is read from its first line of output.
+struct ServerProcess {
+    pid_t pid = -1;
+    int port = 0;
+
+    ServerProcess(const std::string& dir, const std::vector<std::string>& env) {
+        int fds[2];
+        REQUIRE(pipe(fds) == 0);
+        pid = fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            dup2(fds[1], STDOUT_FILENO);
+            close(fds[0]);
+            close(fds[1]);
+            for (auto& e : env) putenv(const_cast<char*>(e.c_str()));
+            const std::string bin = std::string(YIMEN_BIN_DIR) + "/county-server";
+            execl(bin.c_str(), bin.c_str(), "serve", "--dir", dir.c_str(), "--listen", "127.0.0.1:0", "--assets",
+                  YIMEN_SOURCE_ASSETS_DIR, static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        close(fds[1]);
+        FILE* out = fdopen(fds[0], "r");
+        char line[512] = {0};
+        REQUIRE(std::fgets(line, sizeof line, out) != nullptr);
+        std::fclose(out);
+        const std::string s = line;
+        const auto colon = s.rfind(':', s.find(" (pid"));
+        REQUIRE(colon != std::string::npos);
+        port = std::stoi(s.substr(colon + 1));
+    }
+
+    // Waits for the process; true when it was killed by SIGKILL.
+    bool wait_killed() {
+        int status = 0;
+        waitpid(pid, &status, 0);
+        pid = -1;
+        return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+    }
+
+    ~ServerProcess() {
+        if (pid > 0) {
+            kill(pid, SIGTERM);
+            int status = 0;
+            waitpid(pid, &status, 0);
+        }
+    }
+};
+
+std::int64_t county_count(const std::string& dir, const std::string& sql) {
+    auto db = sqlite::Database::open(dir + "/county.db");
+    REQUIRE(db.ok());
+    return (*db)->scalar(sql).value_or(-1);
+}
+
+// A county directory with PKI and one registered kiosk, but no server running in this process.
+struct Setup {
+    County county;  // only for its PKI, directory and kiosk helpers
+    std::unique_ptr<Kiosk> kiosk;
+    Setup() {
+        kiosk = county.add_kiosk("230523104-01");
+        county.stop();  // the real process will serve this directory
+        for (int i = 0; i < 10; ++i) kiosk->append(rec::type::application_submitted, kiosk->application());
+        for (int i = 0; i < 290; ++i) kiosk->append(rec::type::quiz_answered, rec::QuizAnswered{"v", {{"q", i % 3, true}}});
+    }
+    void connect(int port) {
+        auto cfg = kiosk->config(port);
+        cfg.max_events_per_push = 50;
+        kiosk->connect(port, cfg);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("the server killed after committing N events: the kiosk's retry makes the counts equal", "[fault]") {
+    Setup s;
+    {
+        ServerProcess p(s.county.dir, {"YIMEN_FAULT_KILL_AFTER_EVENTS=120"});
+        s.connect(p.port);
+        auto e = s.kiosk->uploader->sync_once();
+        CHECK(e.category == sync::ErrorCategory::offline);  // the connection died with the server
+        CHECK(p.wait_killed());
+    }
+    // The third batch was committed but never acknowledged.
+    CHECK(county_count(s.county.dir, "SELECT count(*) FROM events") == 150);
+    CHECK(s.kiosk->journal->counts().acknowledged_through == 100);
+    {
+        ServerProcess p(s.county.dir, {});
+        s.connect(p.port);
+        auto e = s.kiosk->uploader->sync_once();
+        INFO(e.message << " " << e.detail);
+        CHECK(e.category == sync::ErrorCategory::none);
+    }
+    CHECK(county_count(s.county.dir, "SELECT count(*) FROM events") == 300);
+    CHECK(county_count(s.county.dir, "SELECT count(DISTINCT seq) FROM events") == 300);
+    CHECK(county_count(s.county.dir, "SELECT count(*) FROM applications") == 10);
+    CHECK(county_count(s.county.dir, "SELECT count(*) FROM records WHERE type = 'quiz.answered'") == 290);
+    auto c = s.kiosk->journal->counts();
+    CHECK(c.acknowledged_through == 300);
+    CHECK(c.unacknowledged == 0);
+}
+
+TEST_CASE("the server killed inside a push before committing: nothing stored, then everything once", "[fault]") {
+    Setup s;
+    {
+        ServerProcess p(s.county.dir, {"YIMEN_FAULT_KILL_BEFORE_COMMIT=1"});
+        s.connect(p.port);
+        CHECK(s.kiosk->uploader->sync_once().category == sync::ErrorCategory::offline);
+        CHECK(p.wait_killed());
+    }
+    CHECK(county_count(s.county.dir, "SELECT count(*) FROM events") == 0);
+    CHECK(s.kiosk->journal->counts().acknowledged_through == 0);
+    {
+        ServerProcess p(s.county.dir, {});
+        s.connect(p.port);
+        CHECK(s.kiosk->uploader->sync_once().category == sync::ErrorCategory::none);
+    }
+    CHECK(county_count(s.county.dir, "SELECT count(*) FROM events") == 300);
+    CHECK(county_count(s.county.dir, "SELECT count(*) FROM applications") == 10);
+}
