@@ -1,0 +1,203 @@
+// sync_bench — upload of queued events over mutual TLS on loopback, and county ingest with many concurrent kiosks,
+// beside the raw SQLite insert rate of the same rows on the same machine. Prints figures; asserts nothing about time.
+// `--tiny` runs a small size (ctest), the default is the full size of the budgets in DESIGN.md.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "county/pki.hpp"
+#include "county/server.hpp"
+#include "sync/protocol.hpp"
+#include "sync/uploader.hpp"
+
+#include <atomic>
+#include <curl/curl.h>
+
+using namespace yimen;
+namespace rec = yimen::records;
+namespace proto = yimen::sync::protocol;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+template <class T>
+T must(Result<T> r, const char* what) {
+    if (!r) {
+        std::fprintf(stderr, "sync_bench: %s: %s\n", what, r.error().message.c_str());
+        std::exit(1);
+    }
+    return std::move(r).value();
+}
+
+void must(const Status& s, const char* what) {
+    if (!s) {
+        std::fprintf(stderr, "sync_bench: %s: %s\n", what, s.error().message.c_str());
+        std::exit(1);
+    }
+}
+
+double seconds_since(Steady::time_point t0) { return std::chrono::duration<double>(Steady::now() - t0).count(); }
+
+struct KioskDb {
+    std::string id, path, cert_dir;
+    std::unique_ptr<sqlite::Database> db;
+    std::unique_ptr<sync::Journal> journal;
+};
+
+KioskDb make_kiosk(county::CountyServer& server, const std::string& county_dir, const std::string& tmp,
+                   const std::string& id, int events, const Clock& clock, const sync::BootClock& boot) {
+    auto issued = must(county::pki::issue_kiosk(county_dir, id, "230523104"), "issue kiosk");
+    must(server.store().put_kiosk({id, "230523104", issued.fingerprint, issued.serial_hex, false, false}), "register");
+    KioskDb k{id, tmp + "/" + id + ".db", issued.dir, must(sqlite::Database::open(tmp + "/" + id + ".db"), "kiosk db"), nullptr};
+    k.journal = must(sync::Journal::open(*k.db, id, clock, boot), "journal");
+    // Queue the events in one transaction per 500, as a kiosk that was offline for a long time would have them.
+    for (int done = 0; done < events;) {
+        auto tx = must(sqlite::Transaction::begin(*k.db), "begin");
+        for (int i = 0; i < 500 && done < events; ++i, ++done)
+            must(k.journal->append(*tx, rec::type::quiz_answered, {"resident", ""},
+                                   rec::QuizAnswered{"2026.1", {{"q-publicity", done % 3, done % 3 == 1}}}),
+                 "append");
+        must(tx->commit(), "commit");
+    }
+    return k;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const bool tiny = argc > 1 && std::strcmp(argv[1], "--tiny") == 0;
+    const int upload_events = tiny ? 200 : 10000;
+    const int kiosks = tiny ? 4 : 20;
+    const int per_kiosk = tiny ? 50 : 1000;
+
+    char tmpl[] = "/tmp/yimen-bench-XXXXXX";
+    const std::string tmp = mkdtemp(tmpl);
+    const std::string dir = tmp + "/county";
+    must(county::pki::init(dir, {}), "pki init");
+    SystemClock clock;
+    sync::SystemBootClock boot;
+    auto policy = must(load_policy_data(resolve_assets_dir()), "assets");
+    county::ServerConfig cfg;
+    cfg.dir = dir;
+    cfg.port = 0;
+    cfg.threads = std::max(8, kiosks);
+    auto server = must(county::CountyServer::create(cfg, std::move(policy), clock), "server");
+    const int port = must(server->start(), "listen");
+    std::printf("sync_bench: county server on 127.0.0.1:%d (mutual TLS), SQLite WAL synchronous=FULL\n", port);
+
+    // 1. One kiosk uploads its queue.
+    {
+        KioskDb k = make_kiosk(*server, dir, tmp, "230523104-01", upload_events, clock, boot);
+        sync::UploaderConfig uc;
+        uc.server_url = "https://127.0.0.1:" + std::to_string(port);
+        uc.ca_file = k.cert_dir + "/ca.crt";
+        uc.cert_file = k.cert_dir + "/client.crt";
+        uc.key_file = k.cert_dir + "/client.key";
+        sync::SystemRandom rng;
+        auto up = must(sync::Uploader::create(k.path, k.id, uc, clock, boot, rng), "uploader");
+        const auto t0 = Steady::now();
+        auto e = up->sync_once();
+        const double s = seconds_since(t0);
+        if (e.category != sync::ErrorCategory::none) {
+            std::fprintf(stderr, "sync_bench: upload failed: %s %s\n", e.message.c_str(), e.detail.c_str());
+            return 1;
+        }
+        std::printf("  upload of %d queued events (batches of %d): %.2f s, %.0f events/s  (budget <= 2 s for 10,000)\n",
+                    upload_events, uc.max_events_per_push, s, upload_events / s);
+    }
+
+    // 2. Many kiosks push at once (pre-built batches, as their uploaders would send them).
+    std::vector<KioskDb> fleet;
+    for (int i = 0; i < kiosks; ++i) {
+        char id[32];
+        std::snprintf(id, sizeof id, "230523104-%02d", i + 10);
+        fleet.push_back(make_kiosk(*server, dir, tmp, id, per_kiosk, clock, boot));
+    }
+    struct Prepared {
+        std::vector<std::string> bodies;
+    };
+    std::vector<Prepared> prepared(fleet.size());
+    std::vector<std::string> all_rows;
+    for (std::size_t i = 0; i < fleet.size(); ++i) {
+        auto events = must(fleet[i].journal->events_after(0, per_kiosk, 1u << 30), "events");
+        for (std::size_t off = 0; off < events.size(); off += 500) {
+            proto::PushRequest req{fleet[i].id, boot.boot_id(), boot.uptime_ms(), format_rfc3339(clock.now_utc_ms()), {}};
+            for (std::size_t j = off; j < std::min(events.size(), off + 500); ++j) {
+                req.events.push_back(events[j].canonical);
+                all_rows.push_back(events[j].canonical);
+            }
+            prepared[i].bodies.push_back(proto::gzip_compress(proto::to_json(req).dump()));
+        }
+    }
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    const auto t0 = Steady::now();
+    for (std::size_t i = 0; i < fleet.size(); ++i)
+        threads.emplace_back([&, i] {
+            CURL* h = curl_easy_init();
+            const std::string url = "https://127.0.0.1:" + std::to_string(port) + proto::kPushPath;
+            curl_slist* hs = curl_slist_append(nullptr, "Content-Type: application/gzip");
+            hs = curl_slist_append(hs, "Expect:");
+            std::string sinkbuf;
+            curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+            curl_easy_setopt(h, CURLOPT_CAINFO, (fleet[i].cert_dir + "/ca.crt").c_str());
+            curl_easy_setopt(h, CURLOPT_SSLCERT, (fleet[i].cert_dir + "/client.crt").c_str());
+            curl_easy_setopt(h, CURLOPT_SSLKEY, (fleet[i].cert_dir + "/client.key").c_str());
+            curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
+            curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, +[](char*, std::size_t s, std::size_t n, void*) { return s * n; });
+            for (auto& body : prepared[i].bodies) {
+                curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
+                curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+                long status = 0;
+                if (curl_easy_perform(h) != CURLE_OK) ++failures;
+                curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+                if (status != 200) ++failures;
+            }
+            curl_slist_free_all(hs);
+            curl_easy_cleanup(h);
+        });
+    for (auto& t : threads) t.join();
+    const double ingest_s = seconds_since(t0);
+    const double total = static_cast<double>(kiosks) * per_kiosk;
+    const auto stored = server->store().checkpoint(fleet.back().id).first;
+    if (failures || stored != per_kiosk) {
+        std::fprintf(stderr, "sync_bench: %d failed pushes, last kiosk checkpoint %lld\n", failures.load(),
+                     static_cast<long long>(stored));
+        return 1;
+    }
+    const double ingest_rate = total / ingest_s;
+    std::printf("  ingest, %d kiosks pushing %d events each at once: %.2f s, %.0f events/s  (budget >= 5,000/s)\n", kiosks,
+                per_kiosk, ingest_s, ingest_rate);
+    server->stop();
+
+    // 3. The same rows inserted straight into SQLite, same durability, same batch size: the ceiling for comparison.
+    auto raw = must(sqlite::Database::open(tmp + "/raw.db"), "raw db");
+    must(raw->exec("CREATE TABLE events(kiosk_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, hash TEXT NOT NULL,"
+                   " prev_hash TEXT NOT NULL, envelope TEXT NOT NULL, boot_id TEXT NOT NULL, wall_ms INTEGER NOT NULL,"
+                   " corrected_ms INTEGER NOT NULL, received_ms INTEGER NOT NULL, status TEXT NOT NULL, reason TEXT,"
+                   " PRIMARY KEY(kiosk_id, seq)) WITHOUT ROWID"),
+         "raw schema");
+    const auto r0 = Steady::now();
+    auto ins = raw->prepare("INSERT INTO events VALUES(?1,?2,'quiz.answered',?3,?4,?5,'b',0,0,0,'accepted',NULL)");
+    for (std::size_t off = 0; off < all_rows.size(); off += 500) {
+        auto tx = must(sqlite::Transaction::begin(*raw), "begin");
+        for (std::size_t j = off; j < std::min(all_rows.size(), off + 500); ++j) {
+            ins.bind(1, std::string("k") + std::to_string(j / static_cast<std::size_t>(per_kiosk)))
+                .bind(2, static_cast<std::int64_t>(j))
+                .bind(3, std::to_string(j))
+                .bind(4, std::to_string(j))
+                .bind(5, all_rows[j]);
+            must(ins.run(), "raw insert");
+        }
+        must(tx->commit(), "raw commit");
+    }
+    const double raw_rate = static_cast<double>(all_rows.size()) / seconds_since(r0);
+    std::printf("  raw SQLite insert of the same %zu rows (500 per transaction): %.0f rows/s; ingest/raw = %.2f\n",
+                all_rows.size(), raw_rate, ingest_rate / raw_rate);
+    std::filesystem::remove_all(tmp);
+    return 0;
+}
