@@ -2,6 +2,8 @@
 // (handlers run on several threads), cached prepared statements, and migrations keyed by PRAGMA user_version.
 #include "county/store.hpp"
 
+#include <sys/stat.h>
+
 #include <map>
 #include <mutex>
 
@@ -449,6 +451,8 @@ private:
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
     auto db = sqlite::Database::open(path);
     if (!db) return db.error();
+    // Applications hold names and ID numbers: only the service account may read the store.
+    ::chmod(path.c_str(), 0600);
     auto store = std::make_unique<SqliteStore>(std::move(db).value());
     if (auto s = store->migrate(); !s) return s.error();
     return std::unique_ptr<Store>(std::move(store));

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "policy/canonical_json.hpp"
+#include "policy/secrets.hpp"
 
 namespace yimen::sync {
 
@@ -76,6 +77,17 @@ Result<std::unique_ptr<Journal>> Journal::open(sqlite::Database& db, const std::
         if (auto s = put.run(); !s) return s.error();
     }
     return std::unique_ptr<Journal>(new Journal(db, kiosk_id, clock, boot));
+}
+
+std::string Journal::retention_salt() {
+    auto get = db_.prepare("SELECT value FROM journal_meta WHERE key = 'retention_salt'");
+    if (get.step() == SQLITE_ROW) return get.text(0);
+    const std::string salt = secrets::random_hex(32);
+    auto put = db_.prepare("INSERT OR IGNORE INTO journal_meta(key, value) VALUES('retention_salt', ?1)");
+    put.bind(1, salt);
+    (void)put.run();
+    auto again = db_.prepare("SELECT value FROM journal_meta WHERE key = 'retention_salt'");
+    return again.step() == SQLITE_ROW ? again.text(0) : salt;
 }
 
 std::int64_t Journal::last_seq() { return db_.scalar("SELECT max(seq) FROM journal_events").value_or(0); }

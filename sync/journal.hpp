@@ -103,6 +103,9 @@ public:
     // Retention: personal fields of events acknowledged more than `days` ago are replaced by salted hashes; the
     // envelope and its hash stay. Returns how many events were redacted.
     Result<int> apply_retention(int days, const std::string& salt);
+    // A random secret made at the journal's first open: the salt for retention hashes, so that a hashed ID number
+    // cannot be found by hashing every possible number.
+    std::string retention_salt();
 
     // Verifies the chain (prev_hash links, and each unredacted event's hash against its bytes).
     Status verify_chain();

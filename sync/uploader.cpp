@@ -315,6 +315,10 @@ SyncError Uploader::sync_once() {
     }
     if (e.category == ErrorCategory::none) e = step(push_all());
     if (e.category == ErrorCategory::none) e = step(pull_all());
+    if (e.category == ErrorCategory::none) {
+        if (auto r = journal_->apply_retention(cfg_.retention_days, journal_->retention_salt()); !r)
+            e = {ErrorCategory::local, r.error().message, r.error().code};
+    }
     if (e.category == ErrorCategory::none) e = reported;
     record(e);
     return e;

@@ -68,6 +68,7 @@ struct UploaderConfig {
     std::int64_t backoff_initial_ms = 1000;
     std::int64_t backoff_max_ms = 300'000;
     double backoff_jitter = 0.2;
+    int retention_days = 30;           // personal fields of acknowledged events are hashed after this many days
 };
 
 struct SyncStatus {
