@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "policy/receipt_number.hpp"
 #include "policy/records.hpp"
 #include "policy/workflow.hpp"
 
@@ -90,6 +91,15 @@ Status Ingestor::project(const KioskRecord& kiosk, const rec::Envelope& e, UtcMi
         return Status(Ok{});
     };
     const json& p = e.payload;
+    // A receipt number issued by this kiosk names its township (TTT) and the kind of record (T).
+    if (e.type == rec::type::application_submitted || e.type == rec::type::referral_issued ||
+        e.type == rec::type::complaint_filed) {
+        auto rn = parse_receipt_number(p.value("receipt_number", ""));
+        const int want_type = e.type == rec::type::application_submitted ? 1 : e.type == rec::type::referral_issued ? 2 : 3;
+        const int township_digits = kiosk.township.size() >= 3 ? std::stoi(kiosk.township.substr(kiosk.township.size() - 3)) : -1;
+        if (!rn || static_cast<int>(rn->type) != want_type || rn->township != township_digits)
+            return reject(proto::reason::wrong_township, "回执编号与本终端的乡镇或记录类型不符。");
+    }
     if (e.type == rec::type::application_submitted) {
         auto a = p.get<rec::ApplicationSubmitted>();
         if (a.township != kiosk.township)
@@ -114,6 +124,8 @@ Status Ingestor::project(const KioskRecord& kiosk, const rec::Envelope& e, UtcMi
         if (!app) return reject(proto::reason::unknown_case, "县服务器没有这份申请：" + a.receipt_number);
         if (app->township != kiosk.township) return reject(proto::reason::wrong_township, "不是本乡镇的申请。");
         const Programme* prog = rules_.programme(app->programme);
+        if (!prog || a.programme != app->programme)
+            return reject(proto::reason::wrong_programme, "受理的项目与申请的项目不一致。");
         auto history = history_of(store_.stages(a.receipt_number));
         StageEntry entry{"accepted", *CivilDate::parse(a.accepted_date), a.operator_id, "", json::object(), a.materials_checked};
         // The commitment and the authorisation were tapped by the resident at intake (validated there).
@@ -130,6 +142,8 @@ Status Ingestor::project(const KioskRecord& kiosk, const rec::Envelope& e, UtcMi
     }
     if (e.type == rec::type::referral_issued) {
         auto r = p.get<rec::ReferralIssued>();
+        if (store_.referral_township(r.receipt_number) || store_.application(r.receipt_number))
+            return reject("duplicate_receipt", "回执编号已被使用：" + r.receipt_number);
         if (auto s = store_.insert_referral(r.receipt_number, r.programme, kiosk.township, kiosk.kiosk_id, corrected_ms, p); !s)
             return s;
         StageRow stage{0, r.receipt_number, r.programme, "referral_issued", day.iso(), "resident", "", json::object(), {},

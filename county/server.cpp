@@ -122,6 +122,10 @@ void CountyServer::install_routes() {
                 send_error(res, 411, "length_required", "上传须带 Content-Length，不接受分块传输。");
                 return httplib::Server::HandlerResponse::Handled;
             }
+            if (req.get_header_value("Content-Type") != "application/gzip") {
+                send_error(res, 415, "unsupported_media_type", "上传内容须为 application/gzip。");
+                return httplib::Server::HandlerResponse::Handled;
+            }
             if (req.has_header("Content-Encoding")) {
                 send_error(res, 415, "unsupported_encoding", "上传内容须为 application/gzip，不使用 Content-Encoding。");
                 return httplib::Server::HandlerResponse::Handled;
@@ -227,10 +231,13 @@ void CountyServer::install_routes() {
         send_json(res, 200, *out);
     }));
 
-    svr.Get("/api/v1/stats/events", staff_route([this](const User&, const httplib::Request&, httplib::Response& res) {
+    svr.Get("/api/v1/stats/events", staff_route([this](const User& user, const httplib::Request&, httplib::Response& res) {
         json counts = json::object();
         for (auto& [type, n] : store_->event_counts_by_type()) counts[type] = n;
-        send_json(res, 200, {{"events_by_type", counts}, {"alerts", store_->alerts()}});
+        json alerts = json::array();
+        for (auto& a : store_->alerts())
+            if (user.role != "township-staff" || a["township"] == user.township) alerts.push_back(a);
+        send_json(res, 200, {{"events_by_type", counts}, {"alerts", alerts}});
     }));
 }
 

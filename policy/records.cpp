@@ -60,8 +60,11 @@ Result<Envelope> envelope_from_json(const json& j) {
     e.wall_time = j["wall_time"];
     e.boot_id = j["boot_id"];
     e.uptime_ms = j["uptime_ms"];
-    e.actor.kind = j["actor"].value("kind", "");
-    e.actor.id = j["actor"].value("id", "");
+    const json& actor = j["actor"];
+    if (!actor.contains("kind") || !actor["kind"].is_string() || !actor.contains("id") || !actor["id"].is_string())
+        return bad;
+    e.actor.kind = actor["kind"];
+    e.actor.id = actor["id"];
     e.payload = j["payload"];
     e.prev_hash = j["prev_hash"];
     if (j.contains("hash")) {
@@ -69,6 +72,7 @@ Result<Envelope> envelope_from_json(const json& j) {
         e.hash = j["hash"];
     }
     if (e.seq < 1) return Error{"bad_envelope", "事件序号必须从1开始。"};
+    if (e.schema != kSchemaVersion) return Error{"bad_envelope", "不支持的记录格式版本：" + std::to_string(e.schema)};
     if (!parse_rfc3339(e.wall_time)) return Error{"bad_envelope", "事件时间格式不正确。"};
     return e;
 }
@@ -224,12 +228,13 @@ Status validate_payload(const Envelope& e, const Rules& rules) {
 std::vector<std::string> personal_field_pointers(const std::string& t, const json& payload) {
     std::vector<std::string> out;
     if (t == type::application_submitted) {
-        for (const char* f : {"name", "id_number", "phone", "address"}) out.push_back(std::string("/applicant/") + f);
+        static const char* kPersonFields[] = {"name", "id_number", "phone", "address", "health", "disability"};
+        for (const char* f : kPersonFields) out.push_back(std::string("/applicant/") + f);
         if (payload.contains("members") && payload["members"].is_array())
             for (std::size_t i = 0; i < payload["members"].size(); ++i)
-                for (const char* f : {"name", "id_number", "phone", "address"})
-                    out.push_back("/members/" + std::to_string(i) + "/" + f);
+                for (const char* f : kPersonFields) out.push_back("/members/" + std::to_string(i) + "/" + f);
         out.push_back("/hardship_statement");
+        out.push_back("/close_relative_relation");
         out.push_back("/assets/other");
     } else if (t == type::complaint_filed) {
         out = {"/text", "/contact"};

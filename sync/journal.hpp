@@ -86,8 +86,10 @@ public:
     Result<records::Envelope> append(sqlite::Transaction& tx, const std::string& type, const records::Actor& actor,
                                      const nlohmann::json& payload);
 
-    // Events with seq > after_seq in order, excluding quarantined ones, bounded by count and total canonical bytes
-    // (at least one event is returned even if it alone exceeds max_bytes).
+    // Events with seq > after_seq in order, bounded by count and total canonical bytes (at least one event is returned
+    // even if it alone exceeds max_bytes). Quarantined events are included: the county stored them (as rejected) and
+    // moved past them, so they are sent again only when its checkpoint falls back below them (a county restore),
+    // which keeps the county's copy gap-free.
     Result<std::vector<StoredEvent>> events_after(std::int64_t after_seq, int max_count, std::size_t max_bytes);
     Result<StoredEvent> event(std::int64_t seq);
     Status mark_acknowledged(std::int64_t through_seq);

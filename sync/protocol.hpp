@@ -31,6 +31,9 @@ inline constexpr const char* wrong_kiosk = "wrong_kiosk";        // kiosk_id dif
 inline constexpr const char* wrong_township = "wrong_township";  // a record for another township
 inline constexpr const char* already_rated = "already_rated";    // the case already has an earlier rating
 inline constexpr const char* unknown_case = "unknown_case";      // acceptance for a receipt the county does not know
+inline constexpr const char* wrong_programme = "wrong_programme";  // acceptance names another programme than the application
+inline constexpr const char* duplicate_receipt = "duplicate_receipt";  // the receipt number is already used
+// …plus the workflow codes of policy/workflow.hpp for an acceptance the rules refuse (documents_missing, …).
 // …plus the payload codes of records::validate_payload (bad_payload, unknown_type, material_not_allowed, …).
 }  // namespace reason
 

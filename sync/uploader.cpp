@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 
+#include "policy/receipt_number.hpp"
 #include "sync/bundle.hpp"
 #include "sync/protocol.hpp"
 
@@ -195,10 +196,10 @@ SyncError Uploader::push_all() {
         if (auto e = classify(r); e.category != ErrorCategory::none) return e;
         auto resp = proto::push_response_from_json(json::parse(r.body, nullptr, false));
         if (!resp) return {ErrorCategory::refused, resp.error().message, "bad push response"};
-        bool conflict = false;
+        std::int64_t conflict_seq = 0;
         for (auto& rej : resp->rejections) {
             if (rej.code == proto::reason::seq_conflict) {
-                conflict = true;
+                conflict_seq = rej.seq;
                 continue;
             }
             if (resp->stopped && rej.seq > resp->contiguous_through) continue;  // not stored: will be retried
@@ -208,11 +209,14 @@ SyncError Uploader::push_all() {
                         "有记录被县服务器拒收（" + rej.code + "：" + rej.message + "），已隔离，不影响其他记录上传。请联系县民政局信息科核对。",
                         "seq " + std::to_string(rej.seq)};
         }
-        if (auto s = journal_->mark_acknowledged(resp->contiguous_through); !s)
+        // Our events before a conflicting one are the county's too; the conflicting one and those after it are not.
+        const std::int64_t acked = conflict_seq > 0 ? std::min(resp->contiguous_through, conflict_seq - 1)
+                                                    : resp->contiguous_through;
+        if (auto s = journal_->mark_acknowledged(acked); !s)
             return {ErrorCategory::local, s.error().message, s.error().code};
         if (auto s = pulled_->set_server_checkpoint(resp->contiguous_through); !s)
             return {ErrorCategory::local, s.error().message, s.error().code};
-        if (conflict) {
+        if (conflict_seq > 0) {
             // The county holds other events at our unsent sequence numbers: this kiosk was restored from an old
             // backup. Continue after the county's checkpoint.
             auto reb = journal_->rebase(resp->contiguous_through, resp->checkpoint_hash);
@@ -223,9 +227,9 @@ SyncError Uploader::push_all() {
             return {ErrorCategory::refused, "县服务器停止处理本批记录：" + (resp->rejections.empty() ? std::string() : resp->rejections.back().message) +
                                                 "。请联系县民政局信息科。",
                     "stopped"};
-        if (batch->size() < static_cast<std::size_t>(cfg_.max_events_per_push) &&
-            journal_->events_after(resp->contiguous_through, 1, 1 << 20)->empty())
-            return rejected;
+        auto more = journal_->events_after(resp->contiguous_through, 1, 1 << 20);
+        if (!more) return {ErrorCategory::local, more.error().message, more.error().code};
+        if (batch->size() < static_cast<std::size_t>(cfg_.max_events_per_push) && more->empty()) return rejected;
     }
     return rejected;
 }
@@ -359,7 +363,12 @@ SyncStatus Uploader::status() {
 }
 
 Result<StatusAnswer> Uploader::query_status(const std::string& receipt, const std::string& id_last4) {
-    auto r = http(cfg_, "GET", std::string(proto::kStatusPrefix) + receipt + "?id_last4=" + id_last4, "", "");
+    // Only well-formed values go into the URL; anything else cannot be a case.
+    auto parsed = parse_receipt_number(receipt);
+    if (!parsed || id_last4.size() != 4 ||
+        id_last4.find_first_not_of("0123456789Xx") != std::string::npos)
+        return StatusAnswer{false, json()};
+    auto r = http(cfg_, "GET", std::string(proto::kStatusPrefix) + parsed->text + "?id_last4=" + id_last4, "", "");
     if (r.code == CURLE_OK && r.status == 404) return StatusAnswer{false, json()};
     if (auto e = classify(r); e.category != ErrorCategory::none) return Error{category_name(e.category), e.message};
     json body = json::parse(r.body, nullptr, false);

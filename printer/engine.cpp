@@ -1,0 +1,227 @@
+// engine.cpp — ESC/POS decoding for the virtual printer.
+#include "printer/engine.hpp"
+
+#include <algorithm>
+
+namespace yimen::printer {
+
+namespace {
+int u8(char c) { return static_cast<unsigned char>(c); }
+}  // namespace
+
+PrinterEngine::PrinterEngine(EngineOptions opt, std::shared_ptr<Font> font)
+    : opt_(opt), font_(std::move(font)), page_(paper_dots(opt.paper), 0) {}
+
+void PrinterEngine::reset_modes() {
+    kanji_ = false;
+    align_ = 0;
+    wmag_ = hmag_ = 1;
+    spacing_ = 30;
+    bold_ = false;
+    line_.clear();
+}
+
+bool PrinterEngine::near_end() const {
+    return opt_.near_end_after_lines >= 0 && rows_fed_ >= opt_.near_end_after_lines * kCellH;
+}
+
+void PrinterEngine::refill(int paper_lines) {
+    opt_.paper_out_after_lines = paper_lines;
+    opt_.near_end_after_lines = -1;
+    rows_fed_ = 0;
+    paper_out_ = false;
+}
+
+void PrinterEngine::set_cover_open(bool open) { opt_.cover_open = open; }
+
+std::vector<Bitmap> PrinterEngine::take_jobs() { return std::exchange(jobs_, {}); }
+
+std::string PrinterEngine::asb_packet() const {
+    const bool offline = stopped();
+    std::string p(4, '\0');
+    p[0] = static_cast<char>(0x10 | (opt_.cover_open ? 0x20 : 0) | (offline ? 0x08 : 0));
+    p[1] = static_cast<char>(paper_out_ ? 0x20 : 0);
+    p[2] = static_cast<char>((near_end() ? 0x03 : 0) | (paper_out_ ? 0x0C : 0));
+    return p;
+}
+
+bool PrinterEngine::advance(int rows) {
+    if (rows <= 0) return true;
+    if (opt_.paper_out_after_lines >= 0 && rows_fed_ + rows > opt_.paper_out_after_lines * kCellH) {
+        paper_out_ = true;
+        finish_job();
+        return false;
+    }
+    rows_fed_ += rows;
+    return true;
+}
+
+void PrinterEngine::print_band(const Bitmap& band) {
+    if (stopped() || !advance(band.height)) return;
+    Bitmap b(page_.width, band.height);
+    b.blit(band, 0, 0);
+    page_.append(b);
+    has_content_ = true;
+}
+
+void PrinterEngine::flush_line() {
+    Line l;
+    l.kind = Line::Kind::text;
+    l.cells = std::move(line_);
+    line_.clear();
+    l.mag = std::max(wmag_, hmag_);
+    l.bold = bold_;
+    l.align = align_ == 1 ? Align::center : align_ == 2 ? Align::right : Align::left;
+    l.height = std::max(spacing_, kCellH * hmag_);
+    print_band(render_line(l, page_.width, *font_));
+}
+
+void PrinterEngine::finish_job() {
+    line_.clear();
+    if (!has_content_) return;
+    jobs_.push_back(page_);
+    if (on_job) on_job(jobs_.back());
+    page_ = Bitmap(paper_dots(opt_.paper), 0);
+    has_content_ = false;
+}
+
+void PrinterEngine::end_of_stream() {
+    buf_.clear();
+    finish_job();
+    reset_modes();
+}
+
+std::string PrinterEngine::feed(std::string_view bytes) {
+    buf_.append(bytes);
+    std::string replies;
+    const std::string before = asb_packet();
+    const int asb_before = asb_;
+    while (!buf_.empty() && step(replies)) {
+    }
+    // Automatic status back: the printer speaks unasked when paper or cover change.
+    if (asb_ && asb_before && asb_packet() != before) replies += asb_packet();
+    return opt_.no_status ? std::string() : replies;
+}
+
+bool PrinterEngine::step(std::string& replies) {
+    const std::size_t n = buf_.size();
+    const int c = u8(buf_[0]);
+    std::size_t used = 1;
+    auto need = [&](std::size_t k) { return n >= k; };
+    const bool live = !stopped();
+    if (c == 0x10) {  // DLE
+        if (!need(3)) return false;
+        if (u8(buf_[1]) == 0x04) {
+            const int q = u8(buf_[2]);
+            int s = 0x12;
+            if (q == 1) s |= stopped() ? 0x08 : 0;
+            if (q == 2) s |= (opt_.cover_open ? 0x04 : 0) | (paper_out_ ? 0x20 : 0);
+            if (q == 4) s |= (near_end() ? 0x0C : 0) | (paper_out_ ? 0x60 : 0);
+            replies += static_cast<char>(s);
+        }
+        used = 3;
+    } else if (c == 0x1B) {  // ESC
+        if (!need(2)) return false;
+        const int k = u8(buf_[1]);
+        if (k == '@') {
+            if (live) { finish_job(); reset_modes(); }
+            used = 2;
+        } else if (k == '2') {
+            if (live) spacing_ = 30;
+            used = 2;
+        } else {
+            if (!need(3)) return false;
+            const int v = u8(buf_[2]);
+            used = 3;
+            if (live) {
+                if (k == 'a') align_ = v % 48;
+                else if (k == 'E') bold_ = v & 1;
+                else if (k == '3') spacing_ = v;
+                else if (k == 'J') { if (advance(v)) { page_.add_blank_rows(v); has_content_ = true; } }
+                else if (k == 'd') { if (advance(v * spacing_)) { page_.add_blank_rows(v * spacing_); has_content_ = true; } }
+            }
+        }
+    } else if (c == 0x1C) {  // FS
+        if (!need(2)) return false;
+        if (live) {
+            if (buf_[1] == '&') kanji_ = true;
+            if (buf_[1] == '.') kanji_ = false;
+        }
+        used = 2;
+    } else if (c == 0x1D) {  // GS
+        if (!need(2)) return false;
+        const int k = u8(buf_[1]);
+        if (k == 'v') {
+            if (!need(8)) return false;
+            const int wb = u8(buf_[4]) | (u8(buf_[5]) << 8);
+            const int rows = u8(buf_[6]) | (u8(buf_[7]) << 8);
+            const std::size_t len = 8 + static_cast<std::size_t>(wb) * static_cast<std::size_t>(rows);
+            if (!need(len)) return false;
+            if (live) print_band(unpack_rows(std::string_view(buf_).substr(8, len - 8), wb, rows));
+            used = len;
+        } else if (k == '(') {
+            if (!need(5)) return false;
+            const std::size_t plen = static_cast<std::size_t>(u8(buf_[3]) | (u8(buf_[4]) << 8));
+            if (!need(5 + plen)) return false;
+            if (live && u8(buf_[2]) == 'k' && plen >= 3) {
+                const int fn = u8(buf_[6]);
+                if (fn == 67) qr_module_ = u8(buf_[7]);
+                if (fn == 80) qr_data_ = buf_.substr(8, plen - 3);
+                if (fn == 81 && !qr_data_.empty()) {
+                    Line l;
+                    l.kind = Line::Kind::qr;
+                    l.qr = qr_data_;
+                    l.module = qr_module_;
+                    l.align = align_ == 1 ? Align::center : align_ == 2 ? Align::right : Align::left;
+                    if (auto m = make_qr(qr_data_)) {
+                        l.height = m->width * qr_module_;
+                        print_band(render_line(l, page_.width, *font_));
+                    }
+                }
+            }
+            used = 5 + plen;
+        } else if (k == 'V') {
+            if (!need(3)) return false;
+            const int m = u8(buf_[2]);
+            used = (m == 65 || m == 66) ? 4 : 3;
+            if (!need(used)) return false;
+        } else {
+            if (!need(3)) return false;
+            const int v = u8(buf_[2]);
+            used = 3;
+            if (k == '!' && live) {
+                wmag_ = ((v >> 4) & 7) + 1;
+                hmag_ = (v & 7) + 1;
+            } else if (k == 'a') {
+                asb_ = v;
+                if (asb_) replies += asb_packet();
+            } else if (k == 'r' && live) {
+                // Processed in order: everything before it has printed, so this is the job's acknowledgement.
+                replies += static_cast<char>((near_end() ? 0x03 : 0) | (paper_out_ ? 0x0C : 0));
+                finish_job();
+            }
+        }
+    } else if (c == 0x0A) {
+        if (live) flush_line();
+    } else if (c < 0x20) {
+        // other controls: ignored
+    } else {
+        char32_t cp = static_cast<char32_t>(c);
+        if (c >= 0x80) {
+            if (kanji_ && c >= 0x81 && c <= 0xFE) {
+                if (!need(2)) return false;
+                const int b2 = u8(buf_[1]);
+                used = (b2 >= 0x30 && b2 <= 0x39) ? 4 : 2;
+                if (!need(used)) return false;
+                cp = gb_.decode(std::string_view(buf_).substr(0, used));
+            } else {
+                cp = U'?';
+            }
+        }
+        if (live) line_.push_back({cp, cell_cols(cp)});
+    }
+    buf_.erase(0, used);
+    return true;
+}
+
+}  // namespace yimen::printer

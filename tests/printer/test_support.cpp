@@ -1,0 +1,78 @@
+// test_support.cpp — helpers shared by the printer tests.
+#include "test_support.hpp"
+
+#include <zbar.h>
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <random>
+
+#include "printer/templates.hpp"
+
+namespace yimen::printer::test {
+
+std::string assets() { return default_assets_dir(); }
+
+Font& font() {
+    static std::shared_ptr<Font> f = [] {
+        auto r = Font::shared(FontConfig{});
+        REQUIRE(r.ok());
+        return *r;
+    }();
+    return *f;
+}
+
+PrinterProfile profile(const std::string& name) {
+    auto p = load_profile(assets(), name);
+    REQUIRE(p.ok());
+    return *p;
+}
+
+std::vector<std::string> template_names() {
+    std::vector<std::string> names;
+    for (const auto& t : list_templates(assets())) names.push_back(t.name);
+    return names;
+}
+
+Document sample_document(const std::string& tmpl) {
+    auto data = load_sample(assets(), tmpl);
+    REQUIRE(data.ok());
+    auto d = render_template(assets(), tmpl, *data);
+    if (!d) FAIL(d.error().message);
+    return *d;
+}
+
+std::vector<std::string> decode_qr(const Bitmap& b) {
+    // Gray picture with a white margin: zbar needs a quiet zone at the paper's edge too.
+    using namespace zbar;
+    const int pad = 16, w = b.width + 2 * pad, h = b.height + 2 * pad;
+    std::vector<unsigned char> gray(static_cast<std::size_t>(w * h), 255);
+    for (int y = 0; y < b.height; ++y)
+        for (int x = 0; x < b.width; ++x)
+            if (b.ink(x, y)) gray[static_cast<std::size_t>((y + pad) * w + x + pad)] = 0;
+    zbar_image_scanner_t* scanner = zbar_image_scanner_create();
+    zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+    zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+    zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
+    zbar_image_t* img = zbar_image_create();
+    zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
+    zbar_image_set_size(img, static_cast<unsigned>(w), static_cast<unsigned>(h));
+    zbar_image_set_data(img, gray.data(), gray.size(), nullptr);
+    std::vector<std::string> out;
+    if (zbar_scan_image(scanner, img) > 0)
+        for (const zbar_symbol_t* s = zbar_image_first_symbol(img); s; s = zbar_symbol_next(s))
+            out.emplace_back(zbar_symbol_get_data(s), zbar_symbol_get_data_length(s));
+    zbar_image_destroy(img);
+    zbar_image_scanner_destroy(scanner);
+    return out;
+}
+
+std::string temp_dir(const std::string& tag) {
+    std::random_device rd;
+    auto p = std::filesystem::temp_directory_path() / ("yimen-printer-" + tag + "-" + std::to_string(rd()));
+    std::filesystem::create_directories(p);
+    return p.string();
+}
+
+}  // namespace yimen::printer::test
