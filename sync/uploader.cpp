@@ -235,7 +235,7 @@ SyncError Uploader::push_all() {
 }
 
 SyncError Uploader::pull_all() {
-    std::vector<std::string> kinds;
+    std::vector<proto::Change> applied;
     SyncError refused_bundle;
     for (int page = 0; page < 1000; ++page) {
         const std::int64_t cursor = pulled_->cursor();
@@ -267,7 +267,7 @@ SyncError Uploader::pull_all() {
                 }
             }
             if (!s) return {ErrorCategory::local, "应用县服务器下发的内容失败：" + s.error().message, s.error().code};
-            kinds.push_back(c.kind);
+            applied.push_back(c);
         }
         if (auto s = pulled_->set_cursor(resp->cursor); !s) return {ErrorCategory::local, s.error().message, s.error().code};
         // Compare our event at the county's checkpoint with the county's hash. The same hash: everything up to it is
@@ -294,12 +294,12 @@ SyncError Uploader::pull_all() {
         if (auto s = pulled_->set_last_pull(now); !s) return {ErrorCategory::local, s.error().message, s.error().code};
         if (!resp->more) break;
     }
-    std::function<void(const std::vector<std::string>&)> cb;
+    PulledCallback cb;
     {
         std::lock_guard lock(mu_);
         cb = on_pulled_;
     }
-    if (cb && !kinds.empty()) cb(kinds);
+    if (cb && !applied.empty()) cb(applied);
     return refused_bundle;
 }
 
@@ -376,7 +376,7 @@ Result<StatusAnswer> Uploader::query_status(const std::string& receipt, const st
     return StatusAnswer{true, body};
 }
 
-void Uploader::on_pulled(std::function<void(const std::vector<std::string>&)> cb) {
+void Uploader::on_pulled(PulledCallback cb) {
     std::lock_guard lock(mu_);
     on_pulled_ = std::move(cb);
 }

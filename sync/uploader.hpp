@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sync/journal.hpp"
+#include "sync/protocol.hpp"
 #include "sync/pulled_store.hpp"
 
 namespace yimen::sync {
@@ -107,8 +108,10 @@ public:
     SyncStatus status();               // a snapshot for the staff screen
     // Live status query to the county (any thread); an error when the county cannot be reached.
     Result<StatusAnswer> query_status(const std::string& receipt, const std::string& id_last4);
-    // Called on the worker thread after a pull applied changes (e.g. the kiosk reloads a new policy bundle).
-    void on_pulled(std::function<void(const std::vector<std::string>& kinds)> cb);
+    // Called on the worker thread with the changes a pull applied (the kiosk copies case status and staff into its
+    // own tables, or reloads a new policy bundle).
+    using PulledCallback = std::function<void(const std::vector<protocol::Change>& changes)>;
+    void on_pulled(PulledCallback cb);
 
 private:
     Uploader() = default;
@@ -135,7 +138,7 @@ private:
     SyncError last_error_;
     std::optional<UtcMillis> last_success_;
     std::int64_t next_delay_ms_ = 0;
-    std::function<void(const std::vector<std::string>&)> on_pulled_;
+    PulledCallback on_pulled_;
     std::thread thread_;
     std::mutex db_mu_;                 // one round at a time on the worker's connection
 };
