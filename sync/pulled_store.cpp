@@ -81,7 +81,11 @@ Status PulledStore::set_state(const std::string& key, const std::string& value) 
 std::int64_t PulledStore::cursor() { return std::stoll(state("cursor").value_or("0")); }
 Status PulledStore::set_cursor(std::int64_t c) { return set_state("cursor", std::to_string(c)); }
 std::int64_t PulledStore::server_checkpoint() { return std::stoll(state("server_checkpoint").value_or("0")); }
-Status PulledStore::set_server_checkpoint(std::int64_t seq) { return set_state("server_checkpoint", std::to_string(seq)); }
+std::string PulledStore::server_checkpoint_hash() { return state("server_checkpoint_hash").value_or(""); }
+Status PulledStore::set_server_checkpoint(std::int64_t seq, const std::string& hash) {
+    if (auto s = set_state("server_checkpoint", std::to_string(seq)); !s) return s;
+    return set_state("server_checkpoint_hash", hash);
+}
 std::optional<UtcMillis> PulledStore::last_pull() {
     auto v = state("last_pull");
     if (!v) return std::nullopt;

@@ -40,7 +40,8 @@ public:
     std::int64_t cursor();
     Status set_cursor(std::int64_t c);
     std::int64_t server_checkpoint();
-    Status set_server_checkpoint(std::int64_t seq);
+    std::string server_checkpoint_hash();
+    Status set_server_checkpoint(std::int64_t seq, const std::string& hash);
     std::optional<UtcMillis> last_pull();
     Status set_last_pull(UtcMillis at);
 

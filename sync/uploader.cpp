@@ -180,10 +180,23 @@ Uploader::~Uploader() { stop(); }
 SyncError Uploader::push_all() {
     SyncError rejected;  // reported after the round; it does not stop the events behind it
     for (int round = 0; round < 1000; ++round) {
-        const std::int64_t from = pulled_->server_checkpoint();
+        // From the lower of the county's checkpoint (lower after a county restore: send again) and what the county
+        // acknowledged to us (lower after a kiosk restore or a lost answer: the county tells duplicates from
+        // conflicts by hash).
+        const std::int64_t checkpoint = pulled_->server_checkpoint();
+        const std::int64_t from = std::min(checkpoint, journal_->counts().acknowledged_through);
         auto batch = journal_->events_after(from, cfg_.max_events_per_push, cfg_.max_push_bytes);
         if (!batch) return {ErrorCategory::local, "读取本机记录失败：" + batch.error().message, batch.error().code};
-        if (batch->empty()) return rejected;
+        if (batch->empty()) {
+            // The county holds more of our chain than this journal does (restored from an old backup with nothing
+            // new since): continue after the county's checkpoint so that no sequence number is used twice.
+            if (journal_->last_seq() < checkpoint) {
+                auto reb = journal_->rebase(checkpoint, pulled_->server_checkpoint_hash());
+                if (!reb) return {ErrorCategory::local, reb.error().message, reb.error().code};
+                continue;
+            }
+            return rejected;
+        }
         proto::PushRequest req;
         req.kiosk_id = journal_->kiosk_id();
         // Boot, uptime and wall time describe the sender now (the server derives this boot's clock offset).
@@ -214,7 +227,7 @@ SyncError Uploader::push_all() {
                                                     : resp->contiguous_through;
         if (auto s = journal_->mark_acknowledged(acked); !s)
             return {ErrorCategory::local, s.error().message, s.error().code};
-        if (auto s = pulled_->set_server_checkpoint(resp->contiguous_through); !s)
+        if (auto s = pulled_->set_server_checkpoint(resp->contiguous_through, resp->checkpoint_hash); !s)
             return {ErrorCategory::local, s.error().message, s.error().code};
         if (conflict_seq > 0) {
             // The county holds other events at our unsent sequence numbers: this kiosk was restored from an old
@@ -270,22 +283,16 @@ SyncError Uploader::pull_all() {
             applied.push_back(c);
         }
         if (auto s = pulled_->set_cursor(resp->cursor); !s) return {ErrorCategory::local, s.error().message, s.error().code};
-        // Compare our event at the county's checkpoint with the county's hash. The same hash: everything up to it is
-        // the county's (an acknowledgement may have been lost). Missing or different, beyond what the county
-        // acknowledged to us: this kiosk was restored from an old backup; continue the chain after the checkpoint.
+        // Our event at the county's checkpoint with the county's hash: everything up to it is the county's (an
+        // answer may have been lost). A missing or different event is settled by the next push (duplicates by hash,
+        // seq_conflict → rebase, or a rebase when our journal is shorter than the county's copy of it).
         if (resp->checkpoint > 0) {
             auto local = journal_->event(resp->checkpoint);
-            if (local && local->envelope.hash == resp->checkpoint_hash) {
+            if (local && local->envelope.hash == resp->checkpoint_hash)
                 if (auto s = journal_->mark_acknowledged(resp->checkpoint); !s)
                     return {ErrorCategory::local, s.error().message, s.error().code};
-            } else if (resp->checkpoint > journal_->counts().acknowledged_through) {
-                auto reb = journal_->rebase(resp->checkpoint, resp->checkpoint_hash);
-                if (!reb && reb.error().code != "not_behind")
-                    return {ErrorCategory::local, reb.error().message, reb.error().code};
-            }
         }
-        // The county's checkpoint is where pushing resumes (lower after a county restore: we push again from it).
-        if (auto s = pulled_->set_server_checkpoint(resp->checkpoint); !s)
+        if (auto s = pulled_->set_server_checkpoint(resp->checkpoint, resp->checkpoint_hash); !s)
             return {ErrorCategory::local, s.error().message, s.error().code};
         if (!resp->receipt_day.empty())
             if (auto d = CivilDate::parse(resp->receipt_day))

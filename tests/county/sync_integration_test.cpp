@@ -418,3 +418,42 @@ TEST_CASE("policy bundles reach the kiosk by pull: a good one installs, a bad on
     CHECK(k->uploader->sync_once().category == sync::ErrorCategory::none);
     CHECK(k->uploader->status().installed_bundle == "2026.1127.1");
 }
+
+TEST_CASE("a kiosk restored from an old backup never reuses a receipt number", "[sync][integration]") {
+    County c;
+    auto k = c.add_kiosk("230523104-01");
+    k->append(rec::type::application_submitted, k->application());
+    TempDir backup;
+    const std::string copy = backup.str() + "/old.db";
+    {
+        auto src = sqlite::Database::open(k->db_path);
+        REQUIRE(src.ok());
+        REQUIRE((*src)->exec("VACUUM INTO '" + copy + "'").ok());
+    }
+    k->append(rec::type::application_submitted, k->application());
+    k->append(rec::type::application_submitted, k->application());
+    REQUIRE(k->uploader->sync_once().category == sync::ErrorCategory::none);
+    const CivilDate today = k->clock.today();
+    CHECK(k->counter->current(today) == 3);
+    // The hall restores yesterday's backup: its counter says 1.
+    k->uploader.reset();
+    k->journal.reset();
+    k->counter.reset();
+    k->db.reset();
+    std::filesystem::copy_file(copy, k->db_path, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::remove(k->db_path + "-wal");
+    std::filesystem::remove(k->db_path + "-shm");
+    k->db = std::move(sqlite::Database::open(k->db_path)).value();
+    k->journal = std::move(sync::Journal::open(*k->db, k->id, k->clock, k->boot)).value();
+    k->counter = std::move(sync::ReceiptCounter::open(*k->db)).value();
+    CHECK(k->counter->current(today) == 1);
+    k->connect(c.port);
+    REQUIRE(k->uploader->sync_once().category == sync::ErrorCategory::none);
+    CHECK(k->counter->current(today) == 3);  // raised to the county's high-water mark
+    auto next = k->application();
+    CHECK(next.receipt_number.substr(12, 4) == "0004");
+    k->append(rec::type::application_submitted, next);
+    CHECK(k->uploader->sync_once().category == sync::ErrorCategory::none);
+    CHECK(count(c, "SELECT count(*) FROM applications") == 4);
+    CHECK(count(c, "SELECT count(*) FROM events WHERE status = 'rejected'") == 0);
+}
