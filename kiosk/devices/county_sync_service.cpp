@@ -1,0 +1,89 @@
+// county_sync_service.cpp — adapts sync::Uploader to the kiosk's SyncService.
+#include "kiosk/devices/county_sync_service.hpp"
+
+namespace yimen::kiosk {
+
+using nlohmann::json;
+
+CaseRecord case_from_status(const json& status, std::int64_t at_ms) {
+    CaseRecord c;
+    c.receipt_number = status.value("receipt_number", "");
+    c.programme = status.value("programme", "");
+    c.last4_hash = status.value("id_last4_tag", "");
+    c.facts.close_relative = status.value("close_relative", false);
+    if (status.contains("timeline") && status["timeline"].is_array())
+        for (auto& t : status["timeline"]) {
+            auto d = CivilDate::parse(t.value("date", ""));
+            c.history.push_back({t.value("stage", ""), d ? *d : CivilDate{}, "", t.value("reason", ""), json::object(), {}});
+        }
+    c.updated_ms = at_ms;
+    return c;
+}
+
+Result<std::unique_ptr<CountySyncService>> CountySyncService::start(const KioskConfig& cfg, const Clock& clock) {
+    std::unique_ptr<CountySyncService> s(new CountySyncService());
+    s->clock_ = &clock;
+    auto store = KioskStore::open(cfg.db_path(), cfg.kiosk_id, clock);
+    if (!store) return store.error();
+    s->store_ = std::move(store).value();
+    sync::UploaderConfig uc;
+    uc.server_url = cfg.county_url;
+    uc.ca_file = cfg.ca_bundle;
+    uc.cert_file = cfg.client_cert;
+    uc.key_file = cfg.client_key;
+    uc.bundle_public_key = cfg.bundle_public_key;
+    uc.bundle_root = cfg.bundle_public_key.empty() ? "" : cfg.data_dir + "/policy-bundles";
+    auto up = sync::Uploader::create(cfg.db_path(), cfg.kiosk_id, uc, clock, s->boot_, s->rng_);
+    if (!up) return up.error();
+    s->uploader_ = std::move(up).value();
+    auto* self = s.get();
+    s->uploader_->on_pulled([self](const std::vector<sync::protocol::Change>& changes) { self->copy_pulled(changes); });
+    s->uploader_->start();
+    return s;
+}
+
+CountySyncService::~CountySyncService() {
+    if (uploader_) uploader_->stop();
+}
+
+void CountySyncService::copy_pulled(const std::vector<sync::protocol::Change>& changes) {
+    std::lock_guard lock(store_mu_);
+    auto tx = store_->begin();
+    if (!tx) return;
+    const auto now = clock_->now_utc_ms();
+    for (auto& c : changes) {
+        if (c.kind == "status") (void)store_->upsert_case(**tx, case_from_status(c.body, now));
+    }
+    (void)(*tx)->commit();
+    for (auto& c : changes)
+        if (c.kind == "staff")
+            (void)store_->upsert_staff({c.body.value("staff_id", c.key), c.body.value("name", ""), c.body.value("pin_hash", "")});
+}
+
+SyncSnapshot CountySyncService::snapshot() {
+    auto st = uploader_->status();
+    SyncSnapshot s;
+    s.online = st.last_error.category == sync::ErrorCategory::none || st.last_error.category == sync::ErrorCategory::rejected_event
+                   ? st.last_success.has_value()
+                   : false;
+    s.last_success_ms = st.last_success;
+    s.last_error = st.last_error.message;
+    return s;
+}
+
+sync::SyncStatus CountySyncService::details() { return uploader_->status(); }
+
+void CountySyncService::sync_now() { uploader_->sync_now(); }
+
+void CountySyncService::notify_append() { uploader_->notify_append(); }
+
+RemoteStatus CountySyncService::query_status(const std::string& receipt, const std::string& id_last4) {
+    auto r = uploader_->query_status(receipt, id_last4);
+    if (!r) return {};
+    RemoteStatus out;
+    out.reachable = true;
+    if (r->found) out.record = case_from_status(r->body, clock_->now_utc_ms());
+    return out;
+}
+
+}  // namespace yimen::kiosk

@@ -1,0 +1,40 @@
+// county_sync_service.hpp — the kiosk's SyncService over the real sync worker (sync/uploader.hpp): mutual TLS to the
+// county, the journal uploaded in the background, pulled case status and staff copied into the kiosk's own tables.
+#pragma once
+#include <memory>
+#include <mutex>
+
+#include "kiosk/devices/sync_service.hpp"
+#include "kiosk/model/config.hpp"
+#include "sync/uploader.hpp"
+
+namespace yimen::kiosk {
+
+class CountySyncService final : public SyncService {
+public:
+    // Starts the worker; its own connections to the kiosk database sit beside the app's (WAL).
+    static Result<std::unique_ptr<CountySyncService>> start(const KioskConfig& cfg, const Clock& clock);
+    ~CountySyncService() override;
+
+    SyncSnapshot snapshot() override;
+    void sync_now() override;
+    void notify_append() override;
+    RemoteStatus query_status(const std::string& receipt, const std::string& id_last4) override;
+    sync::SyncStatus details();
+
+private:
+    CountySyncService() = default;
+    void copy_pulled(const std::vector<sync::protocol::Change>& changes);
+
+    sync::SystemBootClock boot_;
+    sync::SystemRandom rng_;
+    const Clock* clock_ = nullptr;
+    std::unique_ptr<KioskStore> store_;  // the worker thread's own connection for copying pulled data
+    std::mutex store_mu_;
+    std::unique_ptr<sync::Uploader> uploader_;
+};
+
+// A CaseRecord from the county's status record (no names or ID numbers in it).
+CaseRecord case_from_status(const nlohmann::json& status, std::int64_t at_ms);
+
+}  // namespace yimen::kiosk

@@ -1,0 +1,47 @@
+// receipt_printer.hpp — the kiosk's printer seam. Printing blocks (paper, USB, a slow printer), so the app calls
+// print() on a worker and hands the outcome back to the main thread, which commits the print journal row and its
+// `receipt.printed` event in one transaction. The documents carry masked personal data only.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace yimen::kiosk {
+
+struct ReceiptLine {
+    std::string text;
+    bool large = false;   // headings and the receipt number
+};
+
+struct ReceiptDocument {
+    std::string template_name;     // intake (申请回执), acceptance (受理回执), referral (转办单), complaint (投诉回执), test
+    std::string receipt_number;    // also the QR payload; empty for a test page
+    std::string title;
+    std::vector<ReceiptLine> lines;
+
+    nlohmann::json to_json() const;
+    static ReceiptDocument from_json(const nlohmann::json& j);
+};
+
+struct PrintOutcome {
+    std::string outcome;   // printed | paper_empty | paper_near_end | cover_open | offline | timed_out
+    std::string message;   // plain Chinese, what to do next
+    std::string artifact;  // preview printers: the file written
+    bool ok() const { return outcome == "printed"; }
+};
+
+class ReceiptPrinter {
+public:
+    virtual ~ReceiptPrinter() = default;
+    virtual PrintOutcome print(const ReceiptDocument& doc) = 0;   // blocking
+    virtual PrintOutcome status() = 0;                            // blocking
+    virtual std::string describe() const = 0;
+};
+
+// "dir:PATH" writes a text rendering and the QR as PNG per receipt (demo, tests). Other URIs need printer/; until it
+// is wired they report `offline` with a message for staff.
+std::unique_ptr<ReceiptPrinter> open_receipt_printer(const std::string& uri);
+
+}  // namespace yimen::kiosk

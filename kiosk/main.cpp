@@ -1,0 +1,81 @@
+// main.cpp — hall-kiosk: `--config FILE` for a hall, `--demo DIR` for a self-contained kiosk with no county server,
+// `--script FILE --screenshots DIR` to drive it with a touch script.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "kiosk/ui/app.hpp"
+
+int main(int argc, char** argv) {
+    using namespace yimen::kiosk;
+    // Six options: parsed by hand (CLI11's inlined string splitting trips GCC 12's -Wnull-dereference here).
+    std::string config_path, demo_dir, script_path, shots_dir, printer, assets;
+    const char* usage =
+        "usage: hall-kiosk (--config FILE | --demo DIR) [--script FILE --screenshots DIR] [--printer URI] "
+        "[--assets DIR]\n";
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--help" || a == "-h") {
+            std::cout << usage;
+            return 0;
+        }
+        std::string* dest = a == "--config" ? &config_path : a == "--demo" ? &demo_dir : a == "--script" ? &script_path
+                          : a == "--screenshots" ? &shots_dir : a == "--printer" ? &printer
+                          : a == "--assets" ? &assets : nullptr;
+        if (!dest || i + 1 >= argc) {
+            std::cerr << "hall-kiosk: 不认识的参数或缺少取值：" << a << "\n" << usage;
+            return 2;
+        }
+        *dest = argv[++i];
+    }
+    if (config_path.empty() == demo_dir.empty()) {
+        std::cerr << "hall-kiosk: 请指定 --config FILE 或 --demo DIR（二选一）\n";
+        return 2;
+    }
+    KioskConfig cfg;
+    if (!config_path.empty()) {
+        auto c = load_config_file(config_path);
+        if (!c) {
+            std::cerr << "hall-kiosk: " << c.error().message << "\n";
+            return 2;
+        }
+        cfg = c.value();
+    } else {
+        cfg = demo_config(demo_dir);
+    }
+    if (!printer.empty()) cfg.printer_uri = printer;
+    if (!assets.empty()) cfg.assets_dir = assets;
+    std::vector<ScriptCommand> script;
+    if (!script_path.empty()) {
+        std::ifstream in(script_path);
+        if (!in) {
+            std::cerr << "hall-kiosk: 读不到脚本 " << script_path << "\n";
+            return 2;
+        }
+        std::stringstream ss;
+        ss << in.rdbuf();
+        auto s = parse_script(ss.str());
+        if (!s) {
+            std::cerr << "hall-kiosk: " << s.error().message << "\n";
+            return 2;
+        }
+        script = s.value();
+    }
+    AppOptions opt;
+    opt.config = cfg;
+    opt.screenshots_dir = shots_dir;
+    App app(std::move(opt));
+    if (auto s = app.init(); !s) {
+        std::cerr << "hall-kiosk: " << s.error().message << "\n";
+        return 1;
+    }
+    if (!script_path.empty()) {
+        auto r = app.run_script(script);
+        if (!r) {
+            std::cerr << "hall-kiosk: " << r.error().message << "\n";
+            return 1;
+        }
+        return 0;
+    }
+    return app.run();
+}

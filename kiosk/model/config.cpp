@@ -1,0 +1,65 @@
+// config.cpp — TOML configuration (see config.hpp).
+#include "kiosk/model/config.hpp"
+
+#include <filesystem>
+#include <toml++/toml.h>
+
+namespace yimen::kiosk {
+
+Result<KioskConfig> load_config_file(const std::string& path) {
+    toml::table t;
+    try {
+        t = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+        return Error{"bad_toml", "配置文件 " + path + " 格式不对（第 " + std::to_string(e.source().begin.line) +
+                                     " 行）：请改正后重新启动"};
+    }
+    KioskConfig c;
+    c.kiosk_id = t["kiosk"]["id"].value_or(c.kiosk_id);
+    c.kiosk_number = t["kiosk"]["number"].value_or(c.kiosk_number);
+    c.township_code = t["kiosk"]["township_code"].value_or(c.township_code);
+    c.township_name = t["kiosk"]["township_name"].value_or(c.township_name);
+    c.hall_name = t["kiosk"]["hall_name"].value_or(c.hall_name);
+    c.hotline = t["kiosk"]["hotline"].value_or(c.hotline);
+    c.county_url = t["county"]["url"].value_or(c.county_url);
+    c.ca_bundle = t["county"]["ca_bundle"].value_or(c.ca_bundle);
+    c.client_cert = t["county"]["client_cert"].value_or(c.client_cert);
+    c.client_key = t["county"]["client_key"].value_or(c.client_key);
+    c.county_key = t["county"]["applicant_key"].value_or(c.county_key);
+    c.printer_uri = t["printer"]["uri"].value_or(c.printer_uri);
+    c.printer_profile = t["printer"]["profile"].value_or(c.printer_profile);
+    c.screen_width = t["screen"]["width"].value_or(c.screen_width);
+    c.screen_height = t["screen"]["height"].value_or(c.screen_height);
+    std::string orientation = t["screen"]["orientation"].value_or(std::string());
+    if (orientation == "landscape" && c.screen_width < c.screen_height) std::swap(c.screen_width, c.screen_height);
+    if (orientation == "portrait" && c.screen_width > c.screen_height) std::swap(c.screen_width, c.screen_height);
+    c.window_width = t["screen"]["window_width"].value_or(c.window_width);
+    c.window_height = t["screen"]["window_height"].value_or(c.window_height);
+    c.idle_warn_seconds = t["idle"]["warn_seconds"].value_or(c.idle_warn_seconds);
+    c.idle_countdown_seconds = t["idle"]["countdown_seconds"].value_or(c.idle_countdown_seconds);
+    c.staff_idle_seconds = t["idle"]["staff_seconds"].value_or(c.staff_idle_seconds);
+    c.data_dir = t["paths"]["data_dir"].value_or(c.data_dir);
+    c.assets_dir = t["paths"]["assets_dir"].value_or(c.assets_dir);
+    c.font_path = t["paths"]["font"].value_or(c.font_path);
+    if (c.township_code.size() != 9 || c.township_code.find_first_not_of("0123456789") != std::string::npos)
+        return Error{"bad_value", "配置文件中的 kiosk.township_code 应为 9 位数字的乡镇代码"};
+    if (c.kiosk_number < 1 || c.kiosk_number > 99)
+        return Error{"bad_value", "配置文件中的 kiosk.number 应在 1 到 99 之间"};
+    if (c.screen_width < 320 || c.screen_height < 320)
+        return Error{"bad_value", "配置文件中的屏幕尺寸太小，请填写 1080×1920 或 1920×1080"};
+    if (c.idle_warn_seconds < 5 || c.idle_countdown_seconds < 3)
+        return Error{"bad_value", "配置文件中的无操作等待时间太短"};
+    return c;
+}
+
+KioskConfig demo_config(const std::string& dir) {
+    KioskConfig c;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    c.data_dir = std::filesystem::absolute(dir, ec).string();
+    c.printer_uri = "dir:" + c.data_dir + "/receipts";
+    c.demo = true;
+    return c;
+}
+
+}  // namespace yimen::kiosk

@@ -1,0 +1,46 @@
+// config.hpp — the kiosk's configuration (TOML, /etc/yimen/kiosk.toml) and the self-contained demo setup.
+#pragma once
+#include <string>
+
+#include "policy/result.hpp"
+
+namespace yimen::kiosk {
+
+struct KioskConfig {
+    std::string kiosk_id = "230523100-01";
+    int kiosk_number = 1;                        // KK in receipt numbers
+    std::string township_code = "230523100";     // 9 digits
+    std::string township_name = "宝清镇";
+    std::string hall_name = "宝清镇便民服务大厅";
+    std::string hotline = "12345";
+    std::string county_url;                      // empty: offline
+    std::string ca_bundle, client_cert, client_key;
+    std::string county_key = "demo-county-key";  // HMAC key for applicant_key (arrives by sync on a real kiosk)
+    std::string printer_uri;                     // "dir:PATH", "usb:/dev/usb/lp0", "tcp:HOST:9100"
+    std::string printer_profile = "80mm";
+    int screen_width = 1080;                     // the logical layout size
+    int screen_height = 1920;
+    int window_width = 0;                        // 0: same as the screen; otherwise scaled to fit
+    int window_height = 0;
+    int idle_warn_seconds = 90;                  // no touch for this long → warning with countdown
+    int idle_countdown_seconds = 30;             // then the session is wiped
+    int staff_idle_seconds = 300;                // staff auto-logout
+    int staff_max_failures = 5;
+    int staff_lockout_seconds = 300;
+    std::string data_dir = "/var/lib/yimen/kiosk";
+    std::string assets_dir;                      // empty: resolve_assets_dir()
+    std::string font_path = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+    int font_face = 2;                           // SC in the .ttc
+    bool demo = false;
+
+    bool landscape() const { return screen_width > screen_height; }
+    std::string db_path() const { return data_dir + "/kiosk.db"; }
+    std::string rime_dir() const { return data_dir + "/rime"; }
+};
+
+// Codes: unreadable, bad_toml, bad_value.
+Result<KioskConfig> load_config_file(const std::string& path);
+// Everything under `dir` (created), printing to dir:DIR/receipts unless a printer is given, no county server.
+KioskConfig demo_config(const std::string& dir);
+
+}  // namespace yimen::kiosk

@@ -1,0 +1,31 @@
+// event_log.hpp — the kiosk's view of the sync journal: append an event inside the caller's transaction, take the
+// next receipt sequence, read counts. Backed by sync::Journal when sync/ is built (YIMEN_KIOSK_HAVE_SYNC); until then
+// by a compatible local hash chain so the kiosk runs and its tests pass.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "policy/civil_date.hpp"
+#include "policy/records.hpp"
+#include "policy/sqlite.hpp"
+#include "sync/journal.hpp"
+
+namespace yimen::kiosk {
+
+class EventLog {
+public:
+    virtual ~EventLog() = default;
+    static Result<std::unique_ptr<EventLog>> open(sqlite::Database& db, const std::string& kiosk_id, const Clock& clock);
+
+    virtual Result<records::Envelope> append(sqlite::Transaction& tx, const std::string& type,
+                                             const records::Actor& actor, const nlohmann::json& payload) = 0;
+    virtual Result<int> next_receipt_sequence(sqlite::Transaction& tx, CivilDate day) = 0;
+    virtual sync::JournalCounts counts() = 0;
+    virtual std::vector<sync::QuarantinedEvent> quarantined() = 0;
+    // Every stored event of a type, oldest first (staff screens and tests).
+    virtual std::vector<records::Envelope> events_of_type(const std::string& type) = 0;
+    virtual bool real_sync_journal() const = 0;
+};
+
+}  // namespace yimen::kiosk

@@ -1,0 +1,44 @@
+// script.cpp — see script.hpp.
+#include "kiosk/model/script.hpp"
+
+#include <sstream>
+
+#include "kiosk/model/text.hpp"
+
+namespace yimen::kiosk {
+
+Result<std::vector<ScriptCommand>> parse_script(const std::string& text) {
+    std::vector<ScriptCommand> out;
+    std::istringstream in(text);
+    std::string raw;
+    int n = 0;
+    while (std::getline(in, raw)) {
+        ++n;
+        auto line = trim(raw);
+        if (line.empty() || line[0] == '#') continue;
+        auto sp = line.find(' ');
+        ScriptCommand c;
+        c.line = n;
+        c.verb = line.substr(0, sp);
+        std::string rest = sp == std::string::npos ? "" : trim(line.substr(sp + 1));
+        auto bad = [&](const std::string& why) {
+            return Error{"bad_script", "脚本第 " + std::to_string(n) + " 行：" + why};
+        };
+        if (c.verb == "tap" || c.verb == "type" || c.verb == "scan" || c.verb == "shot") {
+            if (rest.empty()) return bad(c.verb + " 后面要写内容");
+            c.text = rest;
+        } else if (c.verb == "tap-xy" || c.verb == "drag" || c.verb == "wait" || c.verb == "idle") {
+            std::istringstream nums(rest);
+            int v = 0;
+            while (nums >> v) c.numbers.push_back(v);
+            std::size_t want = c.verb == "tap-xy" ? 2 : c.verb == "drag" ? 4 : 1;
+            if (c.numbers.size() != want) return bad(c.verb + " 需要 " + std::to_string(want) + " 个数字");
+        } else {
+            return bad("不认识的命令 “" + c.verb + "”");
+        }
+        out.push_back(c);
+    }
+    return out;
+}
+
+}  // namespace yimen::kiosk

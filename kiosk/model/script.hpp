@@ -1,0 +1,28 @@
+// script.hpp — the touch script that drives the real app (demo, screenshots, outside the tests too):
+//   tap <label>          a touch on the centre of the app's own touch target with that label
+//   tap-xy X Y           a touch at logical coordinates
+//   type <text>          letters through the on-screen keys; digits on the pads
+//   scan <text>          scanner keystrokes (a fast burst followed by Enter)
+//   drag X1 Y1 X2 Y2     press, move in steps, release
+//   wait MS              let frames run for MS milliseconds of script time
+//   idle SECONDS         advance the kiosk's clock without input (idle timeouts)
+//   shot NAME            write NAME.png into the screenshot directory
+// Blank lines and lines starting with # are ignored.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "policy/result.hpp"
+
+namespace yimen::kiosk {
+
+struct ScriptCommand {
+    std::string verb;
+    std::string text;             // label / text / name
+    std::vector<int> numbers;     // coordinates, ms, seconds
+    int line = 0;
+};
+
+Result<std::vector<ScriptCommand>> parse_script(const std::string& text);
+
+}  // namespace yimen::kiosk

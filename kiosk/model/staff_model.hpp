@@ -1,0 +1,38 @@
+// staff_model.hpp — staff mode: login by staff number and PIN (scrypt hashes pulled from the county, demo accounts in
+// --demo) with lock-out, 受理 of submitted applications, reprint, printer status, sync status, the day's summary.
+#pragma once
+#include <set>
+#include <string>
+
+#include "kiosk/model/fields.hpp"
+
+namespace yimen::kiosk {
+
+enum class StaffPage { login, menu, accept_list, accept_detail, reprint, printer, sync, summary };
+
+struct StaffState {
+    StaffPage page = StaffPage::login;
+    TextField staff_id{"staff.id", InputKind::digits, 8, "", false};
+    TextField pin{"staff.pin", InputKind::digits, 8, "", true};
+    std::string logged_in;        // staff id
+    std::string logged_in_name;
+    std::string error;
+    std::string message;
+
+    std::string selected;         // receipt number of the application being accepted
+    std::set<std::string> checked;
+    TextField reprint_receipt{"staff.reprint_receipt", InputKind::receipt, 24, "", false};
+
+    bool logged() const { return !logged_in.empty(); }
+    void reset_forms() {
+        staff_id.clear();
+        pin.clear();
+        error.clear();
+        message.clear();
+        selected.clear();
+        checked.clear();
+        reprint_receipt.clear();
+    }
+};
+
+}  // namespace yimen::kiosk

@@ -1,0 +1,40 @@
+// status_model.cpp — see status_model.hpp.
+#include "kiosk/model/status_model.hpp"
+
+#include "policy/canonical_json.hpp"
+#include "policy/receipt_number.hpp"
+
+namespace yimen::kiosk {
+
+std::string last4_hash(const std::string& county_key, const std::string& receipt, const std::string& last4) {
+    std::string l = last4;
+    for (auto& c : l)
+        if (c == 'x') c = 'X';
+    return hmac_sha256_hex(county_key, receipt + ":" + l);
+}
+
+std::optional<std::string> StatusModel::check(std::string& message) const {
+    auto r = parse_receipt_number(receipt.value);
+    if (!r) {
+        message = "办件编号不对，请对照回执上的 17 位编号再输入一遍";
+        return std::nullopt;
+    }
+    if (last4.value.size() != 4) {
+        message = "请输入申请人身份证号码的最后 4 位";
+        return std::nullopt;
+    }
+    return r.value().text;
+}
+
+void StatusModel::show(const CaseRecord& c, bool from_county, UtcMillis now, const PolicyData& data,
+                       CivilDate today) {
+    record = c;
+    online = from_county;
+    age_ms = now - c.updated_ms;
+    phase = StatusPhase::result;
+    evaluated = {};
+    if (auto* p = data.rules.programme(c.programme); p && !c.history.empty())
+        evaluated = evaluate_case(*p, c.facts, c.history, today, data.calendar, data.rules);
+}
+
+}  // namespace yimen::kiosk

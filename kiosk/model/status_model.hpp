@@ -1,0 +1,35 @@
+// status_model.hpp — 进度查询: receipt number (typed or scanned) plus the ID's last four → the case's timeline, due
+// dates and legal deadline in working days; online from the county when reachable, else the local copy with its age.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "kiosk/model/fields.hpp"
+#include "kiosk/model/store.hpp"
+#include "policy/policy_data.hpp"
+#include "policy/workflow.hpp"
+
+namespace yimen::kiosk {
+
+enum class StatusPhase { entry, waiting, result, not_found };
+
+struct StatusModel {
+    StatusPhase phase = StatusPhase::entry;
+    TextField receipt{"status.receipt", InputKind::receipt, 24, "", false};
+    TextField last4{"status.last4", InputKind::id_number, 4, "", false};
+    std::string error;
+    std::optional<CaseRecord> record;
+    bool online = false;
+    std::int64_t age_ms = 0;
+    CaseStatus evaluated;
+
+    // Validates the inputs; the normalised receipt number on success.
+    std::optional<std::string> check(std::string& message) const;
+    void show(const CaseRecord& c, bool from_county, UtcMillis now, const PolicyData& data, CivilDate today);
+    void reset() { *this = StatusModel{}; }
+};
+
+// The key under which a case's last-four digits are kept (no ID on the kiosk for cases synced from the county).
+std::string last4_hash(const std::string& county_key, const std::string& receipt, const std::string& last4);
+
+}  // namespace yimen::kiosk

@@ -1,0 +1,296 @@
+// store.cpp — the kiosk database (see store.hpp).
+#include "kiosk/model/store.hpp"
+
+#include "kiosk/model/json_util.hpp"
+
+namespace yimen::kiosk {
+namespace {
+
+const char* kSchema = R"SQL(
+BEGIN IMMEDIATE;
+CREATE TABLE IF NOT EXISTS kiosk_applications(
+  receipt TEXT PRIMARY KEY, programme TEXT NOT NULL, status TEXT NOT NULL, channel TEXT NOT NULL,
+  submitted_at TEXT NOT NULL, day TEXT NOT NULL, masked_name TEXT NOT NULL, payload TEXT NOT NULL,
+  accepted_day TEXT, materials_checked TEXT, materials_missing TEXT);
+CREATE TABLE IF NOT EXISTS kiosk_complaints(
+  receipt TEXT PRIMARY KEY, category TEXT NOT NULL, anonymous INTEGER NOT NULL, code_hash TEXT NOT NULL,
+  day TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS kiosk_ratings(
+  id INTEGER PRIMARY KEY, receipt TEXT NOT NULL, level INTEGER NOT NULL, day TEXT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS kiosk_ratings_one_per_case ON kiosk_ratings(receipt) WHERE receipt <> '';
+CREATE TABLE IF NOT EXISTS kiosk_status_queries(id INTEGER PRIMARY KEY, day TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS kiosk_cases(
+  receipt TEXT PRIMARY KEY, programme TEXT NOT NULL, masked_name TEXT NOT NULL, last4_hash TEXT NOT NULL,
+  history TEXT NOT NULL, close_relative INTEGER NOT NULL DEFAULT 0, extension_reason TEXT NOT NULL DEFAULT '',
+  updated_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS kiosk_staff(
+  staff_id TEXT PRIMARY KEY, name TEXT NOT NULL, pin_hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS kiosk_staff_failures(
+  staff_id TEXT PRIMARY KEY, count INTEGER NOT NULL, locked_until_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS kiosk_print_jobs(
+  id INTEGER PRIMARY KEY, receipt TEXT NOT NULL, template TEXT NOT NULL, outcome TEXT NOT NULL,
+  message TEXT NOT NULL, document TEXT NOT NULL, created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));
+COMMIT;
+)SQL";
+
+nlohmann::json history_to_json(const std::vector<StageEntry>& h) {
+    auto arr = nlohmann::json::array();
+    for (auto& e : h)
+        arr.push_back({{"stage", e.stage}, {"date", e.date.iso()}, {"actor", e.actor}, {"reason", e.reason},
+                       {"fields", e.fields}, {"documents", e.documents}});
+    return arr;
+}
+
+std::vector<StageEntry> history_from_json(const nlohmann::json& arr) {
+    std::vector<StageEntry> out;
+    if (!arr.is_array()) return out;
+    for (auto& j : arr) {
+        StageEntry e;
+        e.stage = json_str(j, "stage");
+        auto d = CivilDate::parse(json_str(j, "date"));
+        if (d) e.date = d.value();
+        e.actor = json_str(j, "actor");
+        e.reason = json_str(j, "reason");
+        if (j.contains("fields")) e.fields = j["fields"];
+        if (j.contains("documents") && j["documents"].is_array())
+            for (auto& doc : j["documents"]) e.documents.push_back(json_as_str(doc));
+        out.push_back(e);
+    }
+    return out;
+}
+
+StoredApplication row_to_app(sqlite::Statement& st) {
+    StoredApplication a;
+    a.receipt_number = st.text(0);
+    a.programme = st.text(1);
+    a.status = st.text(2);
+    a.channel = st.text(3);
+    a.submitted_at = st.text(4);
+    a.masked_name = st.text(5);
+    a.payload = nlohmann::json::parse(st.text(6), nullptr, false);
+    return a;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<KioskStore>> KioskStore::open(const std::string& path, const std::string& kiosk_id,
+                                                     const Clock& clock) {
+    auto db = sqlite::Database::open(path);
+    if (!db) return db.error();
+    std::unique_ptr<KioskStore> s(new KioskStore());
+    s->db_ = std::move(db).value();
+    // One transaction: with synchronous=FULL each separate CREATE would cost its own fsync at first start.
+    auto r = s->db_->exec(kSchema);
+    if (!r) {
+        (void)s->db_->exec("ROLLBACK");
+        return r.error();
+    }
+    auto ev = EventLog::open(*s->db_, kiosk_id, clock);
+    if (!ev) return ev.error();
+    s->events_ = std::move(ev).value();
+    return s;
+}
+
+Status KioskStore::insert_application(sqlite::Transaction& tx, const StoredApplication& a, CivilDate day) {
+    auto st = tx.db().prepare(
+        "INSERT INTO kiosk_applications(receipt, programme, status, channel, submitted_at, day, masked_name, payload)"
+        " VALUES(?,?,?,?,?,?,?,?)");
+    st.bind(1, a.receipt_number).bind(2, a.programme).bind(3, a.status).bind(4, a.channel).bind(5, a.submitted_at);
+    st.bind(6, day.iso()).bind(7, a.masked_name).bind(8, a.payload.dump());
+    return st.run();
+}
+
+std::optional<StoredApplication> KioskStore::application(const std::string& receipt) {
+    auto st = db_->prepare("SELECT receipt, programme, status, channel, submitted_at, masked_name, payload FROM "
+                           "kiosk_applications WHERE receipt = ?");
+    st.bind(1, receipt);
+    if (st.step() != SQLITE_ROW) return std::nullopt;
+    return row_to_app(st);
+}
+
+std::vector<StoredApplication> KioskStore::applications(const std::string& status, int limit) {
+    std::vector<StoredApplication> out;
+    auto st = db_->prepare("SELECT receipt, programme, status, channel, submitted_at, masked_name, payload FROM "
+                           "kiosk_applications WHERE status = ? ORDER BY submitted_at DESC LIMIT ?");
+    st.bind(1, status).bind(2, limit);
+    while (st.step() == SQLITE_ROW) out.push_back(row_to_app(st));
+    return out;
+}
+
+Status KioskStore::mark_accepted(sqlite::Transaction& tx, const std::string& receipt,
+                                 const std::vector<std::string>& checked, CivilDate day) {
+    auto st = tx.db().prepare("UPDATE kiosk_applications SET status = 'accepted', accepted_day = ?, "
+                              "materials_checked = ? WHERE receipt = ? AND status = 'submitted'");
+    st.bind(1, day.iso()).bind(2, nlohmann::json(checked).dump()).bind(3, receipt);
+    auto r = st.run();
+    if (!r) return r;
+    if (sqlite3_changes(tx.db().raw()) != 1)
+        return Error{"not_submitted", "这件申请已经受理过，或者不在本机，请刷新后再试"};
+    return Ok{};
+}
+
+Status KioskStore::record_missing(sqlite::Transaction& tx, const std::string& receipt,
+                                  const std::vector<std::string>& missing) {
+    auto st = tx.db().prepare("UPDATE kiosk_applications SET materials_missing = ? WHERE receipt = ?");
+    st.bind(1, nlohmann::json(missing).dump()).bind(2, receipt);
+    return st.run();
+}
+
+Status KioskStore::insert_complaint(sqlite::Transaction& tx, const std::string& receipt, const std::string& category,
+                                    bool anonymous, const std::string& code_hash, CivilDate day) {
+    auto st = tx.db().prepare(
+        "INSERT INTO kiosk_complaints(receipt, category, anonymous, code_hash, day) VALUES(?,?,?,?,?)");
+    st.bind(1, receipt).bind(2, category).bind(3, anonymous ? 1 : 0).bind(4, code_hash).bind(5, day.iso());
+    return st.run();
+}
+
+bool KioskStore::rating_exists(const std::string& receipt) {
+    if (receipt.empty()) return false;
+    auto st = db_->prepare("SELECT 1 FROM kiosk_ratings WHERE receipt = ?");
+    st.bind(1, receipt);
+    return st.step() == SQLITE_ROW;
+}
+
+Status KioskStore::insert_rating(sqlite::Transaction& tx, const std::string& receipt, int level, CivilDate day) {
+    auto st = tx.db().prepare("INSERT INTO kiosk_ratings(receipt, level, day) VALUES(?,?,?)");
+    st.bind(1, receipt).bind(2, level).bind(3, day.iso());
+    auto r = st.run();
+    if (!r) return Error{"already_rated", "这件事已经评价过了，每件事只能评价一次"};
+    return r;
+}
+
+Status KioskStore::note_status_query(sqlite::Transaction& tx, CivilDate day) {
+    auto st = tx.db().prepare("INSERT INTO kiosk_status_queries(day) VALUES(?)");
+    st.bind(1, day.iso());
+    return st.run();
+}
+
+Status KioskStore::upsert_case(sqlite::Transaction& tx, const CaseRecord& c) {
+    auto st = tx.db().prepare(
+        "INSERT INTO kiosk_cases(receipt, programme, masked_name, last4_hash, history, close_relative, "
+        "extension_reason, updated_ms) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(receipt) DO UPDATE SET "
+        "programme = excluded.programme, masked_name = excluded.masked_name, last4_hash = excluded.last4_hash, "
+        "history = excluded.history, close_relative = excluded.close_relative, "
+        "extension_reason = excluded.extension_reason, updated_ms = excluded.updated_ms");
+    st.bind(1, c.receipt_number).bind(2, c.programme).bind(3, c.masked_name).bind(4, c.last4_hash);
+    st.bind(5, history_to_json(c.history).dump()).bind(6, c.facts.close_relative ? 1 : 0);
+    st.bind(7, c.facts.extension_reason).bind(8, c.updated_ms);
+    return st.run();
+}
+
+std::optional<CaseRecord> KioskStore::case_record(const std::string& receipt) {
+    auto st = db_->prepare("SELECT receipt, programme, masked_name, last4_hash, history, close_relative, "
+                           "extension_reason, updated_ms FROM kiosk_cases WHERE receipt = ?");
+    st.bind(1, receipt);
+    if (st.step() != SQLITE_ROW) return std::nullopt;
+    CaseRecord c;
+    c.receipt_number = st.text(0);
+    c.programme = st.text(1);
+    c.masked_name = st.text(2);
+    c.last4_hash = st.text(3);
+    c.history = history_from_json(nlohmann::json::parse(st.text(4), nullptr, false));
+    c.facts.close_relative = st.integer(5) != 0;
+    c.facts.extension_reason = st.text(6);
+    c.updated_ms = st.integer(7);
+    return c;
+}
+
+Status KioskStore::upsert_staff(const StaffAccount& s) {
+    auto st = db_->prepare("INSERT INTO kiosk_staff(staff_id, name, pin_hash) VALUES(?,?,?) ON CONFLICT(staff_id) "
+                           "DO UPDATE SET name = excluded.name, pin_hash = excluded.pin_hash");
+    st.bind(1, s.staff_id).bind(2, s.name).bind(3, s.pin_hash);
+    return st.run();
+}
+
+std::optional<StaffAccount> KioskStore::staff(const std::string& staff_id) {
+    auto st = db_->prepare("SELECT staff_id, name, pin_hash FROM kiosk_staff WHERE staff_id = ?");
+    st.bind(1, staff_id);
+    if (st.step() != SQLITE_ROW) return std::nullopt;
+    return StaffAccount{st.text(0), st.text(1), st.text(2)};
+}
+
+int KioskStore::staff_count() {
+    return static_cast<int>(db_->scalar("SELECT count(*) FROM kiosk_staff").value_or(0));
+}
+
+std::pair<int, std::int64_t> KioskStore::staff_failures(const std::string& staff_id) {
+    auto st = db_->prepare("SELECT count, locked_until_ms FROM kiosk_staff_failures WHERE staff_id = ?");
+    st.bind(1, staff_id);
+    if (st.step() != SQLITE_ROW) return {0, 0};
+    return {static_cast<int>(st.integer(0)), st.integer(1)};
+}
+
+Status KioskStore::set_staff_failures(const std::string& staff_id, int count, std::int64_t locked_until_ms) {
+    auto st = db_->prepare("INSERT INTO kiosk_staff_failures(staff_id, count, locked_until_ms) VALUES(?,?,?) "
+                           "ON CONFLICT(staff_id) DO UPDATE SET count = excluded.count, "
+                           "locked_until_ms = excluded.locked_until_ms");
+    st.bind(1, staff_id).bind(2, count).bind(3, locked_until_ms);
+    return st.run();
+}
+
+Result<std::int64_t> KioskStore::insert_print_job(sqlite::Transaction& tx, const std::string& receipt,
+                                                  const std::string& template_name, const std::string& outcome,
+                                                  const std::string& message, const std::string& document_json) {
+    auto st = tx.db().prepare(
+        "INSERT INTO kiosk_print_jobs(receipt, template, outcome, message, document) VALUES(?,?,?,?,?)");
+    st.bind(1, receipt).bind(2, template_name).bind(3, outcome).bind(4, message).bind(5, document_json);
+    auto r = st.run();
+    if (!r) return r.error();
+    return static_cast<std::int64_t>(sqlite3_last_insert_rowid(tx.db().raw()));
+}
+
+std::vector<PrintJobRecord> KioskStore::print_jobs(int limit) {
+    std::vector<PrintJobRecord> out;
+    auto st = db_->prepare("SELECT id, receipt, template, outcome, message, created_at FROM kiosk_print_jobs "
+                           "ORDER BY id DESC LIMIT ?");
+    st.bind(1, limit);
+    while (st.step() == SQLITE_ROW)
+        out.push_back({st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
+    return out;
+}
+
+std::optional<std::pair<std::string, std::string>> KioskStore::last_document(const std::string& receipt) {
+    auto st = db_->prepare("SELECT template, document FROM kiosk_print_jobs WHERE receipt = ? ORDER BY id DESC "
+                           "LIMIT 1");
+    st.bind(1, receipt);
+    if (st.step() != SQLITE_ROW) return std::nullopt;
+    return std::make_pair(st.text(0), st.text(1));
+}
+
+DaySummary KioskStore::day_summary(CivilDate day) {
+    DaySummary s;
+    {
+        auto st = db_->prepare("SELECT programme, status, count(*) FROM kiosk_applications WHERE day = ? GROUP BY "
+                               "programme, status");
+        st.bind(1, day.iso());
+        while (st.step() == SQLITE_ROW) {
+            auto n = static_cast<int>(st.integer(2));
+            if (st.text(1) == "referral") s.referrals += n;
+            else s.submitted_by_programme[st.text(0)] += n;
+        }
+    }
+    {
+        auto st = db_->prepare("SELECT programme, count(*) FROM kiosk_applications WHERE accepted_day = ? GROUP BY "
+                               "programme");
+        st.bind(1, day.iso());
+        while (st.step() == SQLITE_ROW) s.accepted_by_programme[st.text(0)] = static_cast<int>(st.integer(1));
+    }
+    {
+        auto st = db_->prepare("SELECT level, count(*) FROM kiosk_ratings WHERE day = ? GROUP BY level");
+        st.bind(1, day.iso());
+        while (st.step() == SQLITE_ROW) s.ratings_by_level[static_cast<int>(st.integer(0))] = static_cast<int>(st.integer(1));
+    }
+    {
+        auto st = db_->prepare("SELECT count(*) FROM kiosk_complaints WHERE day = ?");
+        st.bind(1, day.iso());
+        if (st.step() == SQLITE_ROW) s.complaints = static_cast<int>(st.integer(0));
+    }
+    {
+        auto st = db_->prepare("SELECT count(*) FROM kiosk_status_queries WHERE day = ?");
+        st.bind(1, day.iso());
+        if (st.step() == SQLITE_ROW) s.status_queries = static_cast<int>(st.integer(0));
+    }
+    return s;
+}
+
+}  // namespace yimen::kiosk

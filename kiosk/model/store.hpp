@@ -1,0 +1,109 @@
+// store.hpp — the kiosk's own database: local state (applications, complaints, ratings, last synced case status,
+// staff accounts pulled from the county), the print journal, and the sync journal's tables in the same file, so a
+// state change, its event and a print outcome commit together (DESIGN.md, "The kiosk app").
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/model/event_log.hpp"
+#include "policy/records.hpp"
+#include "policy/sqlite.hpp"
+#include "policy/workflow.hpp"
+
+namespace yimen::kiosk {
+
+struct StoredApplication {
+    std::string receipt_number;
+    std::string programme;
+    std::string status;            // submitted | accepted | referral
+    std::string channel;
+    std::string submitted_at;      // RFC 3339
+    std::string masked_name;
+    nlohmann::json payload;        // the application.submitted / referral.issued payload
+};
+
+// The last known status of a case: what the county sent down, or what this kiosk itself recorded.
+struct CaseRecord {
+    std::string receipt_number;
+    std::string programme;
+    std::string masked_name;
+    std::string last4_hash;        // HMAC of the ID's last four digits (no ID on the kiosk for synced cases)
+    std::vector<StageEntry> history;
+    CaseFacts facts;
+    std::int64_t updated_ms = 0;   // when this copy was made (synced or recorded)
+};
+
+struct StaffAccount {
+    std::string staff_id;
+    std::string name;
+    std::string pin_hash;
+};
+
+struct PrintJobRecord {
+    std::int64_t id = 0;
+    std::string receipt_number;
+    std::string template_name;
+    std::string outcome;
+    std::string message;
+    std::string created_at;
+};
+
+struct DaySummary {
+    std::map<std::string, int> submitted_by_programme;
+    std::map<std::string, int> accepted_by_programme;
+    int referrals = 0;
+    std::map<int, int> ratings_by_level;
+    int complaints = 0;
+    int status_queries = 0;
+};
+
+class KioskStore {
+public:
+    static Result<std::unique_ptr<KioskStore>> open(const std::string& path, const std::string& kiosk_id,
+                                                    const Clock& clock);
+    sqlite::Database& db() { return *db_; }
+    EventLog& events() { return *events_; }
+    Result<std::unique_ptr<sqlite::Transaction>> begin() { return sqlite::Transaction::begin(*db_); }
+
+    Status insert_application(sqlite::Transaction& tx, const StoredApplication& a, CivilDate day);
+    std::optional<StoredApplication> application(const std::string& receipt);
+    std::vector<StoredApplication> applications(const std::string& status, int limit = 50);
+    Status mark_accepted(sqlite::Transaction& tx, const std::string& receipt, const std::vector<std::string>& checked,
+                         CivilDate day);
+    Status record_missing(sqlite::Transaction& tx, const std::string& receipt, const std::vector<std::string>& missing);
+
+    Status insert_complaint(sqlite::Transaction& tx, const std::string& receipt, const std::string& category,
+                            bool anonymous, const std::string& code_hash, CivilDate day);
+    bool rating_exists(const std::string& receipt);
+    Status insert_rating(sqlite::Transaction& tx, const std::string& receipt, int level, CivilDate day);
+    Status note_status_query(sqlite::Transaction& tx, CivilDate day);
+
+    Status upsert_case(sqlite::Transaction& tx, const CaseRecord& c);
+    std::optional<CaseRecord> case_record(const std::string& receipt);
+
+    Status upsert_staff(const StaffAccount& s);
+    std::optional<StaffAccount> staff(const std::string& staff_id);
+    int staff_count();
+    // Failed PIN attempts: lock-out survives a restart.
+    std::pair<int, std::int64_t> staff_failures(const std::string& staff_id);
+    Status set_staff_failures(const std::string& staff_id, int count, std::int64_t locked_until_ms);
+
+    Result<std::int64_t> insert_print_job(sqlite::Transaction& tx, const std::string& receipt,
+                                          const std::string& template_name, const std::string& outcome,
+                                          const std::string& message, const std::string& document_json);
+    std::vector<PrintJobRecord> print_jobs(int limit = 20);
+    // The masked document of the last print of a receipt (reprint reuses it; names and IDs inside are masked).
+    std::optional<std::pair<std::string, std::string>> last_document(const std::string& receipt);
+
+    DaySummary day_summary(CivilDate day);
+
+private:
+    KioskStore() = default;
+    std::unique_ptr<sqlite::Database> db_;
+    std::unique_ptr<EventLog> events_;
+};
+
+}  // namespace yimen::kiosk

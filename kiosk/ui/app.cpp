@@ -1,0 +1,521 @@
+// app.cpp — the SDL shell (see app.hpp).
+#include "kiosk/ui/app.hpp"
+
+#include <SDL.h>
+#include <imgui.h>
+#include <imgui_impl_sdl.h>
+#include <imgui_impl_sdlrenderer.h>
+#include <stb/stb_image_write.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "kiosk/model/text.hpp"
+#include "kiosk/ui/render.hpp"
+
+namespace yimen::kiosk {
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+double ms_since(std::uint64_t t0) {
+    return static_cast<double>(SDL_GetPerformanceCounter() - t0) * 1000.0 /
+           static_cast<double>(SDL_GetPerformanceFrequency());
+}
+
+}  // namespace
+
+UtcMillis ScriptClock::now_utc_ms() const {
+    if (fixed_) return *fixed_ + offset_;
+    return SystemClock().now_utc_ms() + offset_;
+}
+
+App::App(AppOptions opt) : opt_(std::move(opt)) {
+    clock_ = std::make_unique<ScriptClock>(opt_.fixed_time);
+}
+
+App::~App() {
+    if (index_thread_.joinable()) index_thread_.join();
+    model_.reset();
+    destroy_context();
+    if (renderer_) SDL_DestroyRenderer(renderer_);
+    if (window_) SDL_DestroyWindow(window_);
+    if (window_) SDL_Quit();
+}
+
+const char* App::video_driver() const {
+    const char* d = SDL_GetCurrentVideoDriver();
+    return d ? d : "none";
+}
+
+const char* App::render_driver() const {
+    static SDL_RendererInfo info;
+    if (!renderer_ || SDL_GetRendererInfo(renderer_, &info) != 0) return "none";
+    return info.name;
+}
+
+Status App::init() {
+    t_start_ = SDL_GetPerformanceCounter();
+    auto& cfg = opt_.config;
+    std::error_code ec;
+    std::filesystem::create_directories(cfg.data_dir, ec);
+    if (ec) return Error{"data_dir", "无法创建数据目录 " + cfg.data_dir + "，请检查权限"};
+
+    auto assets = resolve_assets_dir(cfg.assets_dir);
+    auto data = load_policy_data(assets);
+    if (!data) return data.error();
+    data_ = std::move(data).value();
+    auto i18n = I18n::load(assets);
+    if (!i18n) return i18n.error();
+    i18n_ = std::make_unique<I18n>(std::move(i18n).value());
+
+    // Video and audio only: joystick and sensor subsystems can force polling (RECIPES.md §10 1a).
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) return Error{"sdl", std::string("无法初始化显示：") + SDL_GetError()};
+    if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
+        // No sound card is not a reason to stop: read-aloud is then unavailable.
+    }
+    std::string driver = video_driver();
+    real_wait_ = driver == "x11" || driver == "wayland";
+    int lw = cfg.screen_width, lh = cfg.screen_height;
+    int ww = cfg.window_width > 0 ? cfg.window_width : lw;
+    int wh = cfg.window_height > 0 ? cfg.window_height : lh;
+    scale_ = std::min(static_cast<float>(ww) / static_cast<float>(lw), static_cast<float>(wh) / static_cast<float>(lh));
+    window_ = SDL_CreateWindow("一门 · 社会救助自助服务", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, ww, wh,
+                               SDL_WINDOW_SHOWN);
+    if (!window_) return Error{"sdl", std::string("无法创建窗口：") + SDL_GetError()};
+    bool software = driver == "offscreen" || driver == "dummy" || driver == "x11";
+    renderer_ = SDL_CreateRenderer(window_, -1, software ? SDL_RENDERER_SOFTWARE : 0);
+    if (!renderer_) renderer_ = SDL_CreateRenderer(window_, -1, SDL_RENDERER_SOFTWARE);
+    if (!renderer_) return Error{"sdl", std::string("无法创建渲染器：") + SDL_GetError()};
+    if (scale_ != 1.f) SDL_RenderSetScale(renderer_, scale_, scale_);
+    input_.set_scale(scale_);
+    input_.set_logical_size(static_cast<float>(lw), static_cast<float>(lh));
+    wake_event_ = SDL_RegisterEvents(1);
+    render();  // the first frame: the calm background and brand bar while the rest starts
+
+    // The first frame does not wait: atlas and rime start on workers.
+    std::string always = i18n_->all_text() + cfg.hall_name + cfg.township_name;
+    for (auto& p : data_.rules.programmes()) always += p.name + p.short_name;
+    for (auto& a : data_.articles) always += a.title;
+    for (auto& l : data_.rating.levels()) always += l.name;
+    for (auto& s : data_.rating.sub_indicators()) always += s.name;
+    for (auto& s : data_.rating.low_grade_reasons()) always += s.name;
+    fonts_.start(cfg.font_path, cfg.font_face, always);
+    if (fonts_.failed()) return Error{"font", "找不到中文字体 " + cfg.font_path + "，请安装 fonts-noto-cjk"};
+    pinyin_.start(cfg.rime_dir());
+
+    auto store = KioskStore::open(cfg.db_path(), cfg.kiosk_id, *clock_);
+    if (!store) return store.error();
+    if (opt_.seed_demo || cfg.demo) {
+        if (auto s = seed_demo(*store.value(), cfg, data_, *clock_); !s) return s;
+    }
+    KioskDeps deps;
+    deps.config = cfg;
+    deps.data = &data_;
+    deps.i18n = i18n_.get();
+    deps.clock = clock_.get();
+    deps.store = std::move(store).value();
+    deps.printer = open_receipt_printer(cfg.printer_uri);
+    deps.sync = opt_.sync ? std::move(opt_.sync)
+                          : std::make_unique<OfflineSyncService>(cfg.county_url.empty()
+                                                                     ? "未配置县级服务器，本机离线运行，记录都已保存在本机"
+                                                                     : "还没有连上县级服务器，会自动重试");
+    deps.pinyin = &pinyin_;
+    model_ = std::make_unique<KioskApp>(std::move(deps));
+    std::uint32_t wake = wake_event_;
+    model_->set_wake([wake] {
+        SDL_Event e{};
+        e.type = wake;
+        SDL_PushEvent(&e);
+    });
+    // The article index is built off the frame too; it is handed over through the main-thread queue.
+    articles_path_ = cfg.data_dir + "/articles.db";
+    {
+        auto* model = model_.get();
+        auto articles = data_.articles;
+        std::string path = articles_path_;
+        index_thread_ = std::thread([this, model, articles, path] {
+            auto idx = ArticleIndex::open(path);
+            if (!idx) return;
+            if (!idx.value()->replace_all(articles)) return;
+            std::shared_ptr<ArticleIndex> shared(std::move(idx).value());
+            model->post([this, model, shared] {
+                articles_ = shared;
+                model->set_article_index(articles_.get());
+            });
+        });
+    }
+    ui_ = std::make_unique<Ui>(fonts_, input_);
+    std::signal(SIGTERM, on_signal);
+    std::signal(SIGINT, on_signal);
+    return Ok{};
+}
+
+void App::create_context() {
+    ctx_ = ImGui::CreateContext(fonts_.atlas());
+    ImGui::SetCurrentContext(ctx_);
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.LogFilename = nullptr;
+    io.FontDefault = fonts_.font(FontRole::body);
+    ImGui::GetStyle().WindowPadding = ImVec2(0, 0);
+    ImGui_ImplSDL2_InitForSDLRenderer(window_);
+    ImGui_ImplSDLRenderer_Init(renderer_);
+}
+
+void App::destroy_context() {
+    if (!ctx_) return;
+    ImGui::SetCurrentContext(ctx_);
+    ImGui_ImplSDLRenderer_Shutdown();
+    ImGui_ImplSDL2_Shutdown();
+    ImGui::DestroyContext(ctx_);  // the shared atlas stays
+    ctx_ = nullptr;
+}
+
+void App::handle(const SDL_Event& e) {
+    if (e.type == SDL_QUIT) {
+        quit_ = true;
+        return;
+    }
+    if (e.type == wake_event_) return;
+    if (input_.handle(e)) {
+        model_->touched();
+        return;
+    }
+    if (e.type == SDL_TEXTINPUT) {
+        model_->touched();
+        model_->physical_text(e.text.text, e.text.timestamp);
+    } else if (e.type == SDL_KEYDOWN) {
+        model_->touched();
+        if (e.key.keysym.sym == SDLK_RETURN || e.key.keysym.sym == SDLK_KP_ENTER) model_->physical_enter(e.key.timestamp);
+        else if (e.key.keysym.sym == SDLK_BACKSPACE) model_->backspace();
+    }
+}
+
+void App::render() {
+    if (!ctx_) {
+        // Before the atlas: the calm background and the brand bar, nothing to read yet.
+        SDL_SetRenderDrawColor(renderer_, 0xF4, 0xF6, 0xF9, 0xFF);
+        SDL_RenderClear(renderer_);
+        SDL_SetRenderDrawColor(renderer_, 0x1F, 0x4E, 0x8C, 0xFF);
+        SDL_Rect bar{0, 0, opt_.config.screen_width, 300};
+        SDL_RenderFillRect(renderer_, &bar);
+        SDL_RenderPresent(renderer_);
+        if (startup_.first_frame_ms < 0) startup_.first_frame_ms = ms_since(t_start_);
+        ++frames_drawn_;
+        return;
+    }
+    ImGui::SetCurrentContext(ctx_);
+    ImGui_ImplSDL2_NewFrame();
+    ImGuiIO& io = ImGui::GetIO();
+    float lw = static_cast<float>(opt_.config.screen_width), lh = static_cast<float>(opt_.config.screen_height);
+    io.DisplaySize = ImVec2(lw, lh);
+    io.DisplayFramebufferScale = ImVec2(1, 1);
+    input_.apply();
+    bool began = false;
+    try {
+        ImGui::NewFrame();
+        began = true;
+        vs_.want_frame = false;
+        vs_.focus_seen = false;
+        ui_->begin(lw, lh, vs_.elderly);
+        ViewCtx c{*ui_, *model_, vs_};
+        switch (model_->screen()) {
+            case Screen::home: draw_home(c); break;
+            case Screen::intake: draw_intake(c); break;
+            case Screen::policy: draw_policy(c); break;
+            case Screen::status: draw_status(c); break;
+            case Screen::rating: draw_rating(c); break;
+            case Screen::complaint: draw_complaint(c); break;
+            case Screen::staff: draw_staff(c); break;
+        }
+        draw_idle_warning(c);
+        ui_->end();
+        if (!vs_.speak_request.empty()) {
+            // 朗读: the screen's title now; the control stays on so each new screen is read as well.
+            if (vs_.reading) speech_.speak(vs_.speak_request);
+            else speech_.stop();
+            vs_.speak_request.clear();
+        }
+        ImGui::Render();
+        consecutive_failures_ = 0;
+    } catch (const std::exception& ex) {
+        // The frame guard: end this frame cleanly; many in a row end the process for the service manager.
+        std::cerr << "hall-kiosk: 画面出错（" << ex.what() << "），已跳过这一帧\n";
+        if (began) ImGui::EndFrame();
+        if (++consecutive_failures_ >= 10) std::abort();
+        return;
+    }
+    SDL_SetRenderDrawColor(renderer_, 0xF4, 0xF6, 0xF9, 0xFF);
+    SDL_RenderClear(renderer_);
+    render_draw_data(renderer_, ImGui::GetDrawData());
+    SDL_RenderPresent(renderer_);
+    ++frames_drawn_;
+    if (startup_.first_interactive_ms < 0) startup_.first_interactive_ms = ms_since(t_start_);
+    if (startup_.first_frame_ms < 0) startup_.first_frame_ms = startup_.first_interactive_ms;
+}
+
+void App::frame() {
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) handle(e);
+    model_->drain();
+    model_->tick();
+    if (fonts_.poll(renderer_) && !ctx_) create_context();
+    if (model_->wipe_generation() != wipe_seen_) {
+        // A new resident must not inherit anything: the ImGui context goes too (RECIPES.md §10 1e).
+        wipe_seen_ = model_->wipe_generation();
+        vs_ = ViewState{};
+        if (ctx_) {
+            destroy_context();
+            create_context();
+        }
+    }
+    render();
+}
+
+void App::frames(int n) {
+    for (int i = 0; i < n; ++i) frame();
+}
+
+bool App::needs_frame() {
+    return extra_frames_ > 0 || input_.pending() || vs_.want_frame || fonts_.building();
+}
+
+int App::run() {
+    auto last_timer = SDL_GetTicks();
+    while (!quit_ && !g_stop) {
+        bool woke = false;
+        SDL_Event e;
+        if (!needs_frame()) {
+            auto next = model_->next_timer_ms();
+            int timeout = next < 0 ? 1000 : static_cast<int>(std::min<std::int64_t>(next + 5, 1000));
+            if (real_wait_) {
+                if (SDL_WaitEventTimeout(&e, timeout)) {
+                    handle(e);
+                    woke = true;
+                }
+            } else {
+                // offscreen, dummy and KMS/DRM spin in SDL's wait: poll at ≤ 30 Hz instead.
+                if (SDL_PollEvent(&e)) {
+                    handle(e);
+                    woke = true;
+                } else {
+                    SDL_Delay(33);
+                }
+            }
+        }
+        while (SDL_PollEvent(&e)) {
+            handle(e);
+            woke = true;
+        }
+        if (model_->drain()) woke = true;
+        bool ticked = false;
+        if (SDL_GetTicks() - last_timer >= 250) {
+            ticked = model_->tick();
+            last_timer = SDL_GetTicks();
+        }
+        if (fonts_.poll(renderer_)) {
+            if (!ctx_) create_context();
+            woke = true;
+        }
+        if (ticked || woke) extra_frames_ = std::max(extra_frames_, 2);
+        if (startup_.first_frame_ms < 0 || needs_frame()) {
+            if (model_->wipe_generation() != wipe_seen_) {
+                wipe_seen_ = model_->wipe_generation();
+                vs_ = ViewState{};
+                if (ctx_) {
+                    destroy_context();
+                    create_context();
+                }
+            }
+            render();
+            if (extra_frames_ > 0) --extra_frames_;
+        }
+    }
+    return 0;
+}
+
+bool App::wait_ready(int timeout_ms) {
+    auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < end) {
+        frame();
+        if (ctx_ && pinyin_.ready() && articles_ && !fonts_.building()) {
+            frames(2);
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+}
+
+void App::settle() {
+    for (int round = 0; round < 50; ++round) {
+        model_->settle();
+        frames(2);
+        if (fonts_.building()) {
+            fonts_.wait_build();
+            frames(2);
+        }
+        if (!input_.pending() && !vs_.want_frame && !fonts_.building()) break;
+    }
+    frames(1);
+}
+
+const TouchTarget* App::target(const std::string& label) const {
+    for (auto& t : ui_->targets())
+        if (t.label == label) return &t;
+    return nullptr;
+}
+
+void App::tap_xy(float x, float y) {
+    float lw = static_cast<float>(opt_.config.screen_width), lh = static_cast<float>(opt_.config.screen_height);
+    SDL_Event e{};
+    e.type = SDL_FINGERDOWN;
+    e.tfinger.touchId = 1;
+    e.tfinger.fingerId = 1;
+    e.tfinger.x = x / lw;
+    e.tfinger.y = y / lh;
+    e.tfinger.pressure = 1;
+    SDL_PushEvent(&e);
+    frame();
+    e.type = SDL_FINGERUP;
+    SDL_PushEvent(&e);
+    frames(2);
+    settle();
+}
+
+bool App::tap(const std::string& label) {
+    for (int i = 0; i < 3 && !target(label); ++i) settle();
+    const TouchTarget* t = target(label);
+    if (!t) return false;
+    tap_xy(t->cx(), t->cy());
+    return true;
+}
+
+bool App::type(const std::string& text) {
+    for (char32_t c : utf8_decode(text)) {
+        std::string k;
+        if (c == ' ') k = "key-space";
+        else if (c < 0x80) k = "key-" + std::string(1, static_cast<char>(c == 'x' && model_->focused() &&
+                                                                            model_->focused()->kind != InputKind::chinese
+                                                                        ? 'X'
+                                                                        : c));
+        else return false;  // Chinese goes through pinyin and candidates
+        if (!tap(k)) return false;
+    }
+    return true;
+}
+
+void App::scan(const std::string& text) {
+    for (char c : text) {
+        SDL_Event e{};
+        e.type = SDL_TEXTINPUT;
+        e.text.text[0] = c;
+        e.text.text[1] = 0;
+        SDL_PushEvent(&e);
+    }
+    SDL_Event e{};
+    e.type = SDL_KEYDOWN;
+    e.key.keysym.sym = SDLK_RETURN;
+    SDL_PushEvent(&e);
+    frame();
+    settle();
+}
+
+void App::drag(float x1, float y1, float x2, float y2) {
+    float lw = static_cast<float>(opt_.config.screen_width), lh = static_cast<float>(opt_.config.screen_height);
+    SDL_Event e{};
+    e.type = SDL_FINGERDOWN;
+    e.tfinger.touchId = 1;
+    e.tfinger.fingerId = 1;
+    e.tfinger.x = x1 / lw;
+    e.tfinger.y = y1 / lh;
+    SDL_PushEvent(&e);
+    frame();
+    const int steps = 12;
+    for (int i = 1; i <= steps; ++i) {
+        float t = static_cast<float>(i) / steps;
+        e.type = SDL_FINGERMOTION;
+        e.tfinger.x = (x1 + (x2 - x1) * t) / lw;
+        e.tfinger.y = (y1 + (y2 - y1) * t) / lh;
+        SDL_PushEvent(&e);
+        frame();
+    }
+    e.type = SDL_FINGERUP;
+    SDL_PushEvent(&e);
+    frames(2);
+    settle();
+}
+
+void App::advance(std::int64_t ms) {
+    clock_->advance(ms);
+    frames(2);
+    settle();
+}
+
+std::vector<unsigned char> App::pixels(int& w, int& h) {
+    SDL_GetRendererOutputSize(renderer_, &w, &h);
+    std::vector<unsigned char> buf(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 4);
+    // Read back what the last frame drew: draw it again (the software renderer's target persists after present).
+    SDL_RenderReadPixels(renderer_, nullptr, SDL_PIXELFORMAT_ABGR8888, buf.data(), w * 4);
+    return buf;
+}
+
+Result<std::string> App::screenshot(const std::string& name) {
+    if (opt_.screenshots_dir.empty()) return Error{"no_dir", "没有指定截图目录（--screenshots DIR）"};
+    std::error_code ec;
+    std::filesystem::create_directories(opt_.screenshots_dir, ec);
+    settle();
+    int w = 0, h = 0;
+    auto buf = pixels(w, h);
+    std::string path = opt_.screenshots_dir + "/" + name + ".png";
+    if (!stbi_write_png(path.c_str(), w, h, 4, buf.data(), w * 4))
+        return Error{"png", "截图写入失败：" + path};
+    return path;
+}
+
+Status App::run_script(const std::vector<ScriptCommand>& script) {
+    if (!wait_ready(20000)) return Error{"not_ready", "界面资源没有在规定时间内准备好"};
+    for (auto& c : script) {
+        auto fail = [&](const std::string& why) {
+            return Error{"script", "脚本第 " + std::to_string(c.line) + " 行（" + c.verb + " " + c.text + "）：" + why};
+        };
+        if (c.verb == "tap") {
+            if (!tap(c.text)) return fail("画面上没有这个按钮");
+        } else if (c.verb == "tap-xy") {
+            tap_xy(static_cast<float>(c.numbers[0]), static_cast<float>(c.numbers[1]));
+        } else if (c.verb == "type") {
+            if (!type(c.text)) return fail("无法通过屏幕键盘输入（请先点输入框；汉字请用拼音和候选）");
+        } else if (c.verb == "scan") {
+            scan(c.text);
+        } else if (c.verb == "drag") {
+            drag(static_cast<float>(c.numbers[0]), static_cast<float>(c.numbers[1]), static_cast<float>(c.numbers[2]),
+                 static_cast<float>(c.numbers[3]));
+        } else if (c.verb == "wait") {
+            advance(c.numbers[0]);
+        } else if (c.verb == "idle") {
+            // In steps, so the warning is drawn before the wipe.
+            std::int64_t left = std::int64_t{c.numbers[0]} * 1000;
+            while (left > 0) {
+                std::int64_t step = std::min<std::int64_t>(left, 1000);
+                clock_->advance(step);
+                left -= step;
+                frame();
+            }
+            settle();
+        } else if (c.verb == "shot") {
+            auto r = screenshot(c.text);
+            if (!r) return fail(r.error().message);
+        }
+    }
+    return Ok{};
+}
+
+}  // namespace yimen::kiosk

@@ -1,0 +1,126 @@
+// app.hpp — the SDL shell: window and software renderer, the event-driven loop (sleeps unless input, a timer or a
+// worker asks for a frame; polls at ≤ 30 Hz on drivers whose wait spins), the per-frame guard, the atlas on a
+// worker, ImGui contexts recreated on the shared atlas at each session wipe, screenshots and the touch script.
+// Tests drive it only with injected SDL events, through the same functions the script runner uses.
+#pragma once
+#include <memory>
+#include <thread>
+#include <string>
+#include <vector>
+
+#include "kiosk/model/kiosk_app.hpp"
+#include "kiosk/model/script.hpp"
+#include "kiosk/ui/fonts.hpp"
+#include "kiosk/ui/input.hpp"
+#include "kiosk/ui/speech.hpp"
+#include "kiosk/ui/theme.hpp"
+#include "kiosk/ui/views.hpp"
+#include "policy/policy_data.hpp"
+
+struct SDL_Window;
+struct SDL_Renderer;
+struct ImGuiContext;
+
+namespace yimen::kiosk {
+
+// Wall clock with an offset the script's `idle` and `wait` advance; tests pin the base for stable screenshots.
+class ScriptClock final : public Clock {
+public:
+    explicit ScriptClock(std::optional<UtcMillis> fixed_base = std::nullopt) : fixed_(fixed_base) {}
+    UtcMillis now_utc_ms() const override;
+    void advance(std::int64_t ms) { offset_ += ms; }
+
+private:
+    std::optional<UtcMillis> fixed_;
+    std::int64_t offset_ = 0;
+};
+
+struct AppOptions {
+    KioskConfig config;
+    std::string screenshots_dir;
+    std::optional<UtcMillis> fixed_time;        // tests: a pinned clock
+    std::unique_ptr<SyncService> sync;          // default: offline
+    bool seed_demo = false;
+};
+
+struct StartupTimes {
+    double first_frame_ms = -1;
+    double first_interactive_ms = -1;
+};
+
+class App {
+public:
+    explicit App(AppOptions opt);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    Status init();
+    // The interactive loop, until the window closes (or SIGTERM). Returns the exit code.
+    int run();
+    Status run_script(const std::vector<ScriptCommand>& script);
+
+    // ---- driving (tests and scripts) ------------------------------------------------------------------------
+    void frame();                    // handles queued events and draws one frame
+    void frames(int n);
+    bool wait_ready(int timeout_ms); // atlas live, rime deployed
+    void settle();                   // workers done and a few frames drawn
+    bool tap(const std::string& label);
+    void tap_xy(float x, float y);
+    bool type(const std::string& text);
+    void scan(const std::string& text);
+    void drag(float x1, float y1, float x2, float y2);
+    void advance(std::int64_t ms);
+    Result<std::string> screenshot(const std::string& name);
+    std::vector<unsigned char> pixels(int& w, int& h);
+    const TouchTarget* target(const std::string& label) const;
+
+    KioskApp& model() { return *model_; }
+    const std::vector<TouchTarget>& targets() const { return ui_->targets(); }
+    ScriptClock& clock() { return *clock_; }
+    FontManager& fonts() { return fonts_; }
+    PinyinEngine& pinyin() { return pinyin_; }
+    ViewState& view_state() { return vs_; }
+    const StartupTimes& startup() const { return startup_; }
+    int frames_drawn() const { return frames_drawn_; }
+    const char* video_driver() const;
+    const char* render_driver() const;
+    ImGuiContext* imgui_context() const { return ctx_; }
+
+private:
+    void handle(const SDL_Event& e);
+    void create_context();
+    void destroy_context();
+    void render();
+    bool needs_frame();
+
+    AppOptions opt_;
+    std::unique_ptr<ScriptClock> clock_;
+    PolicyData data_;
+    std::unique_ptr<I18n> i18n_;
+    std::shared_ptr<ArticleIndex> articles_;
+    std::thread index_thread_;
+    PinyinEngine pinyin_;
+    FontManager fonts_;
+    InputLayer input_;
+    Speech speech_;
+    std::unique_ptr<Ui> ui_;
+    std::unique_ptr<KioskApp> model_;
+    ViewState vs_;
+    SDL_Window* window_ = nullptr;
+    SDL_Renderer* renderer_ = nullptr;
+    ImGuiContext* ctx_ = nullptr;
+    float scale_ = 1.f;
+    int wipe_seen_ = 0;
+    int extra_frames_ = 2;
+    int frames_drawn_ = 0;
+    int consecutive_failures_ = 0;
+    bool quit_ = false;
+    bool real_wait_ = false;
+    std::uint32_t wake_event_ = 0;
+    std::uint64_t t_start_ = 0;
+    StartupTimes startup_;
+    std::string articles_path_;
+};
+
+}  // namespace yimen::kiosk

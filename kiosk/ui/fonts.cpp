@@ -1,0 +1,213 @@
+// fonts.cpp — atlas building and swapping (see fonts.hpp).
+#include "kiosk/ui/fonts.hpp"
+
+#include <SDL.h>
+#include <malloc.h>
+#include <iconv.h>
+#include <imgui.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "kiosk/model/text.hpp"
+
+namespace yimen::kiosk {
+namespace {
+
+constexpr float kSizes[] = {28.f, 36.f, 40.f, 48.f, 56.f, 80.f};
+
+// Every GB2312 character, from the encoding itself (rows 0xA1–0xF7, cells 0xA1–0xFE) through glibc's iconv.
+std::vector<char32_t> gb2312_chars() {
+    std::vector<char32_t> out;
+    iconv_t cd = iconv_open("UTF-32LE", "GB2312");
+    if (cd == reinterpret_cast<iconv_t>(-1)) return out;
+    for (int hi = 0xA1; hi <= 0xF7; ++hi)
+        for (int lo = 0xA1; lo <= 0xFE; ++lo) {
+            char in[2] = {static_cast<char>(hi), static_cast<char>(lo)};
+            char outb[8] = {};
+            char* ip = in;
+            char* op = outb;
+            size_t il = 2, ol = sizeof outb;
+            if (iconv(cd, &ip, &il, &op, &ol) == static_cast<size_t>(-1)) continue;
+            if (ol != sizeof outb - 4) continue;
+            char32_t c = static_cast<unsigned char>(outb[0]) | (static_cast<char32_t>(static_cast<unsigned char>(outb[1])) << 8) |
+                         (static_cast<char32_t>(static_cast<unsigned char>(outb[2])) << 16);
+            out.push_back(c);
+        }
+    iconv_close(cd);
+    return out;
+}
+
+}  // namespace
+
+FontManager::FontManager() = default;
+
+FontManager::~FontManager() {
+    if (worker_.joinable()) worker_.join();
+    if (texture_) SDL_DestroyTexture(texture_);
+    delete atlas_;
+}
+
+float FontManager::pixel_size(FontRole r) const { return kSizes[static_cast<int>(r)]; }
+
+void FontManager::start(const std::string& font_path, int face, std::string always_text) {
+    face_ = face;
+    always_text_ = std::move(always_text);
+    std::FILE* f = std::fopen(font_path.c_str(), "rb");
+    if (!f) {
+        failed_ = true;
+        return;
+    }
+    std::fseek(f, 0, SEEK_END);
+    long size = std::ftell(f);
+    std::fseek(f, 0, SEEK_SET);
+    ttf_.resize(size > 0 ? static_cast<std::size_t>(size) : 0);
+    bool ok = size > 0 && std::fread(ttf_.data(), 1, ttf_.size(), f) == ttf_.size();
+    std::fclose(f);
+    if (!ok) {
+        failed_ = true;
+        return;
+    }
+    // First a quick atlas with the UI strings only (the first interactive frame), then the full one.
+    build_async(extra_, false);
+}
+
+void FontManager::build_async(Sets extra, bool with_gb2312) {
+    if (worker_.joinable()) worker_.join();
+    building_ = true;
+    building_full_ = with_gb2312;
+    worker_ = std::thread([this, extra = std::move(extra), with_gb2312] {
+        auto t0 = std::chrono::steady_clock::now();
+        auto atlas = std::make_unique<ImFontAtlas>();
+        atlas->Flags |= ImFontAtlasFlags_NoMouseCursors;
+        atlas->TexDesiredWidth = 4096;
+
+        // Base sets: ASCII everywhere; the UI strings at the text sizes; GB2312 at body size (RECIPES.md §10 1c).
+        // Input and the huge number size hold ASCII plus what was actually shown in them.
+        std::set<char32_t> ascii;
+        for (char32_t c = 0x20; c < 0x7F; ++c) ascii.insert(c);
+        for (char32_t c : {U'·', U'…', U'—', U'“', U'”', U'：', U'，', U'。', U'（', U'）', U'、', U'□', U'✓', U'×',
+                           U'‹', U'›', U'⌫', U'●', U'−', U'￥'})
+            ascii.insert(c);
+        std::set<char32_t> ui = ascii;
+        for (char32_t c : utf8_decode(always_text_)) ui.insert(c);
+        std::set<char32_t> body = ui;
+        if (with_gb2312)
+            for (char32_t c : gb2312_chars()) body.insert(c);
+
+        auto to_ranges = [](const std::set<char32_t>& s) {
+            ImFontGlyphRangesBuilder b;
+            for (char32_t c : s)
+                if (c > 0 && c < 0x10000) b.AddChar(static_cast<ImWchar>(c));
+            auto v = std::make_unique<ImVector<ImWchar>>();
+            b.BuildRanges(v.get());
+            return v;
+        };
+        std::vector<std::unique_ptr<ImVector<ImWchar>>> ranges;  // alive until Build()
+        ImFont* made[static_cast<int>(FontRole::count)] = {};
+        for (int i = 0; i < static_cast<int>(FontRole::count); ++i) {
+            auto role = static_cast<FontRole>(i);
+            std::set<char32_t> want = role == FontRole::body ? body
+                                      : (role == FontRole::input || role == FontRole::huge) ? ascii : ui;
+            want.insert(extra[static_cast<std::size_t>(i)].begin(), extra[static_cast<std::size_t>(i)].end());
+            ranges.push_back(to_ranges(want));
+            ImFontConfig cfg;
+            // Debian's 1.86 copies the font data on AddFont when the atlas does not own it (19.5 MB per size,
+            // measured): claim ownership so it keeps our pointer, and give it back right after Build().
+            cfg.FontDataOwnedByAtlas = true;
+            cfg.FontNo = face_;
+            cfg.OversampleH = 1;
+            cfg.OversampleV = 1;
+            cfg.PixelSnapH = true;
+            made[i] = atlas->AddFontFromMemoryTTF(ttf_.data(), static_cast<int>(ttf_.size()), kSizes[i], &cfg,
+                                                  ranges.back()->Data);
+        }
+        bool ok = atlas->Build();
+        for (auto& cfg : atlas->ConfigData) cfg.FontDataOwnedByAtlas = false;  // ttf_ stays ours
+        unsigned char* px = nullptr;
+        int w = 0, h = 0;
+        if (ok) atlas->GetTexDataAsRGBA32(&px, &w, &h);
+        auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        std::lock_guard lk(mu_);
+        if (!ok) {
+            failed_ = true;
+        } else {
+            built_ = std::move(atlas);
+            stats_.width = w;
+            stats_.height = h;
+            stats_.glyphs = 0;
+            for (auto* f : made) stats_.glyphs += f ? f->Glyphs.Size : 0;
+            stats_.build_ms = ms;
+            ++stats_.builds;
+        }
+        building_ = false;
+    });
+}
+
+bool FontManager::poll(SDL_Renderer* renderer) {
+    std::unique_ptr<ImFontAtlas> next;
+    {
+        std::lock_guard lk(mu_);
+        next = std::move(built_);
+    }
+    if (!next) return false;
+    unsigned char* px = nullptr;
+    int w = 0, h = 0;
+    next->GetTexDataAsRGBA32(&px, &w, &h);
+    SDL_Texture* tex = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STATIC, w, h);
+    if (!tex) {
+        failed_ = true;
+        return false;
+    }
+    SDL_UpdateTexture(tex, nullptr, px, 4 * w);
+    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+    next->SetTexID(reinterpret_cast<ImTextureID>(tex));
+    next->ClearTexData();  // the pixels live in the texture now
+    if (texture_) SDL_DestroyTexture(texture_);
+    texture_ = tex;
+    retired_.reset(atlas_);
+    atlas_ = next.release();
+    for (int i = 0; i < static_cast<int>(FontRole::count); ++i) fonts_[i] = atlas_->Fonts[i];
+    if (building_full_) full_ = true;
+    if (!full_ && !building_) build_async(extra_, true);
+    // The build's scratch memory (tens of MB, freed on the worker's malloc arena) goes back to the system.
+    malloc_trim(0);
+    if (ImGui::GetCurrentContext()) {
+        ImGui::GetIO().Fonts = atlas_;
+        ImGui::GetIO().FontDefault = fonts_[static_cast<int>(FontRole::body)];
+    }
+    return true;
+}
+
+void FontManager::note_missing(char32_t c, FontRole r) {
+    if (c < 0x20 || c >= 0x10000) return;  // outside the BMP: ImWchar is 16-bit in Debian's build
+    auto i = static_cast<std::size_t>(r);
+    if (extra_[i].count(c)) return;        // asked for already (or the font lacks it): never loop
+    pending_[i].insert(c);
+}
+
+void FontManager::maybe_rebuild() {
+    bool any = false;
+    for (auto& p : pending_) any = any || !p.empty();
+    if (!any || building_ || ttf_.empty()) return;
+    {
+        std::lock_guard lk(mu_);
+        if (built_) return;
+    }
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+        extra_[i].insert(pending_[i].begin(), pending_[i].end());
+        pending_[i].clear();
+    }
+    build_async(extra_, full_);
+}
+
+void FontManager::wait_build() {
+    while (building_) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+}
+
+AtlasStats FontManager::stats() const {
+    std::lock_guard lk(mu_);
+    return stats_;
+}
+
+}  // namespace yimen::kiosk

@@ -1,0 +1,79 @@
+// fonts.hpp — the glyph atlas (RECIPES.md §10 1c–1d): Noto Sans CJK SC read once; GB2312 plus the UI strings and
+// policy texts at body size; the other sizes hold the UI strings and the glyphs actually shown, rebuilt on demand.
+// Building is CPU work on a worker thread; only the texture upload runs on the main thread.
+#pragma once
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+struct ImFont;
+struct ImFontAtlas;
+struct SDL_Renderer;
+struct SDL_Texture;
+
+namespace yimen::kiosk {
+
+enum class FontRole { small = 0, body, input, header, title, huge, count };
+
+struct AtlasStats {
+    int width = 0;
+    int height = 0;
+    int glyphs = 0;
+    double build_ms = 0;
+    int builds = 0;
+};
+
+class FontManager {
+public:
+    FontManager();
+    ~FontManager();
+    FontManager(const FontManager&) = delete;
+    FontManager& operator=(const FontManager&) = delete;
+
+    // Reads the font file once and starts the first build; `always_text` is every UI string and policy text.
+    void start(const std::string& font_path, int face, std::string always_text);
+    // Main thread, once per loop: uploads a finished build and swaps it in. True when a new atlas is live.
+    bool poll(SDL_Renderer* renderer);
+    bool ready() const { return atlas_ != nullptr; }
+    ImFontAtlas* atlas() const { return atlas_; }
+    ImFont* font(FontRole r) const { return fonts_[static_cast<int>(r)]; }
+    float pixel_size(FontRole r) const;
+    // A character some text wanted at a size and did not find: the next rebuild adds it.
+    void note_missing(char32_t c, FontRole r);
+    // Starts a rebuild if glyphs are missing and none is running.
+    void maybe_rebuild();
+    bool building() const { return building_.load(); }
+    // Waits for the current build (tests, bench).
+    void wait_build();
+    AtlasStats stats() const;
+    bool failed() const { return failed_.load(); }
+
+private:
+    using Sets = std::vector<std::set<char32_t>>;
+    void build_async(Sets extra, bool with_gb2312);
+
+    std::vector<unsigned char> ttf_;
+    int face_ = 2;
+    std::string always_text_;
+    Sets extra_ = Sets(static_cast<int>(FontRole::count));    // glyphs asked for beyond the base sets, per size
+    Sets pending_ = Sets(static_cast<int>(FontRole::count));  // missing since the last rebuild started
+    ImFontAtlas* atlas_ = nullptr;       // live (main thread)
+    ImFont* fonts_[static_cast<int>(FontRole::count)] = {};
+    SDL_Texture* texture_ = nullptr;
+
+    mutable std::mutex mu_;
+    std::unique_ptr<ImFontAtlas> built_; // finished, waiting for upload
+    std::thread worker_;
+    std::atomic<bool> building_{false};
+    std::atomic<bool> failed_{false};
+    AtlasStats stats_;
+    std::unique_ptr<ImFontAtlas> retired_;  // the previous atlas, freed one swap later
+    bool full_ = false;                     // GB2312 is in the live atlas (the first, quick build has UI text only)
+    bool building_full_ = false;
+};
+
+}  // namespace yimen::kiosk

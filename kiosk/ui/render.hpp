@@ -1,0 +1,14 @@
+// render.hpp — draws ImGui's draw data with SDL_Renderer. Like Debian's imgui_impl_sdlrenderer (which still sets up
+// the backend), but triangles that only sample the atlas' white pixel (every shape: cards, buttons, bars) go to
+// SDL_RenderGeometry without a texture. SDL's software renderer fills those several times faster than textured
+// triangles, which is most of a 1080×1920 frame.
+#pragma once
+#include <imgui.h>
+
+struct SDL_Renderer;
+
+namespace yimen::kiosk {
+
+void render_draw_data(SDL_Renderer* renderer, ImDrawData* draw_data);
+
+}  // namespace yimen::kiosk

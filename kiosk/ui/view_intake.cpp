@@ -1,0 +1,495 @@
+// view_intake.cpp — the 申请救助 wizard's pages (model: kiosk/model/intake_model.hpp).
+#include <algorithm>
+
+#include "kiosk/model/text.hpp"
+#include "kiosk/ui/views.hpp"
+#include "policy/receipt_number.hpp"
+
+namespace yimen::kiosk {
+namespace {
+
+struct Choice {
+    const char* code;
+    const char* key;
+};
+const Choice kRelations[] = {{"spouse", "rel.spouse"}, {"child", "rel.child"}, {"parent", "rel.parent"},
+                             {"sibling", "rel.sibling"}, {"grandchild", "rel.grandchild"},
+                             {"grandparent", "rel.grandparent"}, {"other", "rel.other"}};
+const Choice kHealth[] = {{"healthy", "health.healthy"}, {"chronic_illness", "health.chronic"},
+                          {"serious_illness", "health.serious"}, {"disabled", "health.disabled"}};
+const Choice kWork[] = {{"full", "work.full"}, {"partial", "work.partial"}, {"none", "work.none"}};
+const Choice kCloseRel[] = {{"village_committee", "close.village"}, {"township_staff", "close.township"},
+                            {"civil_affairs", "close.civil"}};
+const char* kHardshipPhrases[] = {"hard.illness", "hard.disability", "hard.unemployed", "hard.elderly",
+                                  "hard.school", "hard.accident"};
+
+// Lays chips out in rows; returns the y below them.
+template <class F>
+float chip_row(ViewCtx& c, float x, float y, float w, const std::vector<std::string>& labels,
+               const std::vector<bool>& selected, F on_tap) {
+    float cx = x, cy = y, h = 88, gap = 16;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        float cw = c.ui.measure(labels[i], FontRole::body).x + 96;
+        if (cx + cw > x + w && cx > x) {
+            cx = x;
+            cy += h + gap;
+        }
+        if (c.ui.chip(labels[i], cx, cy, cw, h, selected[i])) on_tap(i);
+        cx += cw + gap;
+    }
+    return cy + h + gap;
+}
+
+float section(ViewCtx& c, float x, float y, const std::string& title) {
+    c.ui.text(x, y, title, FontRole::body, colour::text);
+    return y + c.ui.px(FontRole::body) + 20;
+}
+
+std::string step_title_key(IntakeStep s) {
+    switch (s) {
+        case IntakeStep::need: return "intake.step.need";
+        case IntakeStep::programme: return "intake.step.programme";
+        case IntakeStep::identity: return "intake.step.identity";
+        case IntakeStep::household: return "intake.step.household";
+        case IntakeStep::income: return "intake.step.income";
+        case IntakeStep::hardship: return "intake.step.hardship";
+        case IntakeStep::relatives: return "intake.step.relatives";
+        case IntakeStep::materials: return "intake.step.materials";
+        case IntakeStep::consent: return "intake.step.consent";
+        case IntakeStep::review: return "intake.step.review";
+        case IntakeStep::done: return "intake.step.done";
+        case IntakeStep::referral_identity: return "intake.step.referral";
+        case IntakeStep::referral_done: return "intake.step.done";
+    }
+    return "intake.step.need";
+}
+
+std::string yuan(std::int64_t fen) { return format_yuan(fen) + " 元"; }
+
+}  // namespace
+
+void draw_intake(ViewCtx& c) {
+    auto& ui = c.ui;
+    auto& app = c.app;
+    auto& m = app.intake;
+    const auto& rules = app.data().rules;
+    auto today = app.clock().today();
+    const Programme* prog = rules.programme(m.programme);
+    std::string header = c.tr("home.apply");
+    if (prog && m.step != IntakeStep::need) header += " · " + prog->short_name;
+    if (m.assisted) header += " · " + c.tr("intake.assisted");
+    draw_header(c, header);
+    bool finished = m.step == IntakeStep::done || m.step == IntakeStep::referral_done;
+    float top = finished ? 180.f : draw_steps(c, 150, m.step_number(), m.step_count(), c.tr(step_title_key(m.step)));
+    float bottom = keyboard_top(c);
+    float x = 48, w = ui.W - 96;
+    if (ui.landscape()) {
+        w = std::min(ui.W - 96, 1300.f);
+        x = (ui.W - w) / 2;
+    }
+    float y0 = begin_content(c, "intake", top, bottom);
+    float y = y0 + 8;
+    auto title = [&](const std::string& key, const std::string& sub_key = "") {
+        ui.text(x, y, c.tr(key), FontRole::title, colour::text);
+        y += ui.px(FontRole::title) + 16;
+        if (!sub_key.empty()) {
+            y += ui.paragraph(x, y, w, c.tr(sub_key), FontRole::small, colour::secondary, 1.35f);
+        }
+        y += 20;
+    };
+
+    switch (m.step) {
+        case IntakeStep::need: {
+            title("intake.need.title", "intake.need.sub");
+            for (auto& opt : need_options()) {
+                float h = 150;
+                bool pressed = false;
+                std::string label = c.tr(opt.label_key);
+                bool tapped = ui.hit(label, x, y, w, h, &pressed);
+                ui.card(x, y, w, h, 20);
+                if (pressed) ui.dl->AddRect(ImVec2(x, y), ImVec2(x + w, y + h), colour::brand, 20, 0, 4);
+                ui.text(x + 36, y + 26, label, FontRole::header, colour::brand);
+                ui.text(x + 36, y + 26 + ui.px(FontRole::header) + 10, c.tr(opt.hint_key), FontRole::small,
+                        colour::secondary);
+                auto* p = rules.programme(opt.programme);
+                if (p && p->is_referral()) {
+                    std::string tag = c.tr("intake.referral_tag");
+                    auto sz = ui.measure(tag, FontRole::small);
+                    ui.dl->AddRectFilled(ImVec2(x + w - sz.x - 60, y + 24), ImVec2(x + w - 24, y + 24 + 52),
+                                         colour::amber_light, 12);
+                    ui.text(x + w - sz.x - 42, y + 30, tag, FontRole::small, colour::text);
+                }
+                if (tapped) {
+                    m.choose_need(opt.programme);
+                    c.vs.scroll["intake"] = 0;
+                }
+                y += h + 20;
+            }
+            break;
+        }
+        case IntakeStep::programme: {
+            if (!prog) break;
+            ui.text(x, y, prog->name, FontRole::title, colour::text);
+            y += ui.px(FontRole::title) + 24;
+            float cy = y;
+            float inner = w - 72;
+            float ch = ui.paragraph(0, 0, inner, prog->who, FontRole::body, 0, 1.4f, false);
+            ui.card(x, cy, w, ch + 28 + ui.px(FontRole::small) + 14 + 32);
+            ui.text(x + 36, cy + 28, c.tr("intake.who"), FontRole::small, colour::secondary);
+            ui.paragraph(x + 36, cy + 28 + ui.px(FontRole::small) + 14, inner, prog->who, FontRole::body, colour::text);
+            y = cy + ch + 28 + ui.px(FontRole::small) + 14 + 32 + 36;
+            if (prog->is_referral()) {
+                y = section(c, x, y, c.tr("intake.department"));
+                y += ui.paragraph(x, y, w, prog->department, FontRole::body, colour::brand) + 16;
+                if (!prog->bring.empty()) {
+                    y = section(c, x, y, c.tr("intake.bring"));
+                    for (auto& b : prog->bring) y += ui.paragraph(x + 24, y, w - 24, "· " + b, FontRole::body, colour::text);
+                }
+                y += 16;
+                y += draw_message(c, x, y, w, c.tr("intake.referral_note"), false) + 24;
+            } else {
+                y = section(c, x, y, c.tr("intake.materials_list"));
+                for (auto& mat : prog->materials) {
+                    std::string line = "· " + mat.name;
+                    if (!mat.when.empty()) line += "（" + mat.when + "）";
+                    y += ui.paragraph(x + 24, y, w - 24, line, FontRole::body, colour::text, 1.35f);
+                }
+                y += 24;
+                if (prog->overall) {
+                    y = section(c, x, y, c.tr("intake.time_limit"));
+                    y += ui.paragraph(x, y, w,
+                                      app.i18n().fmt("intake.time_limit_text",
+                                                     {std::to_string(prog->overall->working_days)}),
+                                      FontRole::body, colour::text, 1.4f);
+                }
+            }
+            break;
+        }
+        case IntakeStep::identity: {
+            title("intake.identity.title", "intake.identity.sub");
+            float cy = y;
+            float fx = x + 36, fw = w - 72;
+            y += 28;
+            bool ok = false;
+            std::string fb = m.id_feedback(today, ok);
+            bound_field(c, "身份证号码", m.id_number, fx, y, fw, ok ? "✓ " + fb : fb, ok ? colour::green : colour::red);
+            y += ui.field_height() + 60;
+            bound_field(c, "姓名", m.name, fx, y, fw);
+            y += ui.field_height() + 24;
+            bound_field(c, "联系电话", m.phone, fx, y, fw);
+            y += ui.field_height() + 24;
+            bound_field(c, "家庭住址", m.address, fx, y, fw);
+            y += ui.field_height() + 28;
+            ui.dl->AddRect(ImVec2(x, cy), ImVec2(x + w, y), colour::line, 24, 0, 1.5f);
+            y += 20;
+            break;
+        }
+        case IntakeStep::household: {
+            title("intake.household.title", "intake.household.sub");
+            for (std::size_t i = 0; i < m.members.size(); ++i) {
+                auto& mem = m.members[i];
+                ui.card(x, y, w, 140, 20);
+                std::string rel;
+                for (auto& r : kRelations)
+                    if (mem.relation == r.code) rel = c.tr(r.key);
+                ui.text(x + 32, y + 24, rel + " · " + mask_name(mem.name.value), FontRole::body, colour::text);
+                ui.text(x + 32, y + 24 + ui.px(FontRole::body) + 12, mask_resident_id(mem.id_number.value),
+                        FontRole::small, colour::secondary);
+                if (ui.button(c.tr("intake.remove") + " " + std::to_string(i + 1), x + w - 200, y + 30, 168, 80,
+                              ButtonStyle::danger, FontRole::body, c.tr("intake.remove"))) {
+                    m.members.erase(m.members.begin() + static_cast<long>(i));
+                    break;
+                }
+                y += 160;
+            }
+            if (!m.adding_member) {
+                if (ui.button(c.tr("intake.add_member"), x, y, w, 110, ButtonStyle::secondary)) {
+                    m.adding_member = true;
+                    m.draft = MemberDraft{};
+                }
+                y += 130;
+                if (m.members.empty())
+                    y += ui.paragraph(x, y, w, c.tr("intake.household.alone"), FontRole::small, colour::secondary);
+            } else {
+                float cy = y;
+                float fx = x + 32, fw = w - 64;
+                y += 28;
+                y = section(c, fx, y, c.tr("intake.relation"));
+                std::vector<std::string> labels;
+                std::vector<bool> sel;
+                for (auto& r : kRelations) {
+                    labels.push_back(c.tr(r.key));
+                    sel.push_back(m.draft.relation == r.code);
+                }
+                y = chip_row(c, fx, y, fw, labels, sel, [&](std::size_t i) { m.draft.relation = kRelations[i].code; });
+                bound_field(c, "成员姓名", m.draft.name, fx, y, fw);
+                y += ui.field_height() + 24;
+                bool ok = false;
+                std::string fb;
+                if (m.draft.id_number.value.size() >= 18) {
+                    auto r = parse_resident_id(m.draft.id_number.value, today);
+                    ok = r.ok();
+                    fb = ok ? "✓ " + c.tr("intake.id_ok") : r.error().message;
+                }
+                bound_field(c, "成员身份证号码", m.draft.id_number, fx, y, fw, fb, ok ? colour::green : colour::red);
+                y += ui.field_height() + 60;
+                y = section(c, fx, y, c.tr("intake.health"));
+                labels.clear();
+                sel.clear();
+                for (auto& r : kHealth) {
+                    labels.push_back(c.tr(r.key));
+                    sel.push_back(m.draft.health == r.code);
+                }
+                y = chip_row(c, fx, y, fw, labels, sel, [&](std::size_t i) { m.draft.health = kHealth[i].code; });
+                y = section(c, fx, y, c.tr("intake.work"));
+                labels.clear();
+                sel.clear();
+                for (auto& r : kWork) {
+                    labels.push_back(c.tr(r.key));
+                    sel.push_back(m.draft.work_ability == r.code);
+                }
+                y = chip_row(c, fx, y, fw, labels, sel, [&](std::size_t i) { m.draft.work_ability = kWork[i].code; });
+                if (ui.check_row(c.tr("intake.student"), fx, y, fw, 96, m.draft.student)) m.draft.student = !m.draft.student;
+                y += 112;
+                float bw = (fw - 24) / 2;
+                if (ui.button(c.tr("intake.cancel_member"), fx, y, bw, 104, ButtonStyle::secondary, FontRole::body)) {
+                    m.adding_member = false;
+                    app.focus(nullptr);
+                }
+                if (ui.button(c.tr("intake.save_member"), fx + bw + 24, y, bw, 104, ButtonStyle::primary, FontRole::body)) {
+                    app.focus(nullptr);
+                    m.save_member(today);
+                }
+                y += 132;
+                ui.dl->AddRect(ImVec2(x, cy), ImVec2(x + w, y), colour::line, 24, 0, 1.5f);
+                y += 20;
+            }
+            break;
+        }
+        case IntakeStep::income: {
+            title("intake.income.title", "intake.income.sub");
+            float fx = x, fw = w;
+            bound_field(c, "工资性收入", m.wages, fx, y, fw);
+            y += ui.field_height() + 20;
+            bound_field(c, "经营净收入", m.business, fx, y, fw);
+            y += ui.field_height() + 20;
+            bound_field(c, "财产净收入", m.property, fx, y, fw);
+            y += ui.field_height() + 20;
+            bound_field(c, "转移净收入", m.transfer, fx, y, fw);
+            y += ui.field_height() + 36;
+            y = section(c, x, y, c.tr("intake.assets"));
+            bound_field(c, "存款", m.deposits, fx, y, fw);
+            y += ui.field_height() + 24;
+            auto counter = [&](const std::string& label, int& v) {
+                ui.text(x, y + 24, label, FontRole::body, colour::text);
+                float bx = x + w - 3 * 110;
+                if (ui.button(label + " -", bx, y, 96, 96, ButtonStyle::secondary, FontRole::title, "−") && v > 0) --v;
+                ui.text_centered(bx + 110 + 48, y + 16, std::to_string(v), FontRole::header, colour::text);
+                if (ui.button(label + " +", bx + 220, y, 96, 96, ButtonStyle::secondary, FontRole::title, "+") && v < 9) ++v;
+                y += 116;
+            };
+            counter(c.tr("intake.vehicles"), m.vehicles);
+            counter(c.tr("intake.houses"), m.houses);
+            auto in = m.income();
+            if (in) {
+                y += 8;
+                y += ui.paragraph(x, y, w,
+                                  app.i18n().fmt("intake.income_total", {yuan(in.value().total())}),
+                                  FontRole::body, colour::brand);
+            }
+            break;
+        }
+        case IntakeStep::hardship: {
+            title("intake.hardship.title", "intake.hardship.sub");
+            std::vector<std::string> labels;
+            std::vector<bool> sel;
+            for (auto* k : kHardshipPhrases) {
+                labels.push_back(c.tr(k));
+                sel.push_back(false);
+            }
+            y = chip_row(c, x, y, w, labels, sel, [&](std::size_t i) {
+                if (!m.hardship.value.empty()) m.hardship.value += "，";
+                m.hardship.value += labels[i];
+            });
+            y += 8;
+            bound_field(c, "困难情况", m.hardship, x, y, w);
+            y += ui.field_height() + 16;
+            if (utf8_length(m.hardship.value) > 12) {
+                float ph = ui.paragraph(x + 28, 0, w - 56, m.hardship.value, FontRole::body, 0, 1.4f, false);
+                ui.card(x, y, w, ph + 40, 16);
+                ui.paragraph(x + 28, y + 20, w - 56, m.hardship.value, FontRole::body, colour::text);
+                y += ph + 60;
+            }
+            break;
+        }
+        case IntakeStep::relatives: {
+            title("intake.relatives.title", "intake.relatives.sub");
+            float bw = (w - 24) / 2;
+            if (ui.chip(c.tr("intake.rel_no"), x, y, bw, 120, m.close_relative == false, FontRole::header)) {
+                m.close_relative = false;
+                m.close_relative_relation.clear();
+            }
+            if (ui.chip(c.tr("intake.rel_yes"), x + bw + 24, y, bw, 120, m.close_relative == true, FontRole::header))
+                m.close_relative = true;
+            y += 150;
+            if (m.close_relative == true) {
+                y = section(c, x, y, c.tr("intake.rel_which"));
+                for (auto& r : kCloseRel) {
+                    if (ui.chip(c.tr(r.key), x, y, w, 100, m.close_relative_relation == r.code))
+                        m.close_relative_relation = r.code;
+                    y += 116;
+                }
+                y += ui.paragraph(x, y, w, c.tr("intake.rel_note"), FontRole::small, colour::secondary, 1.35f);
+            }
+            break;
+        }
+        case IntakeStep::materials: {
+            title("intake.materials.title", "intake.materials.sub");
+            if (!prog) break;
+            for (auto& mat : prog->materials) {
+                if (mat.code == "commitment" || mat.code == "authorisation") continue;
+                bool have = m.materials_have.count(mat.code) > 0;
+                if (ui.check_row(mat.name, x, y, w, 112, have, mat.when)) {
+                    if (have) m.materials_have.erase(mat.code);
+                    else m.materials_have.insert(mat.code);
+                }
+                y += 124;
+            }
+            y += 8;
+            auto missing = m.missing_materials(rules);
+            std::vector<std::string> names;
+            for (auto& code : missing)
+                if (code != "commitment" && code != "authorisation") names.push_back(rules.document_name(code));
+            if (!names.empty()) {
+                std::string list;
+                for (auto& n : names) list += (list.empty() ? "" : "、") + n;
+                y += draw_message(c, x, y, w, app.i18n().fmt("intake.missing_notice", {list}), false) + 24;
+            }
+            break;
+        }
+        case IntakeStep::consent: {
+            title("intake.consent.title", "intake.consent.sub");
+            auto consent_card = [&](const std::string& body_key, const std::string& button_key, std::string& at) {
+                float ph = ui.paragraph(0, 0, w - 72, c.tr(body_key), FontRole::body, 0, 1.45f, false);
+                float ch = ph + 56 + 130;
+                ui.card(x, y, w, ch);
+                ui.paragraph(x + 36, y + 28, w - 72, c.tr(body_key), FontRole::body, colour::text, 1.45f);
+                float by = y + 28 + ph + 20;
+                if (at.empty()) {
+                    if (ui.button(c.tr(button_key), x + 36, by, w - 72, 110, ButtonStyle::primary))
+                        at = format_rfc3339(app.clock().now_utc_ms());
+                } else {
+                    ui.dl->AddRectFilled(ImVec2(x + 36, by), ImVec2(x + w - 36, by + 110), colour::rgb(0xE8, 0xF5, 0xE9), 20);
+                    ui.text_centered(x + w / 2, by + 30, "✓ " + c.tr(button_key) + " · " + c.tr("intake.tapped"),
+                                     FontRole::body, colour::green);
+                }
+                y += ch + 28;
+            };
+            consent_card("intake.commitment_text", "intake.commit_button", m.commitment_at);
+            consent_card("intake.authorisation_text", "intake.auth_button", m.authorisation_at);
+            if (m.assisted)
+                y += ui.paragraph(x, y, w, c.tr("intake.assisted_consent"), FontRole::small, colour::secondary);
+            break;
+        }
+        case IntakeStep::review: {
+            title("intake.review.title", "intake.review.sub");
+            auto row = [&](const std::string& k, const std::string& v) {
+                ui.text(x + 36, y, c.tr(k), FontRole::small, colour::secondary);
+                float h = ui.paragraph(x + 300, y - 4, w - 336, v, FontRole::body, colour::text, 1.35f);
+                y += std::max(h, ui.px(FontRole::body) * 1.35f) + 14;
+            };
+            float cy = y;
+            y += 28;
+            row("review.programme", prog ? prog->name : m.programme);
+            row("review.applicant", m.name.value);
+            row("review.id", m.id_number.value);
+            if (!m.phone.value.empty()) row("review.phone", m.phone.value);
+            row("review.address", m.address.value);
+            row("review.household", app.i18n().fmt("review.people", {std::to_string(m.members.size() + 1)}));
+            auto in = m.income();
+            if (in) row("review.income", yuan(in.value().total()));
+            row("review.close_relative", c.tr(m.close_relative.value_or(false) ? "intake.rel_yes" : "intake.rel_no"));
+            auto missing = m.missing_materials(rules);
+            std::string list;
+            for (auto& code : missing) list += (list.empty() ? "" : "、") + rules.document_name(code);
+            row("review.missing", list.empty() ? c.tr("review.none") : list);
+            y += 14;
+            ui.dl->AddRect(ImVec2(x, cy), ImVec2(x + w, y), colour::line, 24, 0, 1.5f);
+            y += 24;
+            auto est = m.estimate(app.data(), app.config().township_code, today);
+            if (est >= 0) {
+                y += draw_message(c, x, y, w, app.i18n().fmt("intake.estimate", {yuan(est)}), false) + 24;
+            }
+            break;
+        }
+        case IntakeStep::done:
+        case IntakeStep::referral_done: {
+            bool referral = m.step == IntakeStep::referral_done;
+            ui.text(x, y, c.tr(referral ? "done.referral_title" : "done.title"), FontRole::title, colour::green);
+            y += ui.px(FontRole::title) + 28;
+            float ch = 560;
+            ui.card(x, y, w, ch);
+            ui.text(x + 36, y + 32, c.tr("done.number"), FontRole::small, colour::secondary);
+            std::string grouped = group4(m.receipt_number);
+            ui.paragraph(x + 36, y + 80, w - 72, grouped, FontRole::huge, colour::text, 1.2f);
+            float qs = 320;
+            draw_qr(c, m.receipt_number, x + 36, y + 200, qs);
+            float tx = x + 36 + qs + 36;
+            ui.paragraph(tx, y + 220, w - (tx - x) - 36,
+                         c.tr(referral ? "done.referral_state" : "done.state"), FontRole::body, colour::text, 1.4f);
+            ui.paragraph(tx, y + 380, w - (tx - x) - 36, c.tr("done.keep"), FontRole::small, colour::secondary, 1.35f);
+            y += ch + 28;
+            if (app.printing.busy || !app.printing.message.empty()) {
+                y += draw_message(c, x, y, w, app.printing.busy ? c.tr("print.printing") : app.printing.message,
+                             !app.printing.busy && !app.printing.ok) + 24;
+            }
+            if (!referral && !m.missing_names.empty()) {
+                std::string list;
+                for (auto& n : m.missing_names) list += (list.empty() ? "" : "、") + n;
+                y += draw_message(c, x, y, w, app.i18n().fmt("done.missing", {list}), false) + 24;
+            }
+            if (!referral && m.estimate_fen >= 0) {
+                y += draw_message(c, x, y, w, app.i18n().fmt("intake.estimate", {yuan(m.estimate_fen)}), false) + 24;
+            }
+            break;
+        }
+        case IntakeStep::referral_identity: {
+            title("intake.referral.title", "intake.referral.sub");
+            bound_field(c, "姓名", m.name, x, y, w);
+            y += ui.field_height() + 24;
+            bound_field(c, "联系电话", m.phone, x, y, w);
+            y += ui.field_height() + 24;
+            bound_field(c, "需要的帮助", m.referral_need, x, y, w);
+            y += ui.field_height() + 24;
+            break;
+        }
+    }
+    if (!m.error.empty()) {
+        y += draw_message(c, x, y, w, m.error, true) + 24;
+    }
+    end_content(c, "intake", top, bottom, y0, y);
+    draw_keyboard(c);
+
+    bool left = false, right = false;
+    std::string left_label = m.step == IntakeStep::need ? c.tr("nav.home") : c.tr("nav.back");
+    std::string right_label = c.tr("nav.next");
+    if (m.step == IntakeStep::review) right_label = c.tr("nav.submit");
+    if (m.step == IntakeStep::referral_identity) right_label = c.tr("nav.issue_referral");
+    if (m.step == IntakeStep::need) right_label.clear();
+    if (finished) {
+        left_label.clear();
+        right_label = c.tr("nav.finish");
+    }
+    draw_nav(c, left_label, right_label, left, right);
+    if (left) {
+        app.intake_back();
+        c.vs.scroll["intake"] = 0;
+    }
+    if (right) {
+        auto before = m.step;
+        app.intake_next();
+        if (m.step != before) c.vs.scroll["intake"] = 0;
+    }
+}
+
+}  // namespace yimen::kiosk

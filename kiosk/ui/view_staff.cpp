@@ -1,0 +1,257 @@
+// view_staff.cpp — staff mode: login, the menu, 受理 (tick the materials checked), assisted intake, reprint, the
+// printer's status and a test page, sync status in words, and the hall's summary for today.
+#include "kiosk/model/text.hpp"
+#include "kiosk/ui/views.hpp"
+#include "policy/money.hpp"
+#include "policy/receipt_number.hpp"
+
+namespace yimen::kiosk {
+namespace {
+
+std::string when(ViewCtx& c, std::optional<UtcMillis> t) {
+    if (!t) return c.tr("staff.never");
+    auto now = c.app.clock().now_utc_ms();
+    auto min = (now - *t) / 60000;
+    if (min < 1) return c.tr("status.age_now");
+    if (min < 60) return c.app.i18n().fmt("status.age_minutes", {std::to_string(min)});
+    return c.app.i18n().fmt("status.age_hours", {std::to_string(min / 60)});
+}
+
+}  // namespace
+
+void draw_staff(ViewCtx& c) {
+    auto& ui = c.ui;
+    auto& app = c.app;
+    auto& s = app.staff;
+    std::string head = c.tr("staff.title");
+    if (s.logged()) head += " · " + s.logged_in_name + "（" + s.logged_in + "）";
+    draw_header(c, head);
+    float top = 170;
+    float bottom = keyboard_top(c);
+    float x = 48, w = ui.W - 96;
+    float y0 = begin_content(c, "staff", top, bottom);
+    float y = y0 + 8;
+    bool left = false, right = false;
+    std::string left_label = c.tr("nav.back"), right_label;
+    auto row = [&](const std::string& k, const std::string& v, ImU32 col = colour::text) {
+        ui.text(x + 36, y, k, FontRole::small, colour::secondary);
+        float h = ui.paragraph(x + 380, y - 4, w - 416, v, FontRole::body, col, 1.35f);
+        y += std::max(h, ui.px(FontRole::body) * 1.35f) + 12;
+    };
+
+    switch (s.page) {
+        case StaffPage::login: {
+            ui.text(x, y, c.tr("staff.login_title"), FontRole::title, colour::text);
+            y += ui.px(FontRole::title) + 16;
+            y += ui.paragraph(x, y, w, c.tr("staff.login_sub"), FontRole::small, colour::secondary, 1.35f) + 24;
+            bound_field(c, "工号", s.staff_id, x, y, w);
+            y += ui.field_height() + 24;
+            bound_field(c, "密码", s.pin, x, y, w);
+            y += ui.field_height() + 24;
+            left_label = c.tr("nav.home");
+            right_label = c.tr("staff.login");
+            break;
+        }
+        case StaffPage::menu: {
+            struct Item {
+                const char* key;
+                int action;
+            };
+            static const Item items[] = {{"staff.accept", 0}, {"staff.assisted", 1}, {"staff.reprint", 2},
+                                         {"staff.printer", 3}, {"staff.sync", 4}, {"staff.summary", 5}};
+            float gap = 32, tw = (w - gap) / 2, th = 220;
+            for (int i = 0; i < 6; ++i) {
+                float tx = x + static_cast<float>(i % 2) * (tw + gap), ty = y + static_cast<float>(i / 2) * (th + gap);
+                if (ui.tile(c.tr(items[i].key), "", tx, ty, tw, th)) {
+                    switch (items[i].action) {
+                        case 0: app.staff_page(StaffPage::accept_list); break;
+                        case 1: app.intake_start(true); break;
+                        case 2: app.staff_page(StaffPage::reprint); break;
+                        case 3: app.staff_page(StaffPage::printer); break;
+                        case 4: app.staff_page(StaffPage::sync); break;
+                        case 5: app.staff_page(StaffPage::summary); break;
+                        default: break;
+                    }
+                }
+            }
+            y += 3 * (th + gap);
+            left_label.clear();
+            right_label = c.tr("staff.logout");
+            break;
+        }
+        case StaffPage::accept_list: {
+            ui.text(x, y, c.tr("staff.accept"), FontRole::title, colour::text);
+            y += ui.px(FontRole::title) + 24;
+            auto apps = app.store().applications("submitted");
+            if (apps.empty()) {
+                y += draw_message(c, x, y, w, c.tr("staff.none_waiting"), false) + 24;
+            }
+            for (auto& a : apps) {
+                float ch = 150;
+                bool pressed = false;
+                std::string label = group4(a.receipt_number);
+                if (ui.hit(label, x, y, w, ch, &pressed)) app.staff_open(a.receipt_number);
+                ui.card(x, y, w, ch, 20);
+                if (pressed) ui.dl->AddRect(ImVec2(x, y), ImVec2(x + w, y + ch), colour::brand, 20, 0, 4);
+                ui.text(x + 32, y + 24, app.programme_name(a.programme) + " · " + a.masked_name, FontRole::body, colour::text);
+                ui.text(x + 32, y + 24 + ui.px(FontRole::body) + 14,
+                        label + " · " + (a.channel == "assisted" ? c.tr("staff.channel_assisted") : c.tr("staff.channel_self")),
+                        FontRole::small, colour::secondary);
+                y += ch + 20;
+            }
+            break;
+        }
+        case StaffPage::accept_detail: {
+            auto a = app.store().application(s.selected);
+            if (!a) {
+                left_label = c.tr("nav.back");
+                break;
+            }
+            ui.text(x, y, app.programme_name(a->programme) + " · " + a->masked_name, FontRole::title, colour::text);
+            y += ui.px(FontRole::title) + 12;
+            ui.text(x, y, c.tr("done.number") + " " + group4(a->receipt_number), FontRole::small, colour::secondary);
+            y += ui.px(FontRole::small) + 28;
+            // The applicant's details stay masked here: staff check papers, not the screen.
+            float cy = y;
+            y += 24;
+            auto applicant = a->payload.contains("applicant") ? a->payload["applicant"] : nlohmann::json::object();
+            std::string idn = applicant.contains("id_number") && applicant["id_number"].is_string()
+                                  ? *applicant["id_number"].get_ptr<const std::string*>() : "";
+            row(c.tr("review.id"), mask_resident_id(idn));
+            if (a->payload.contains("members") && a->payload["members"].is_array())
+                row(c.tr("review.household"),
+                    app.i18n().fmt("review.people", {std::to_string(a->payload["members"].size() + 1)}));
+            ui.dl->AddRect(ImVec2(x, cy), ImVec2(x + w, y + 12), colour::line, 24, 0, 1.5f);
+            y += 40;
+            ui.text(x, y, c.tr("staff.materials_checked"), FontRole::body, colour::text);
+            y += ui.px(FontRole::body) + 20;
+            if (auto* p = app.data().rules.programme(a->programme)) {
+                for (auto& m : p->materials) {
+                    bool on = s.checked.count(m.code) > 0;
+                    if (ui.check_row(m.name, x, y, w, 104, on, m.when)) {
+                        if (on) s.checked.erase(m.code);
+                        else s.checked.insert(m.code);
+                    }
+                    y += 116;
+                }
+            }
+            y += 8;
+            if (ui.button(c.tr("staff.record_missing"), x, y, w, 104, ButtonStyle::secondary, FontRole::body))
+                app.staff_record_missing();
+            y += 128;
+            right_label = c.tr("staff.do_accept");
+            break;
+        }
+        case StaffPage::reprint: {
+            ui.text(x, y, c.tr("staff.reprint"), FontRole::title, colour::text);
+            y += ui.px(FontRole::title) + 24;
+            bound_field(c, "补打办件编号", s.reprint_receipt, x, y, w);
+            y += ui.field_height() + 24;
+            ui.text(x, y, c.tr("staff.recent_prints"), FontRole::body, colour::text);
+            y += ui.px(FontRole::body) + 16;
+            for (auto& j : app.store().print_jobs(6)) {
+                if (j.receipt_number.empty()) continue;
+                std::string label = group4(j.receipt_number);
+                if (ui.button(label + " · " + c.tr("print.tpl." + j.template_name), x, y, w, 96, ButtonStyle::secondary,
+                              FontRole::body))
+                    s.reprint_receipt.value = j.receipt_number;
+                y += 112;
+            }
+            right_label = c.tr("staff.do_reprint");
+            break;
+        }
+        case StaffPage::printer: {
+            ui.text(x, y, c.tr("staff.printer"), FontRole::title, colour::text);
+            y += ui.px(FontRole::title) + 24;
+            float cy = y;
+            y += 24;
+            row(c.tr("staff.printer_uri"), app.printer().describe());
+            row(c.tr("staff.printer_last"), app.printing.message.empty() ? c.tr("staff.never") : app.printing.message,
+                app.printing.ok ? colour::text : colour::red);
+            ui.dl->AddRect(ImVec2(x, cy), ImVec2(x + w, y + 12), colour::line, 24, 0, 1.5f);
+            y += 40;
+            float bw = (w - 24) / 2;
+            if (ui.button(c.tr("staff.check_printer"), x, y, bw, 110, ButtonStyle::secondary, FontRole::body))
+                app.staff_check_printer();
+            if (ui.button(c.tr("staff.test_page"), x + bw + 24, y, bw, 110, ButtonStyle::secondary, FontRole::body))
+                app.staff_test_page();
+            y += 130;
+            break;
+        }
+        case StaffPage::sync: {
+            ui.text(x, y, c.tr("staff.sync"), FontRole::title, colour::text);
+            y += ui.px(FontRole::title) + 24;
+            auto counts = app.store().events().counts();
+            auto snap = app.sync().snapshot();
+            float cy = y;
+            y += 24;
+            row(c.tr("sync.state"), snap.online ? c.tr("sync.online") : c.tr("sync.offline"),
+                snap.online ? colour::green : colour::amber);
+            row(c.tr("sync.queue"), app.i18n().fmt("sync.events", {std::to_string(counts.unacknowledged)}));
+            row(c.tr("sync.oldest"), counts.oldest_unsent_wall_ms ? when(c, counts.oldest_unsent_wall_ms) : c.tr("sync.none"));
+            row(c.tr("sync.last_success"), when(c, snap.last_success_ms));
+            row(c.tr("sync.last_error"), snap.last_error.empty() ? c.tr("sync.none") : snap.last_error);
+            row(c.tr("sync.quarantined"), std::to_string(counts.quarantined));
+            ui.dl->AddRect(ImVec2(x, cy), ImVec2(x + w, y + 12), colour::line, 24, 0, 1.5f);
+            y += 40;
+            for (auto& q : app.store().events().quarantined()) {
+                y += ui.paragraph(x, y, w, "#" + std::to_string(q.seq) + " " + q.type + "：" + q.message, FontRole::small,
+                                  colour::red, 1.35f) + 8;
+            }
+            right_label = c.tr("sync.now");
+            break;
+        }
+        case StaffPage::summary: {
+            auto today = app.clock().today();
+            ui.text(x, y, c.tr("staff.summary") + " · " + today.iso(), FontRole::title, colour::text);
+            y += ui.px(FontRole::title) + 24;
+            auto sum = app.store().day_summary(today);
+            float cy = y;
+            y += 24;
+            for (auto& p : app.data().rules.programmes()) {
+                if (p.is_referral()) continue;
+                int sub = sum.submitted_by_programme.count(p.id) ? sum.submitted_by_programme.at(p.id) : 0;
+                int acc = sum.accepted_by_programme.count(p.id) ? sum.accepted_by_programme.at(p.id) : 0;
+                row(p.name, app.i18n().fmt("summary.sub_acc", {std::to_string(sub), std::to_string(acc)}));
+            }
+            row(c.tr("summary.referrals"), std::to_string(sum.referrals));
+            int n = 0, satisfied = 0;
+            for (auto& [lv, k] : sum.ratings_by_level) {
+                n += k;
+                if (app.data().rating.counts_as_satisfied(lv)) satisfied += k;
+            }
+            row(c.tr("summary.ratings"), app.i18n().fmt("summary.ratings_text", {std::to_string(n), std::to_string(satisfied)}));
+            row(c.tr("summary.complaints"), std::to_string(sum.complaints));
+            row(c.tr("summary.queries"), std::to_string(sum.status_queries));
+            ui.dl->AddRect(ImVec2(x, cy), ImVec2(x + w, y + 12), colour::line, 24, 0, 1.5f);
+            y += 40;
+            break;
+        }
+    }
+    if (!s.error.empty()) {
+        y += draw_message(c, x, y, w, s.error, true) + 24;
+    }
+    if (!s.message.empty()) {
+        y += draw_message(c, x, y, w, s.message, false) + 24;
+    }
+    end_content(c, "staff", top, bottom, y0, y);
+    draw_keyboard(c);
+    draw_nav(c, left_label, right_label, left, right);
+    if (left) {
+        if (s.page == StaffPage::login) app.go_home();
+        else if (s.page == StaffPage::accept_detail) app.staff_page(StaffPage::accept_list);
+        else app.staff_page(StaffPage::menu);
+    }
+    if (right) {
+        switch (s.page) {
+            case StaffPage::login: app.staff_login(); break;
+            case StaffPage::menu: app.staff_logout("manual"); break;
+            case StaffPage::accept_detail: app.staff_accept(); break;
+            case StaffPage::reprint: app.staff_reprint(); break;
+            case StaffPage::sync: app.staff_sync_now(); break;
+            default: break;
+        }
+    }
+}
+
+}  // namespace yimen::kiosk

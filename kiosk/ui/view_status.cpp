@@ -1,0 +1,167 @@
+// view_status.cpp — 进度查询: the entry pads, then the timeline with the current stage's due date, the legal
+// deadline in working days from 受理, and overdue said in words as well as colour.
+#include <algorithm>
+
+#include "kiosk/model/text.hpp"
+#include "kiosk/ui/views.hpp"
+
+namespace yimen::kiosk {
+namespace {
+
+std::string md(CivilDate d) { return std::to_string(d.month) + "月" + std::to_string(d.day) + "日"; }
+std::string ymd(CivilDate d) {
+    return std::to_string(d.year) + "年" + std::to_string(d.month) + "月" + std::to_string(d.day) + "日";
+}
+
+std::string age_words(ViewCtx& c, std::int64_t ms) {
+    auto minutes = ms / 60000;
+    if (minutes < 1) return c.tr("status.age_now");
+    if (minutes < 60) return c.app.i18n().fmt("status.age_minutes", {std::to_string(minutes)});
+    if (minutes < 48 * 60) return c.app.i18n().fmt("status.age_hours", {std::to_string(minutes / 60)});
+    return c.app.i18n().fmt("status.age_days", {std::to_string(minutes / 1440)});
+}
+
+}  // namespace
+
+void draw_status(ViewCtx& c) {
+    auto& ui = c.ui;
+    auto& app = c.app;
+    auto& s = app.status;
+    draw_header(c, c.tr("home.status"));
+    float top = 170;
+    float bottom = keyboard_top(c);
+    float x = 48, w = ui.W - 96;
+    float y0 = begin_content(c, "status", top, bottom);
+    float y = y0 + 8;
+    bool left = false, right = false;
+    std::string left_label = c.tr("nav.home"), right_label;
+
+    if (s.phase == StatusPhase::entry || s.phase == StatusPhase::waiting || s.phase == StatusPhase::not_found) {
+        ui.text(x, y, c.tr("status.title"), FontRole::title, colour::text);
+        y += ui.px(FontRole::title) + 16;
+        y += ui.paragraph(x, y, w, c.tr("status.sub"), FontRole::small, colour::secondary, 1.35f) + 24;
+        bound_field(c, "办件编号", s.receipt, x, y, w);
+        y += ui.field_height() + 24;
+        bound_field(c, "身份证后四位", s.last4, x, y, w);
+        y += ui.field_height() + 32;
+        if (s.phase == StatusPhase::waiting) {
+            y += draw_message(c, x, y, w, c.tr("status.waiting"), false) + 24;
+        }
+        if (s.phase == StatusPhase::not_found) {
+            y += draw_message(c, x, y, w, c.tr("status.not_found"), true) + 24;
+        }
+        if (!s.error.empty()) {
+            y += draw_message(c, x, y, w, s.error, true) + 24;
+        }
+        right_label = c.tr("status.query");
+    } else if (s.record) {
+        auto& rec = *s.record;
+        const auto* prog = app.data().rules.programme(rec.programme);
+        ui.text(x, y, (prog ? prog->name : rec.programme) + " · " + rec.masked_name, FontRole::title, colour::text);
+        y += ui.px(FontRole::title) + 14;
+        std::string src = s.online ? c.tr("status.online") : c.app.i18n().fmt("status.offline", {age_words(c, s.age_ms)});
+        ui.text(x, y, c.tr("done.number") + " " + group4(rec.receipt_number) + " · " + src, FontRole::small,
+                colour::secondary);
+        y += ui.px(FontRole::small) + 28;
+
+        // Summary card: current stage, its due date, the overall limit, on time / overdue in words.
+        auto& ev = s.evaluated;
+        const StageDef* cur = prog ? prog->stage(ev.current_stage) : nullptr;
+        std::vector<std::pair<std::string, ImU32>> lines;
+        std::string now_line = c.tr("status.current") + (cur ? cur->name : ev.current_stage);
+        if (!ev.next_deadlines.empty()) {
+            const auto& d = ev.next_deadlines.front();
+            const StageDef* nx = prog ? prog->stage(d.stage) : nullptr;
+            now_line += " · " + app.i18n().fmt("status.next_due", {nx ? nx->name : d.stage, md(d.due.date)});
+        }
+        lines.push_back({now_line, colour::text});
+        if (ev.overall_due) {
+            lines.push_back({app.i18n().fmt("status.overall_due",
+                                            {ymd(ev.overall_due->date),
+                                             std::to_string(prog && prog->overall ? prog->overall->working_days : 0)}),
+                             colour::text});
+            auto today = app.clock().today();
+            if (ev.overdue) {
+                auto over = app.data().calendar.working_days_between(ev.overall_due->date, today).days;
+                lines.push_back({app.i18n().fmt("status.overdue", {std::to_string(std::max<std::int64_t>(over, 0))}),
+                                 colour::red});
+            } else if (!ev.decided) {
+                auto left_days = app.data().calendar.working_days_between(today, ev.overall_due->date).days;
+                lines.push_back({app.i18n().fmt("status.on_time", {std::to_string(ev.working_days_used),
+                                                                   std::to_string(std::max<std::int64_t>(left_days, 0))}),
+                                 colour::green});
+            }
+        } else if (!ev.accepted) {
+            lines.push_back({c.tr("status.not_accepted"), colour::amber});
+        }
+        float inner = w - 72;
+        float ch = 40;
+        for (auto& l : lines) ch += ui.paragraph(0, 0, inner, l.first, FontRole::body, 0, 1.4f, false) + 8;
+        ui.card(x, y, w, ch);
+        float ly = y + 24;
+        for (auto& l : lines) ly += ui.paragraph(x + 36, ly, inner, l.first, FontRole::body, l.second, 1.4f) + 8;
+        if (ev.overdue) ui.dl->AddRectFilled(ImVec2(x, y + 16), ImVec2(x + 10, y + ch - 16), colour::red, 4);
+        y += ch + 40;
+
+        // Timeline: done stages (✓), the current one (amber), then the usual path ahead (grey).
+        std::vector<std::string> done_ids;
+        for (auto& h : rec.history) done_ids.push_back(h.stage);
+        std::vector<std::pair<std::string, std::string>> items;  // title, detail
+        for (std::size_t i = 0; i < rec.history.size(); ++i) {
+            const StageDef* st = prog ? prog->stage(rec.history[i].stage) : nullptr;
+            items.push_back({st ? st->name : rec.history[i].stage, md(rec.history[i].date)});
+        }
+        std::size_t n_done = items.size();
+        if (prog) {
+            // The stages still ahead on the ordinary path: forward stages after the current one, no branches.
+            bool after = false;
+            int shown = 0;
+            for (auto& st : prog->stages) {
+                if (st.id == ev.current_stage) {
+                    after = true;
+                    continue;
+                }
+                if (!after || st.terminal || st.reason_required || st.extends) continue;
+                if (std::find(done_ids.begin(), done_ids.end(), st.id) != done_ids.end()) continue;
+                if (st.id == "reinvestigation" || st.id == "democratic_review" || st.id == "county_household_visit" ||
+                    st.id == "objection")
+                    continue;
+                items.push_back({st.name, c.tr("status.pending")});
+                if (++shown >= 4) break;
+            }
+        }
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            float cx = x + 30, cy = y + 24;
+            bool done = i + 1 < n_done;
+            bool current = i + 1 == n_done;
+            ImU32 dot = done ? colour::brand : current ? colour::amber : colour::line;
+            if (i + 1 < items.size())
+                ui.dl->AddLine(ImVec2(cx, cy + 26), ImVec2(cx, cy + 120), done ? colour::brand : colour::line, 4);
+            ui.dl->AddCircleFilled(ImVec2(cx, cy), 22, dot, 32);
+            if (done) {
+                ui.dl->PathLineTo(ImVec2(cx - 10, cy));
+                ui.dl->PathLineTo(ImVec2(cx - 2, cy + 9));
+                ui.dl->PathLineTo(ImVec2(cx + 11, cy - 9));
+                ui.dl->PathStroke(colour::white, 0, 4);
+            } else {
+                ui.text_centered(cx, cy - ui.px(FontRole::small) / 2 - 2, std::to_string(i + 1), FontRole::small,
+                                 current ? colour::white : colour::secondary);
+            }
+            ui.text(x + 80, y, items[i].first + (current ? " · " + c.tr("status.now") : ""), FontRole::body,
+                    i < n_done ? colour::text : colour::muted);
+            ui.text(x + 80, y + ui.px(FontRole::body) + 10, items[i].second, FontRole::small, colour::secondary);
+            y += 130;
+        }
+        right_label = c.tr("status.rate");
+    }
+    end_content(c, "status", top, bottom, y0, y);
+    draw_keyboard(c);
+    draw_nav(c, left_label, right_label, left, right);
+    if (left) app.go_home();
+    if (right) {
+        if (s.phase == StatusPhase::result) app.status_rate();
+        else app.status_query();
+    }
+}
+
+}  // namespace yimen::kiosk

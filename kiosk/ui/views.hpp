@@ -1,0 +1,64 @@
+// views.hpp — one draw function per screen (ImGui, through Ui). A view reads the app model and turns taps into the
+// model's intents; it opens no database, socket or printer. Shared chrome: header, steps, bottom buttons, keyboard.
+#pragma once
+#include <map>
+#include <string>
+
+#include "kiosk/model/kiosk_app.hpp"
+#include "kiosk/ui/theme.hpp"
+
+namespace yimen::kiosk {
+
+// Presentation state that is not the resident's data (kept across frames, reset with the session).
+struct ViewState {
+    std::map<std::string, float> scroll;
+    bool elderly = false;
+    bool reading = false;
+    std::string speak_request;    // text the read-aloud control asked to speak
+    std::string last_spoken;      // with 朗读 on, each new screen title is read once
+    float focus_y0 = 0, focus_y1 = 0;  // the focused field's box in screen space (this frame)
+    bool focus_seen = false;
+    const TextField* last_focus = nullptr;
+    bool want_frame = false;      // a view asks for one more frame (auto-scroll settling)
+};
+
+struct ViewCtx {
+    Ui& ui;
+    KioskApp& app;
+    ViewState& vs;
+    const std::string& tr(const std::string& k) const { return app.tr(k); }
+};
+
+// ---- chrome (chrome.cpp) ----
+float draw_header(ViewCtx& c, const std::string& title);
+// "第 N 步，共 M 步：…" with the progress bar and the idle countdown; returns the y below it.
+float draw_steps(ViewCtx& c, float y, int step, int count, const std::string& step_title);
+// Bottom-left and bottom-right buttons (either may be empty). Sets the flags when tapped.
+void draw_nav(ViewCtx& c, const std::string& left, const std::string& right, bool& left_tapped, bool& right_tapped);
+float nav_top(const Ui& ui);
+// The on-screen keyboard for the focused field, docked above the nav bar. Returns its top (or nav top).
+float draw_keyboard(ViewCtx& c);
+// Where the keyboard will start this frame (content ends above it).
+float keyboard_top(ViewCtx& c);
+void draw_idle_warning(ViewCtx& c);
+// A field bound to the model: tapping focuses it; records its box for auto-scroll.
+void bound_field(ViewCtx& c, const std::string& target, TextField& f, float x, float y, float w,
+                 const std::string& feedback = "", ImU32 feedback_col = colour::green);
+// Scrollable content area for a screen; returns the y where content starts (already offset).
+float begin_content(ViewCtx& c, const std::string& id, float top, float bottom);
+// `end_y`: where the content ended (screen space, as returned by drawing from begin_content's y).
+void end_content(ViewCtx& c, const std::string& id, float top, float bottom, float start_y, float end_y);
+// A receipt number as a QR code drawn from modules.
+void draw_qr(ViewCtx& c, const std::string& text, float x, float y, float size);
+// Returns the height it took (0 for an empty message).
+float draw_message(ViewCtx& c, float x, float y, float w, const std::string& msg, bool error);
+
+void draw_home(ViewCtx& c);
+void draw_intake(ViewCtx& c);
+void draw_status(ViewCtx& c);
+void draw_rating(ViewCtx& c);
+void draw_complaint(ViewCtx& c);
+void draw_policy(ViewCtx& c);
+void draw_staff(ViewCtx& c);
+
+}  // namespace yimen::kiosk

@@ -1,0 +1,447 @@
+// model_test.cpp — the kiosk's screen models and effects without ImGui or SDL: validation, wizard branching, the
+// one-transaction submission with its journal event, idle wipe, one rating per case, the scanner burst, staff PINs.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "kiosk/model/kiosk_app.hpp"
+#include "kiosk/model/pin.hpp"
+#include "kiosk/model/script.hpp"
+#include "kiosk/model/text.hpp"
+#include "policy/canonical_json.hpp"
+#include "policy/receipt_number.hpp"
+#include "support.hpp"
+
+using namespace yimen;
+using namespace yimen::kiosk;
+
+namespace {
+
+struct Fixture {
+    std::string dir;
+    FixedClock clock{kiosk_test::test_now()};
+    PolicyData data;
+    std::unique_ptr<I18n> i18n;
+    std::unique_ptr<KioskApp> app;
+    KioskConfig cfg;
+
+    explicit Fixture(const std::string& name) : dir(kiosk_test::scratch_dir(name)) {
+        auto d = load_policy_data(kiosk_test::assets_dir());
+        REQUIRE(d.ok());
+        data = std::move(d).value();
+        auto t = I18n::load(kiosk_test::assets_dir());
+        REQUIRE(t.ok());
+        i18n = std::make_unique<I18n>(std::move(t).value());
+        cfg = demo_config(dir);
+        cfg.idle_warn_seconds = 60;
+        cfg.idle_countdown_seconds = 20;
+        auto store = KioskStore::open(cfg.db_path(), cfg.kiosk_id, clock);
+        REQUIRE(store.ok());
+        KioskDeps deps;
+        deps.config = cfg;
+        deps.data = &data;
+        deps.i18n = i18n.get();
+        deps.clock = &clock;
+        deps.store = std::move(store).value();
+        deps.printer = open_receipt_printer(cfg.printer_uri);
+        deps.sync = std::make_unique<OfflineSyncService>("离线");
+        app = std::make_unique<KioskApp>(std::move(deps));
+    }
+
+    void fill_dibao() {
+        auto& m = app->intake;
+        app->intake_start(false);
+        m.choose_need("dibao");
+        app->intake_next();  // programme → identity
+        REQUIRE(m.step == IntakeStep::identity);
+        m.id_number.value = "230523199001010012";
+        m.name.value = "测试甲";
+        m.phone.value = "13800001111";
+        m.address.value = "宝清镇一村三组";
+        app->intake_next();
+        REQUIRE(m.step == IntakeStep::household);
+        app->intake_next();
+        m.wages.value = "300";
+        app->intake_next();
+        m.hardship.value = "家人患重病";
+        app->intake_next();
+        m.close_relative = false;
+        app->intake_next();
+        REQUIRE(m.step == IntakeStep::materials);
+        m.materials_have.insert("id_card");
+        app->intake_next();
+        REQUIRE(m.step == IntakeStep::consent);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("Intake validates the ID number with a plain message", "[kiosk][intake]") {
+    Fixture f("intake-id");
+    auto& m = f.app->intake;
+    f.app->intake_start(false);
+    m.choose_need("dibao");
+    f.app->intake_next();
+    m.id_number.value = "230523199001010013";  // wrong check digit
+    m.name.value = "测试乙";
+    m.address.value = "一村";
+    f.app->intake_next();
+    CHECK(m.step == IntakeStep::identity);
+    CHECK_FALSE(m.error.empty());
+    bool ok = true;
+    CHECK_FALSE(m.id_feedback(f.clock.today(), ok).empty());
+    CHECK_FALSE(ok);
+    m.id_number.value = "230523199001010012";
+    CHECK(m.id_feedback(f.clock.today(), ok).find("1990") != std::string::npos);
+    CHECK(ok);
+    m.phone.value = "12345";
+    f.app->intake_next();
+    CHECK(m.step == IntakeStep::identity);
+    m.phone.value = "";
+    f.app->intake_next();
+    CHECK(m.step == IntakeStep::household);
+}
+
+TEST_CASE("Intake needs both consent taps before review", "[kiosk][intake]") {
+    Fixture f("intake-consent");
+    f.fill_dibao();
+    auto& m = f.app->intake;
+    f.app->intake_next();
+    CHECK(m.step == IntakeStep::consent);
+    CHECK_FALSE(m.error.empty());
+    m.commitment_at = format_rfc3339(f.clock.now_utc_ms());
+    f.app->intake_next();
+    CHECK(m.step == IntakeStep::consent);
+    m.authorisation_at = format_rfc3339(f.clock.now_utc_ms());
+    f.app->intake_next();
+    CHECK(m.step == IntakeStep::review);
+}
+
+TEST_CASE("A submitted application and its event commit together and the receipt prints", "[kiosk][intake]") {
+    Fixture f("intake-submit");
+    f.fill_dibao();
+    auto& m = f.app->intake;
+    m.commitment_at = m.authorisation_at = format_rfc3339(f.clock.now_utc_ms());
+    f.app->intake_next();
+    REQUIRE(m.step == IntakeStep::review);
+    f.app->intake_next();
+    REQUIRE(m.step == IntakeStep::done);
+    auto rn = parse_receipt_number(m.receipt_number);
+    REQUIRE(rn.ok());
+    CHECK(rn.value().type == ReceiptType::application);
+    CHECK(rn.value().date == f.clock.today());
+    CHECK(m.name.value.empty());  // what the resident typed is gone once recorded
+    auto stored = f.app->store().application(m.receipt_number);
+    REQUIRE(stored);
+    CHECK(stored->status == "submitted");
+    CHECK(stored->masked_name == "测*甲");
+    auto evs = f.app->store().events().events_of_type(records::type::application_submitted);
+    REQUIRE(evs.size() == 1);
+    auto sub = evs[0].payload.get<records::ApplicationSubmitted>();
+    CHECK(sub.receipt_number == m.receipt_number);
+    CHECK(sub.channel == "self");
+    CHECK(sub.applicant_key.size() == 64);
+    CHECK(std::find(sub.materials_missing.begin(), sub.materials_missing.end(), "hukou") != sub.materials_missing.end());
+    CHECK(sub.estimate_fen >= 0);
+    f.app->settle();
+    auto printed = f.app->store().events().events_of_type(records::type::receipt_printed);
+    REQUIRE(printed.size() == 1);
+    CHECK(printed[0].payload["outcome"] == "printed");
+    auto jobs = f.app->store().print_jobs();
+    REQUIRE(jobs.size() == 1);
+    auto doc = f.app->store().last_document(m.receipt_number);
+    REQUIRE(doc);
+    CHECK(doc->second.find("测试甲") == std::string::npos);
+    CHECK(doc->second.find("230523199001010012") == std::string::npos);
+    CHECK(doc->second.find("230523********0012") != std::string::npos);
+}
+
+TEST_CASE("A referral programme issues a 转办单 instead of an application", "[kiosk][intake]") {
+    Fixture f("intake-referral");
+    auto& m = f.app->intake;
+    f.app->intake_start(false);
+    m.choose_need("ref_yiliao");
+    f.app->intake_next();
+    CHECK(m.step == IntakeStep::referral_identity);
+    f.app->intake_next();
+    CHECK(m.step == IntakeStep::referral_identity);
+    CHECK_FALSE(m.error.empty());
+    m.name.value = "测试丙";
+    m.referral_need.value = "住院费用";
+    f.app->intake_next();
+    REQUIRE(m.step == IntakeStep::referral_done);
+    auto rn = parse_receipt_number(m.receipt_number);
+    REQUIRE(rn.ok());
+    CHECK(rn.value().type == ReceiptType::referral);
+    auto evs = f.app->store().events().events_of_type(records::type::referral_issued);
+    REQUIRE(evs.size() == 1);
+    CHECK(evs[0].payload["department"] == "县医疗保障局");
+    CHECK(f.app->store().events().events_of_type(records::type::application_submitted).empty());
+}
+
+TEST_CASE("After the idle time the kiosk warns and then wipes the session", "[kiosk][session]") {
+    Fixture f("idle");
+    f.app->intake_start(false);
+    f.app->intake.choose_need("dibao");
+    f.app->intake.name.value = "测试丁";
+    f.app->touched();
+    CHECK_FALSE(f.app->idle_warning());
+    f.clock.set(f.clock.now_utc_ms() + 61 * 1000);
+    f.app->tick();
+    CHECK(f.app->idle_warning());
+    CHECK(f.app->idle_seconds_left() == 19);
+    CHECK(f.app->screen() == Screen::intake);
+    int gen = f.app->wipe_generation();
+    f.clock.set(f.clock.now_utc_ms() + 20 * 1000);
+    f.app->tick();
+    CHECK(f.app->screen() == Screen::home);
+    CHECK(f.app->intake.name.value.empty());
+    CHECK(f.app->intake.programme.empty());
+    CHECK(f.app->wipe_generation() == gen + 1);
+    CHECK(f.app->focused() == nullptr);
+}
+
+TEST_CASE("A touch during the warning keeps the session", "[kiosk][session]") {
+    Fixture f("idle-continue");
+    f.app->go(Screen::complaint);
+    f.app->complaint.text.value = "意见";
+    f.clock.set(f.clock.now_utc_ms() + 65 * 1000);
+    f.app->tick();
+    CHECK(f.app->idle_warning());
+    f.app->touched();
+    CHECK_FALSE(f.app->idle_warning());
+    f.clock.set(f.clock.now_utc_ms() + 30 * 1000);
+    f.app->tick();
+    CHECK(f.app->screen() == Screen::complaint);
+    CHECK(f.app->complaint.text.value == "意见");
+}
+
+TEST_CASE("One rating per case and low grades ask for reasons", "[kiosk][rating]") {
+    Fixture f("rating");
+    auto rn = make_receipt_number(ReceiptType::application, 230523100, 1, f.clock.today(), 5);
+    REQUIRE(rn.ok());
+    f.app->go(Screen::rating);
+    auto& r = f.app->rating;
+    r.receipt.value = rn.value().text;
+    f.app->rating_submit();
+    CHECK_FALSE(r.error.empty());  // no level
+    r.level = 2;
+    f.app->rating_submit();
+    CHECK(r.phase == RatingPhase::grade);  // low grade without a reason
+    r.reasons.insert("slow");
+    r.phone.value = "13900002222";
+    f.app->rating_submit();
+    REQUIRE(r.phase == RatingPhase::quiz);
+    auto evs = f.app->store().events().events_of_type(records::type::rating_given);
+    REQUIRE(evs.size() == 1);
+    CHECK(evs[0].payload["level"] == 2);
+    CHECK(evs[0].payload["receipt_number"] == rn.value().text);
+    CHECK(evs[0].payload["channel"] == "kiosk");
+    // The quiz: answer each question; the explanation shows after each.
+    int n = static_cast<int>(r.questions.size());
+    CHECK(n >= 3);
+    for (int i = 0; i < n; ++i) {
+        f.app->rating_answer(0);
+        CHECK(r.chosen == 0);
+        f.app->rating_next();
+    }
+    CHECK(r.phase == RatingPhase::done);
+    auto quiz = f.app->store().events().events_of_type(records::type::quiz_answered);
+    REQUIRE(quiz.size() == 1);
+    CHECK(quiz[0].payload["answers"].size() == static_cast<std::size_t>(n));
+    // Second rating of the same case is refused, before anything is written.
+    f.app->go(Screen::rating);
+    f.app->rating.receipt.value = rn.value().grouped();
+    f.app->rating.level = 5;
+    f.app->rating_submit();
+    CHECK(f.app->rating.phase == RatingPhase::grade);
+    CHECK_FALSE(f.app->rating.error.empty());
+    CHECK(f.app->store().events().events_of_type(records::type::rating_given).size() == 1);
+}
+
+TEST_CASE("A scanner burst opens the status query with the number and typing by hand does not", "[kiosk][scanner]") {
+    ScannerDetector d;
+    std::string number = "11000126111700073";
+    std::int64_t t = 1000;
+    for (char c : number) d.key(c, t += 5);
+    auto burst = d.enter(t + 5);
+    REQUIRE(burst);
+    CHECK(*burst == number);
+    for (char c : number) d.key(c, t += 300);
+    CHECK_FALSE(d.enter(t + 300));
+
+    Fixture f("scanner");
+    auto rn = make_receipt_number(ReceiptType::application, 230523100, 1, f.clock.today(), 9);
+    REQUIRE(rn.ok());
+    CHECK(f.app->screen() == Screen::home);
+    f.app->physical_text(rn.value().text, 5000);
+    f.app->physical_enter(5010);
+    CHECK(f.app->screen() == Screen::status);
+    CHECK(f.app->status.receipt.value == rn.value().text);
+    CHECK(f.app->focused() == &f.app->status.last4);
+}
+
+TEST_CASE("Status offline - the local copy with the right digits and one answer for everything else", "[kiosk][status]") {
+    Fixture f("status");
+    REQUIRE(seed_demo(f.app->store(), f.cfg, f.data, f.clock).ok());
+    auto rn = make_receipt_number(ReceiptType::application, 230523100, 0, f.clock.today().plus_days(-10), 7);
+    REQUIRE(rn.ok());
+    f.app->go(Screen::status);
+    f.app->status.receipt.value = rn.value().grouped();
+    f.app->status.last4.value = "0012";
+    f.app->status_query();
+    f.app->settle();
+    REQUIRE(f.app->status.phase == StatusPhase::result);
+    CHECK_FALSE(f.app->status.online);
+    CHECK(f.app->status.evaluated.accepted);
+    CHECK(f.app->status.evaluated.overall_due.has_value());
+    auto q = f.app->store().events().events_of_type(records::type::status_queried);
+    REQUIRE(q.size() == 1);
+    CHECK(q[0].payload["source"] == "offline");
+    CHECK(q[0].payload["found"] == true);
+
+    f.app->go_home();
+    f.app->go(Screen::status);
+    f.app->status.receipt.value = rn.value().text;
+    f.app->status.last4.value = "9999";
+    f.app->status_query();
+    f.app->settle();
+    CHECK(f.app->status.phase == StatusPhase::not_found);
+    CHECK_FALSE(f.app->status.record.has_value());
+}
+
+TEST_CASE("Complaints get a type-3 receipt and a query code stored only hashed", "[kiosk][complaint]") {
+    Fixture f("complaint");
+    f.app->go(Screen::complaint);
+    auto& c = f.app->complaint;
+    f.app->complaint_submit();
+    CHECK(c.phase == ComplaintPhase::form);
+    c.category = "slow";
+    c.text.value = "等了很久";
+    c.anonymous = false;
+    f.app->complaint_submit();
+    CHECK(c.phase == ComplaintPhase::form);  // needs a phone when not anonymous
+    c.anonymous = true;
+    f.app->complaint_submit();
+    REQUIRE(c.phase == ComplaintPhase::done);
+    CHECK(c.query_code.size() == 4);
+    auto rn = parse_receipt_number(c.receipt_number);
+    REQUIRE(rn.ok());
+    CHECK(rn.value().type == ReceiptType::complaint);
+    auto evs = f.app->store().events().events_of_type(records::type::complaint_filed);
+    REQUIRE(evs.size() == 1);
+    CHECK(evs[0].payload["query_code_hash"] == sha256_hex(c.query_code + c.receipt_number));
+    CHECK(evs[0].payload.dump().find("\"" + c.query_code + "\"") == std::string::npos);
+}
+
+TEST_CASE("Staff PINs - the shared scrypt format and lock-out after repeated failures", "[kiosk][staff]") {
+    const std::string vector = "$scrypt$N=32768,r=8,p=1$eWltZW4tdGVzdC1zYWx0IQ==$M7q/5B1WhDIpM7pPWFBycyQN6NjmqhdCqDTQQGMm/UA=";
+    CHECK(verify_pin(vector, "246810"));
+    CHECK_FALSE(verify_pin(vector, "246811"));
+    CHECK_FALSE(verify_pin("$scrypt$N=3,r=8,p=1$AA==$AA==", "1"));
+    CHECK_FALSE(verify_pin("plain", "plain"));
+    auto h = hash_pin("1357", 1024);
+    CHECK(verify_pin(h, "1357"));
+
+    Fixture f("staff");
+    REQUIRE(f.app->store().upsert_staff({"2001", "测试员", hash_pin("1357", 1024)}).ok());
+    f.app->go(Screen::staff);
+    for (int i = 0; i < 5; ++i) {
+        f.app->staff.staff_id.value = "2001";
+        f.app->staff.pin.value = "0000";
+        f.app->staff_login();
+        f.app->settle();
+        CHECK_FALSE(f.app->staff.logged());
+    }
+    f.app->staff.staff_id.value = "2001";
+    f.app->staff.pin.value = "1357";
+    f.app->staff_login();  // locked: refused even with the right PIN
+    f.app->settle();
+    CHECK_FALSE(f.app->staff.logged());
+    CHECK(f.app->staff.error.find("锁定") != std::string::npos);
+    f.clock.set(f.clock.now_utc_ms() + 301 * 1000);
+    f.app->staff.staff_id.value = "2001";
+    f.app->staff.pin.value = "1357";
+    f.app->staff_login();
+    f.app->settle();
+    CHECK(f.app->staff.logged());
+    CHECK(f.app->store().events().events_of_type(records::type::staff_login).size() == 1);
+    // Staff cannot rate.
+    f.app->go(Screen::rating);
+    CHECK(f.app->screen() == Screen::staff);
+    f.app->staff_logout("manual");
+    auto out = f.app->store().events().events_of_type(records::type::staff_logout);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].payload["reason"] == "manual");
+}
+
+TEST_CASE("Touch scripts parse and errors name the line", "[kiosk][script]") {
+    auto ok = parse_script("# demo\ntap 申请救助\ntap-xy 10 20\ntype shenqing\ndrag 1 2 3 4\nwait 500\nidle 90\nshot home\n");
+    REQUIRE(ok.ok());
+    REQUIRE(ok.value().size() == 7);
+    CHECK(ok.value()[0].text == "申请救助");
+    CHECK(ok.value()[3].numbers.size() == 4);
+    auto bad = parse_script("tap a\ndrag 1 2\n");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().message.find("第 2 行") != std::string::npos);
+    CHECK_FALSE(parse_script("jump 3").ok());
+}
+
+TEST_CASE("Every UI string key exists in both languages", "[kiosk][i18n]") {
+    auto t = I18n::load(kiosk_test::assets_dir());
+    REQUIRE(t.ok());
+    const auto& zh = t.value().table("zh-CN");
+    const auto& en = t.value().table("en");
+    CHECK(zh.size() > 200);
+    for (auto& [k, v] : zh) {
+        INFO(k);
+        CHECK(en.count(k) == 1);
+        CHECK_FALSE(v.empty());
+    }
+    for (auto& [k, v] : en) {
+        INFO(k);
+        CHECK(zh.count(k) == 1);
+    }
+    // Placeholders match between the languages.
+    for (auto& [k, v] : zh) {
+        if (!en.count(k)) continue;
+        for (int i = 0; i < 4; ++i) {
+            std::string ph = "{" + std::to_string(i) + "}";
+            INFO(k << " " << ph);
+            CHECK((v.find(ph) != std::string::npos) == (en.at(k).find(ph) != std::string::npos));
+        }
+    }
+}
+
+TEST_CASE("Text helpers group and mask and edit UTF-8", "[kiosk][text]") {
+    CHECK(group4("11000126111700073") == "1100 0126 1117 0007 3");
+    CHECK(mask_name("张建华") == "张*华");
+    CHECK(mask_name("张建") == "张*");
+    CHECK(mask_phone("13812345678") == "138****5678");
+    std::string s = "申请a";
+    utf8_pop_back(s);
+    CHECK(s == "申请");
+    utf8_pop_back(s);
+    CHECK(s == "申");
+    CHECK(utf8_length("申请ab") == 4);
+}
+
+TEST_CASE("The TOML configuration is read and checked", "[kiosk][config]") {
+    auto dir = kiosk_test::scratch_dir("config");
+    {
+        std::ofstream o(dir + "/k.toml");
+        o << "[kiosk]\nid = \"230523101-02\"\nnumber = 2\ntownship_code = \"230523101\"\n"
+             "[screen]\nwidth = 1080\nheight = 1920\norientation = \"landscape\"\n[idle]\nwarn_seconds = 45\n";
+    }
+    auto c = load_config_file(dir + "/k.toml");
+    REQUIRE(c.ok());
+    CHECK(c.value().kiosk_number == 2);
+    CHECK(c.value().landscape());
+    CHECK(c.value().idle_warn_seconds == 45);
+    {
+        std::ofstream o(dir + "/bad.toml");
+        o << "[kiosk]\ntownship_code = \"12\"\n";
+    }
+    CHECK_FALSE(load_config_file(dir + "/bad.toml").ok());
+}
