@@ -67,7 +67,9 @@ Result<json> Casework::record_stage(const User& user, const std::string& receipt
         return publish_status(store_, rules_, cal_, receipt, today);
     };
     if (auto s = store_.transaction(work); !s) return s.error();
-    return status_record(store_, rules_, cal_, receipt, today);
+    json out = status_record(store_, rules_, cal_, receipt, today);
+    out.erase("id_last4_tag");
+    return out;
 }
 
 Result<json> Casework::view(const User& user, const std::string& receipt) {

@@ -39,10 +39,25 @@ Result<std::unique_ptr<CountySyncService>> CountySyncService::start(const KioskC
     auto* self = s.get();
     s->uploader_->on_pulled([self](const std::vector<sync::protocol::Change>& changes) { self->copy_pulled(changes); });
     s->uploader_->start();
+    s->watcher_ = std::thread([self] {
+        std::int64_t seen = -1;
+        while (!self->stopping_) {
+            std::int64_t now_seq;
+            {
+                std::lock_guard lock(self->store_mu_);
+                now_seq = self->store_->events().counts().last_seq;
+            }
+            if (seen >= 0 && now_seq != seen) self->uploader_->notify_append();
+            seen = now_seq;
+            for (int i = 0; i < 10 && !self->stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    });
     return s;
 }
 
 CountySyncService::~CountySyncService() {
+    stopping_ = true;
+    if (watcher_.joinable()) watcher_.join();
     if (uploader_) uploader_->stop();
 }
 

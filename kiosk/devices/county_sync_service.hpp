@@ -2,7 +2,9 @@
 // county, the journal uploaded in the background, pulled case status and staff copied into the kiosk's own tables.
 #pragma once
 #include <memory>
+#include <atomic>
 #include <mutex>
+#include <thread>
 
 #include "kiosk/devices/sync_service.hpp"
 #include "kiosk/model/config.hpp"
@@ -32,6 +34,9 @@ private:
     std::unique_ptr<KioskStore> store_;  // the worker thread's own connection for copying pulled data
     std::mutex store_mu_;
     std::unique_ptr<sync::Uploader> uploader_;
+    // Wakes the uploader within a second of any commit to the journal (the app's connection writes it).
+    std::thread watcher_;
+    std::atomic<bool> stopping_{false};
 };
 
 // A CaseRecord from the county's status record (no names or ID numbers in it).

@@ -26,6 +26,8 @@ public:
     virtual SyncSnapshot snapshot() = 0;
     // Asks the worker to try now instead of waiting for its backoff.
     virtual void sync_now() = 0;
+    // An event was committed.
+    virtual void notify_append() {}
     // Blocking (HTTP): the app calls it on a worker. `id_last4` are the four characters the resident typed.
     virtual RemoteStatus query_status(const std::string& receipt, const std::string& id_last4) = 0;
 };

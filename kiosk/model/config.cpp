@@ -25,6 +25,7 @@ Result<KioskConfig> load_config_file(const std::string& path) {
     c.ca_bundle = t["county"]["ca_bundle"].value_or(c.ca_bundle);
     c.client_cert = t["county"]["client_cert"].value_or(c.client_cert);
     c.client_key = t["county"]["client_key"].value_or(c.client_key);
+    c.bundle_public_key = t["county"]["bundle_public_key"].value_or(c.bundle_public_key);
     c.county_key = t["county"]["applicant_key"].value_or(c.county_key);
     c.printer_uri = t["printer"]["uri"].value_or(c.printer_uri);
     c.printer_profile = t["printer"]["profile"].value_or(c.printer_profile);

@@ -15,6 +15,7 @@ struct KioskConfig {
     std::string hotline = "12345";
     std::string county_url;                      // empty: offline
     std::string ca_bundle, client_cert, client_key;
+    std::string bundle_public_key;               // the county's bundle-signing key (PEM); empty: no bundle installs
     std::string county_key = "demo-county-key";  // HMAC key for applicant_key (arrives by sync on a real kiosk)
     std::string printer_uri;                     // "dir:PATH", "usb:/dev/usb/lp0", "tcp:HOST:9100"
     std::string printer_profile = "80mm";

@@ -1,11 +1,33 @@
 // script.cpp — see script.hpp.
 #include "kiosk/model/script.hpp"
 
+#include <cstdlib>
 #include <sstream>
 
 #include "kiosk/model/text.hpp"
 
 namespace yimen::kiosk {
+namespace {
+
+// ${NAME} → the environment variable NAME (empty when unset).
+std::string expand_env(const std::string& line) {
+    std::string out;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        if (line[i] == '$' && i + 1 < line.size() && line[i + 1] == '{') {
+            const auto close = line.find('}', i + 2);
+            if (close != std::string::npos) {
+                const char* v = std::getenv(line.substr(i + 2, close - i - 2).c_str());
+                out += v ? v : "";
+                i = close;
+                continue;
+            }
+        }
+        out.push_back(line[i]);
+    }
+    return out;
+}
+
+}  // namespace
 
 Result<std::vector<ScriptCommand>> parse_script(const std::string& text) {
     std::vector<ScriptCommand> out;
@@ -14,7 +36,7 @@ Result<std::vector<ScriptCommand>> parse_script(const std::string& text) {
     int n = 0;
     while (std::getline(in, raw)) {
         ++n;
-        auto line = trim(raw);
+        auto line = trim(expand_env(raw));
         if (line.empty() || line[0] == '#') continue;
         auto sp = line.find(' ');
         ScriptCommand c;
@@ -27,7 +49,7 @@ Result<std::vector<ScriptCommand>> parse_script(const std::string& text) {
         if (c.verb == "tap" || c.verb == "type" || c.verb == "scan" || c.verb == "shot") {
             if (rest.empty()) return bad(c.verb + " 后面要写内容");
             c.text = rest;
-        } else if (c.verb == "tap-xy" || c.verb == "drag" || c.verb == "wait" || c.verb == "idle") {
+        } else if (c.verb == "tap-xy" || c.verb == "drag" || c.verb == "wait" || c.verb == "idle" || c.verb == "sleep") {
             std::istringstream nums(rest);
             int v = 0;
             while (nums >> v) c.numbers.push_back(v);

@@ -5,9 +5,11 @@
 //   scan <text>          scanner keystrokes (a fast burst followed by Enter)
 //   drag X1 Y1 X2 Y2     press, move in steps, release
 //   wait MS              let frames run for MS milliseconds of script time
+//   sleep MS             let MS milliseconds of real time pass (background work such as the sync worker)
 //   idle SECONDS         advance the kiosk's clock without input (idle timeouts)
 //   shot NAME            write NAME.png into the screenshot directory
-// Blank lines and lines starting with # are ignored.
+// Blank lines and lines starting with # are ignored. ${NAME} is replaced by the environment variable NAME (the demo
+// passes the receipt number it just made).
 #pragma once
 #include <string>
 #include <vector>

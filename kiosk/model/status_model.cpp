@@ -6,11 +6,13 @@
 
 namespace yimen::kiosk {
 
-std::string last4_hash(const std::string& county_key, const std::string& receipt, const std::string& last4) {
+std::string last4_hash(const std::string& /*county_key*/, const std::string& receipt, const std::string& last4) {
     std::string l = last4;
     for (auto& c : l)
         if (c == 'x') c = 'X';
-    return hmac_sha256_hex(county_key, receipt + ":" + l);
+    // The same tag as the county's status records (sync::protocol::id_last4_tag): HMAC keyed by the receipt number,
+    // so a case pulled from the county and a case recorded here are checked the same way.
+    return hmac_sha256_hex(receipt, l);
 }
 
 std::optional<std::string> StatusModel::check(std::string& message) const {

@@ -1,6 +1,10 @@
 // app.cpp — the SDL shell (see app.hpp).
 #include "kiosk/ui/app.hpp"
 
+#ifdef YIMEN_KIOSK_HAVE_SYNC
+#include "kiosk/devices/county_sync_service.hpp"
+#endif
+
 #include <SDL.h>
 #include <imgui.h>
 #include <imgui_impl_sdl.h>
@@ -123,10 +127,19 @@ Status App::init() {
     deps.clock = clock_.get();
     deps.store = std::move(store).value();
     deps.printer = open_receipt_printer(cfg.printer_uri);
-    deps.sync = opt_.sync ? std::move(opt_.sync)
-                          : std::make_unique<OfflineSyncService>(cfg.county_url.empty()
-                                                                     ? "未配置县级服务器，本机离线运行，记录都已保存在本机"
-                                                                     : "还没有连上县级服务器，会自动重试");
+    if (opt_.sync) {
+        deps.sync = std::move(opt_.sync);
+    } else if (!cfg.county_url.empty()) {
+#ifdef YIMEN_KIOSK_HAVE_SYNC
+        auto county = CountySyncService::start(cfg, *clock_);
+        if (county) deps.sync = std::move(county).value();
+        else deps.sync = std::make_unique<OfflineSyncService>("县级服务器连接设置有误：" + county.error().message);
+#else
+        deps.sync = std::make_unique<OfflineSyncService>("本机未编译同步功能，记录都已保存在本机");
+#endif
+    } else {
+        deps.sync = std::make_unique<OfflineSyncService>("未配置县级服务器，本机离线运行，记录都已保存在本机");
+    }
     deps.pinyin = &pinyin_;
     model_ = std::make_unique<KioskApp>(std::move(deps));
     std::uint32_t wake = wake_event_;
@@ -500,6 +513,14 @@ Status App::run_script(const std::vector<ScriptCommand>& script) {
                  static_cast<float>(c.numbers[3]));
         } else if (c.verb == "wait") {
             advance(c.numbers[0]);
+        } else if (c.verb == "sleep") {
+            // Real time, for background work such as the sync worker (the demo waits for an upload or a pull).
+            for (int left = c.numbers[0]; left > 0; left -= 100) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(std::min(left, 100)));
+                model_->settle();
+                frames(1);
+            }
+            settle();
         } else if (c.verb == "idle") {
             // In steps, so the warning is drawn before the wipe.
             std::int64_t left = std::int64_t{c.numbers[0]} * 1000;

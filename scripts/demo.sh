@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# demo.sh — the whole system on one machine: a county server (fresh PKI, a township-staff user, the kiosk
+# registered), the virtual printer, and the hall kiosk. Called by `./yimen demo [--headless] [--keep-serving]`.
+# With a display the kiosk opens a window; without one (or with --headless) it plays the scripted tour on SDL's
+# offscreen driver and leaves screenshots and printed pages under build/demo/.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="$ROOT/build/bin"
+OUT="$ROOT/build/demo"
+HEADLESS=0
+KEEP=0
+for a in "$@"; do
+  case "$a" in
+    --headless) HEADLESS=1;;
+    --keep-serving) KEEP=1;;
+    *) echo "demo: unknown option $a (use --headless, --keep-serving)" >&2; exit 2;;
+  esac
+done
+if [ "$HEADLESS" = 0 ] && [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  echo "demo: no display here (DISPLAY and WAYLAND_DISPLAY are unset): running ./yimen demo --headless instead." >&2
+  HEADLESS=1
+fi
+
+say() { printf '\033[1m[demo]\033[0m %s\n' "$*" >&2; }
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+# Waits for "listening on …:PORT" in a log and prints PORT.
+port_from_log() {
+  local log=$1 i
+  for i in $(seq 1 100); do
+    if grep -q 'listening on' "$log" 2>/dev/null; then
+      grep -m1 'listening on' "$log" | sed -E 's/.*listening on [^ ]*:([0-9]+).*/\1/'
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "demo: a service did not start; see $log" >&2
+  cat "$log" >&2
+  return 1
+}
+
+rm -rf "$OUT"
+mkdir -p "$OUT/screens" "$OUT/receipts" "$OUT/kiosk"
+COUNTY="$OUT/county"
+KIOSK_ID=230523104-01
+TOWNSHIP=230523104
+STAFF_ID=104001
+STAFF_PIN=4826
+
+say "county server: PKI, kiosk $KIOSK_ID, township staff $STAFF_ID (PIN $STAFF_PIN), policy bundle"
+"$BIN/county-server" pki init --dir "$COUNTY" >/dev/null
+"$BIN/county-server" pki issue-kiosk --dir "$COUNTY" --kiosk "$KIOSK_ID" --township "$TOWNSHIP" >/dev/null
+TOKEN=$(echo "$STAFF_PIN" | "$BIN/county-server" users add --dir "$COUNTY" --id "$STAFF_ID" --name 李娜 \
+          --role township-staff --township "$TOWNSHIP" --pin | sed -n 's/^token //p')
+"$BIN/county-server" bundle publish --dir "$COUNTY" --from "$ROOT/assets/policy" >/dev/null
+
+start_county() {
+  "$BIN/county-server" serve --dir "$COUNTY" --listen 127.0.0.1:0 --assets "$ROOT/assets" > "$OUT/county.log" 2>&1 &
+  COUNTY_PID=$!
+  PIDS+=("$COUNTY_PID")
+  COUNTY_PORT=$(port_from_log "$OUT/county.log")
+}
+start_county
+say "county server on https://127.0.0.1:$COUNTY_PORT"
+
+"$BIN/virtual-printer" --listen 127.0.0.1:0 --out "$OUT/receipts" > "$OUT/printer.log" 2>&1 &
+PIDS+=($!)
+PRINTER_PORT=$(port_from_log "$OUT/printer.log")
+say "virtual printer on 127.0.0.1:$PRINTER_PORT, pages to build/demo/receipts/"
+
+CERTS="$COUNTY/kiosks/$KIOSK_ID"
+# The kiosk prints to the virtual printer when its printer driver adapter is built, else to a preview folder.
+PRINTER_URI="tcp://127.0.0.1:$PRINTER_PORT"
+if ! "$BIN/hall-kiosk" --help 2>&1 | grep -q 'tcp://'; then PRINTER_URI="dir:$OUT/receipts"; fi
+cat > "$OUT/kiosk.toml" <<TOML
+[kiosk]
+id = "$KIOSK_ID"
+number = 1
+township_code = "$TOWNSHIP"
+township_name = "龙头镇"
+hall_name = "龙头镇便民服务大厅"
+hotline = "12345"
+
+[county]
+url = "https://127.0.0.1:$COUNTY_PORT"
+ca_bundle = "$CERTS/ca.crt"
+client_cert = "$CERTS/client.crt"
+client_key = "$CERTS/client.key"
+bundle_public_key = "$CERTS/bundle-signing.pub"
+
+[printer]
+uri = "$PRINTER_URI"
+profile = "generic-80"
+
+[screen]
+width = 1080
+height = 1920
+
+[paths]
+data_dir = "$OUT/kiosk"
+assets_dir = "$ROOT/assets"
+TOML
+
+county_api() { curl -sS --cacert "$COUNTY/ca.crt" -H "Authorization: Bearer $TOKEN" "$@"; }
+
+if [ "$HEADLESS" = 0 ]; then
+  say "kiosk window: close it to stop the demo"
+  "$BIN/hall-kiosk" --config "$OUT/kiosk.toml"
+else
+  export SDL_VIDEODRIVER=offscreen
+  say "tour, part 1: a self-service application and its sync"
+  "$BIN/hall-kiosk" --config "$OUT/kiosk.toml" --script "$ROOT/assets/demo/tour-1.txt" --screenshots "$OUT/screens"
+  RECEIPT=$(sqlite3 "$OUT/kiosk/kiosk.db" \
+    "SELECT json_extract(envelope, '\$.payload.receipt_number') FROM journal_events WHERE type = 'application.submitted' ORDER BY seq DESC LIMIT 1")
+  [ -n "$RECEIPT" ] || { echo "demo: the tour made no application; see the screenshots in $OUT/screens" >&2; exit 1; }
+  export YIMEN_DEMO_RECEIPT="$RECEIPT"
+  export YIMEN_DEMO_RECEIPT_GROUPED="${RECEIPT:0:4} ${RECEIPT:4:4} ${RECEIPT:8:4} ${RECEIPT:12:4} ${RECEIPT:16:1}"
+  say "tour, part 1b: staff acceptance at the kiosk (staff $STAFF_ID, PIN from the county) for $RECEIPT"
+  "$BIN/hall-kiosk" --config "$OUT/kiosk.toml" --script "$ROOT/assets/demo/tour-1b.txt" --screenshots "$OUT/screens"
+  say "casework through the county's API: 启动家庭经济状况调查 for $RECEIPT"
+  county_api -X POST -H 'Content-Type: application/json' \
+    -d '{"stage":"investigation_started"}' "https://127.0.0.1:$COUNTY_PORT/api/v1/cases/$RECEIPT/stages" > "$OUT/casework.json"
+  printf '%s\n' "$RECEIPT" > "$OUT/receipt.txt"
+  say "tour, part 2: the kiosk pulls; a status query online"
+  "$BIN/hall-kiosk" --config "$OUT/kiosk.toml" --script "$ROOT/assets/demo/tour-2.txt" --screenshots "$OUT/screens"
+  say "county server stopped: the same status query offline (with its age), a rating with quiz, a complaint"
+  kill "$COUNTY_PID"; wait "$COUNTY_PID" 2>/dev/null || true
+  "$BIN/hall-kiosk" --config "$OUT/kiosk.toml" --script "$ROOT/assets/demo/tour-3.txt" --screenshots "$OUT/screens"
+  "$BIN/hall-kiosk" --config "$OUT/kiosk.toml" --script "$ROOT/assets/demo/tour-4.txt" --screenshots "$OUT/screens"
+  say "county server restarted: the rest of the journal goes up"
+  start_county
+  sed -i "s|^url = .*|url = \"https://127.0.0.1:$COUNTY_PORT\"|" "$OUT/kiosk.toml"
+  "$BIN/hall-kiosk" --config "$OUT/kiosk.toml" --script "$ROOT/assets/demo/tour-sync.txt" --screenshots "$OUT/screens"
+fi
+
+say "what the county server received (events by type):"
+county_api "https://127.0.0.1:$COUNTY_PORT/api/v1/stats/events" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for t, n in sorted(d["events_by_type"].items()):
+    print(f"  {t:24} {n}")
+'
+say "screenshots: build/demo/screens/   printed pages: build/demo/receipts/   logs: build/demo/*.log"
+if [ "$KEEP" = 1 ]; then
+  say "county server keeps serving on https://127.0.0.1:$COUNTY_PORT (Ctrl-C to stop); staff token: $TOKEN"
+  wait "$COUNTY_PID"
+fi
