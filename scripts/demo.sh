@@ -71,9 +71,7 @@ PRINTER_PORT=$(port_from_log "$OUT/printer.log")
 say "virtual printer on 127.0.0.1:$PRINTER_PORT, pages to build/demo/receipts/"
 
 CERTS="$COUNTY/kiosks/$KIOSK_ID"
-# The kiosk prints to the virtual printer when its printer driver adapter is built, else to a preview folder.
 PRINTER_URI="tcp://127.0.0.1:$PRINTER_PORT"
-if ! "$BIN/hall-kiosk" --help 2>&1 | grep -q 'tcp://'; then PRINTER_URI="dir:$OUT/receipts"; fi
 cat > "$OUT/kiosk.toml" <<TOML
 [kiosk]
 id = "$KIOSK_ID"

@@ -1,6 +1,12 @@
 // receipt_printer.cpp — the preview-directory printer and the fallback (see receipt_printer.hpp).
 #include "kiosk/devices/receipt_printer.hpp"
 
+#include <mutex>
+
+#ifdef YIMEN_KIOSK_HAVE_PRINTER
+#include "printer/printer.hpp"
+#endif
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -73,8 +79,83 @@ private:
 
 }  // namespace
 
-std::unique_ptr<ReceiptPrinter> open_receipt_printer(const std::string& uri) {
+#ifdef YIMEN_KIOSK_HAVE_PRINTER
+namespace {
+
+// The driver journals into memory: the kiosk records each outcome in its own database together with the
+// `receipt.printed` event (main thread), and reprints from its own copy of the document.
+class MemoryJournal final : public printer::PrintJournal {
+public:
+    Result<std::int64_t> job_queued(const printer::JobRecord& job) override {
+        std::lock_guard lock(mu_);
+        jobs_.push_back(job);
+        jobs_.back().id = static_cast<std::int64_t>(jobs_.size());
+        return jobs_.back().id;
+    }
+    Status job_finished(std::int64_t id, printer::Outcome outcome, printer::TimePoint at) override {
+        std::lock_guard lock(mu_);
+        if (id < 1 || id > static_cast<std::int64_t>(jobs_.size())) return Error{"not_found", "没有这个打印任务。"};
+        jobs_[static_cast<std::size_t>(id - 1)].outcome = outcome;
+        jobs_[static_cast<std::size_t>(id - 1)].finished_at = at;
+        // Only the latest few jobs are kept: the kiosk's database is the journal of record.
+        return Ok{};
+    }
+    Result<printer::JobRecord> job(std::int64_t id) override {
+        std::lock_guard lock(mu_);
+        if (id < 1 || id > static_cast<std::int64_t>(jobs_.size())) return Error{"not_found", "没有这个打印任务。"};
+        return jobs_[static_cast<std::size_t>(id - 1)];
+    }
+    Result<std::vector<printer::JobRecord>> failed_jobs() override { return std::vector<printer::JobRecord>{}; }
+
+private:
+    std::mutex mu_;
+    std::vector<printer::JobRecord> jobs_;
+};
+
+// A real ESC/POS printer (usb:, serial:, tcp://) through printer/, with the kiosk's lines in the "kiosk" template.
+class DriverPrinter final : public ReceiptPrinter {
+public:
+    DriverPrinter(std::string uri, std::unique_ptr<printer::Printer> p) : uri_(std::move(uri)), printer_(std::move(p)) {}
+    PrintOutcome print(const ReceiptDocument& doc) override {
+        nlohmann::json lines = nlohmann::json::array();
+        for (auto& l : doc.lines) lines.push_back(l.text);
+        nlohmann::json data = {{"title", doc.title}, {"lines", lines}};
+        if (!doc.receipt_number.empty()) data["receipt_number"] = doc.receipt_number;
+        std::lock_guard lock(mu_);
+        auto r = printer_->print({"kiosk", data, std::nullopt, std::nullopt}, journal_);
+        return {printer::to_string(r.outcome), r.printed() ? r.screen_message : r.screen_message + " " + r.staff_message, ""};
+    }
+    PrintOutcome status() override {
+        std::lock_guard lock(mu_);
+        const auto s = printer_->status().summary();
+        return {printer::to_string(s), printer::staff_message(s), ""};
+    }
+    std::string describe() const override { return uri_; }
+
+private:
+    std::string uri_;
+    std::mutex mu_;
+    std::unique_ptr<printer::Printer> printer_;
+    MemoryJournal journal_;
+};
+
+}  // namespace
+#endif
+
+std::unique_ptr<ReceiptPrinter> open_receipt_printer(const std::string& uri, const std::string& profile_name) {
     if (uri.rfind("dir:", 0) == 0) return std::make_unique<DirPrinter>(uri.substr(4));
+#ifdef YIMEN_KIOSK_HAVE_PRINTER
+    if (!uri.empty()) {
+        auto profile = printer::load_profile(printer::default_assets_dir(), profile_name);
+        if (profile) {
+            printer::Timeouts t;
+            auto p = printer::Printer::open(uri, *profile, t);
+            if (p) return std::make_unique<DriverPrinter>(uri, std::move(p).value());
+        }
+    }
+#else
+    (void)profile_name;
+#endif
     return std::make_unique<UnwiredPrinter>(uri.empty() ? std::string("未配置") : uri);
 }
 

@@ -40,8 +40,9 @@ public:
     virtual std::string describe() const = 0;
 };
 
-// "dir:PATH" writes a text rendering and the QR as PNG per receipt (demo, tests). Other URIs need printer/; until it
-// is wired they report `offline` with a message for staff.
-std::unique_ptr<ReceiptPrinter> open_receipt_printer(const std::string& uri);
+// "dir:PATH" writes a text rendering and the QR as PNG per receipt (demo, tests). usb:, serial: and tcp:// go to a
+// real ESC/POS printer through printer/ with the named profile (assets/printers/); an unusable URI or profile
+// reports `offline` with a message for staff.
+std::unique_ptr<ReceiptPrinter> open_receipt_printer(const std::string& uri, const std::string& profile = "generic-80");
 
 }  // namespace yimen::kiosk

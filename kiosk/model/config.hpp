@@ -18,7 +18,7 @@ struct KioskConfig {
     std::string bundle_public_key;               // the county's bundle-signing key (PEM); empty: no bundle installs
     std::string county_key = "demo-county-key";  // HMAC key for applicant_key (arrives by sync on a real kiosk)
     std::string printer_uri;                     // "dir:PATH", "usb:/dev/usb/lp0", "tcp:HOST:9100"
-    std::string printer_profile = "80mm";
+    std::string printer_profile = "generic-80";  // a profile in assets/printers/
     int screen_width = 1080;                     // the logical layout size
     int screen_height = 1920;
     int window_width = 0;                        // 0: same as the screen; otherwise scaled to fit

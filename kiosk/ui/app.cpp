@@ -126,7 +126,7 @@ Status App::init() {
     deps.i18n = i18n_.get();
     deps.clock = clock_.get();
     deps.store = std::move(store).value();
-    deps.printer = open_receipt_printer(cfg.printer_uri);
+    deps.printer = open_receipt_printer(cfg.printer_uri, cfg.printer_profile);
     if (opt_.sync) {
         deps.sync = std::move(opt_.sync);
     } else if (!cfg.county_url.empty()) {
