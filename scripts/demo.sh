@@ -2,11 +2,12 @@
 # demo.sh — the whole system on one machine: a county server (fresh PKI, a township-staff user, the kiosk
 # registered), the virtual printer, and the hall kiosk. Called by `./yimen demo [--headless] [--keep-serving]`.
 # With a display the kiosk opens a window; without one (or with --headless) it plays the scripted tour on SDL's
-# offscreen driver and leaves screenshots and printed pages under build/demo/.
+# offscreen driver and leaves screenshots and printed pages under build/demo/ (or $YIMEN_BUILD_DIR/demo).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BIN="$ROOT/build/bin"
-OUT="$ROOT/build/demo"
+BUILD="${YIMEN_BUILD_DIR:-$ROOT/build}"
+BIN="$BUILD/bin"
+OUT="$BUILD/demo"
 HEADLESS=0
 KEEP=0
 for a in "$@"; do
@@ -68,7 +69,7 @@ say "county server on https://127.0.0.1:$COUNTY_PORT"
 "$BIN/virtual-printer" --listen 127.0.0.1:0 --out "$OUT/receipts" > "$OUT/printer.log" 2>&1 &
 PIDS+=($!)
 PRINTER_PORT=$(port_from_log "$OUT/printer.log")
-say "virtual printer on 127.0.0.1:$PRINTER_PORT, pages to build/demo/receipts/"
+say "virtual printer on 127.0.0.1:$PRINTER_PORT, pages to $OUT/receipts/"
 
 CERTS="$COUNTY/kiosks/$KIOSK_ID"
 PRINTER_URI="tcp://127.0.0.1:$PRINTER_PORT"
@@ -139,8 +140,12 @@ import json, sys
 d = json.load(sys.stdin)
 for t, n in sorted(d["events_by_type"].items()):
     print(f"  {t:24} {n}")
+missing = [t for t in ("application.submitted", "application.accepted", "receipt.printed", "status.queried",
+                       "rating.given", "staff.login") if t not in d["events_by_type"]]
+if missing:
+    sys.exit("demo: the county did not receive " + ", ".join(missing))
 '
-say "screenshots: build/demo/screens/   printed pages: build/demo/receipts/   logs: build/demo/*.log"
+say "screenshots: $OUT/screens/   printed pages: $OUT/receipts/   logs: $OUT/*.log"
 if [ "$KEEP" = 1 ]; then
   say "county server keeps serving on https://127.0.0.1:$COUNTY_PORT (Ctrl-C to stop); staff token: $TOKEN"
   wait "$COUNTY_PID"
