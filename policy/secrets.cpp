@@ -14,8 +14,6 @@
 namespace yimen::secrets {
 namespace {
 
-constexpr std::uint64_t kN = 32768;
-constexpr std::uint32_t kR = 8, kP = 1;
 constexpr std::size_t kSaltBytes = 16, kHashBytes = 32;
 
 Result<std::string> scrypt(const std::string& pin, const std::string& salt, std::uint64_t n, std::uint32_t r,
@@ -76,14 +74,14 @@ std::string random_hex(int bytes) {
 
 std::string random_token() { return random_hex(32); }
 
-Result<std::string> hash_pin(const std::string& pin) {
+Result<std::string> hash_pin(const std::string& pin, std::uint64_t n, std::uint32_t r, std::uint32_t p) {
     std::string salt(kSaltBytes, '\0');
     if (RAND_bytes(reinterpret_cast<unsigned char*>(salt.data()), static_cast<int>(salt.size())) != 1)
         return Error{"no_random", "系统随机数不可用。"};
-    auto h = scrypt(pin, salt, kN, kR, kP);
+    auto h = scrypt(pin, salt, n, r, p);
     if (!h) return h.error();
     char params[64];
-    std::snprintf(params, sizeof params, "$scrypt$N=%llu,r=%u,p=%u$", static_cast<unsigned long long>(kN), kR, kP);
+    std::snprintf(params, sizeof params, "$scrypt$N=%llu,r=%u,p=%u$", static_cast<unsigned long long>(n), r, p);
     return std::string(params) + base64_encode(salt) + "$" + base64_encode(*h);
 }
 

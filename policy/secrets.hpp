@@ -1,14 +1,15 @@
 // secrets.hpp — PINs and passwords hashed with scrypt (OpenSSL EVP_KDF, N = 2^15, r = 8, p = 1, 16-byte salt) in one
 // "$scrypt$" format that the kiosk and the county server both verify; random API tokens stored as SHA-256.
 #pragma once
+#include <cstdint>
 #include <string>
 
 #include "policy/result.hpp"
 
 namespace yimen::secrets {
 
-// "$scrypt$N=32768,r=8,p=1$<salt base64>$<hash base64>"
-Result<std::string> hash_pin(const std::string& pin);
+// "$scrypt$N=32768,r=8,p=1$<salt base64>$<hash base64>" (other parameters only for tests and demo accounts).
+Result<std::string> hash_pin(const std::string& pin, std::uint64_t n = 32768, std::uint32_t r = 8, std::uint32_t p = 1);
 // False for a wrong PIN and for a malformed hash; constant-time comparison.
 bool verify_pin(const std::string& pin, const std::string& encoded);
 // 32 random bytes as lower hex (an API token is shown once; only its SHA-256 is stored).
