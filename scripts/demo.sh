@@ -141,7 +141,8 @@ d = json.load(sys.stdin)
 for t, n in sorted(d["events_by_type"].items()):
     print(f"  {t:24} {n}")
 missing = [t for t in ("application.submitted", "application.accepted", "receipt.printed", "status.queried",
-                       "rating.given", "staff.login") if t not in d["events_by_type"]]
+                       "rating.given", "quiz.answered", "complaint.filed", "staff.login")
+           if t not in d["events_by_type"]]
 if missing:
     sys.exit("demo: the county did not receive " + ", ".join(missing))
 '

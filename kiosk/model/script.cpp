@@ -46,7 +46,7 @@ Result<std::vector<ScriptCommand>> parse_script(const std::string& text) {
         auto bad = [&](const std::string& why) {
             return Error{"bad_script", "脚本第 " + std::to_string(n) + " 行：" + why};
         };
-        if (c.verb == "tap" || c.verb == "type" || c.verb == "scan" || c.verb == "shot") {
+        if (c.verb == "tap" || c.verb == "tap-first" || c.verb == "type" || c.verb == "scan" || c.verb == "shot") {
             if (rest.empty()) return bad(c.verb + " 后面要写内容");
             c.text = rest;
         } else if (c.verb == "tap-xy" || c.verb == "drag" || c.verb == "wait" || c.verb == "idle" || c.verb == "sleep") {

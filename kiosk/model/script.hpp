@@ -1,5 +1,6 @@
 // script.hpp — the touch script that drives the real app (demo, screenshots, outside the tests too):
 //   tap <label>          a touch on the centre of the app's own touch target with that label
+//   tap-first PREFIX     a touch on the first target whose label starts with PREFIX (e.g. a quiz choice "A …")
 //   tap-xy X Y           a touch at logical coordinates
 //   type <text>          letters through the on-screen keys; digits on the pads
 //   scan <text>          scanner keystrokes (a fast burst followed by Enter)

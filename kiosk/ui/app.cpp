@@ -502,6 +502,18 @@ Status App::run_script(const std::vector<ScriptCommand>& script) {
         };
         if (c.verb == "tap") {
             if (!tap(c.text)) return fail("画面上没有这个按钮");
+        } else if (c.verb == "tap-first") {
+            const TouchTarget* hit = nullptr;
+            for (int i = 0; i < 3 && !hit; ++i) {
+                for (auto& t : targets())
+                    if (t.label.rfind(c.text, 0) == 0) {
+                        hit = &t;
+                        break;
+                    }
+                if (!hit) settle();
+            }
+            if (!hit) return fail("画面上没有以此开头的按钮");
+            tap_xy(hit->cx(), hit->cy());
         } else if (c.verb == "tap-xy") {
             tap_xy(static_cast<float>(c.numbers[0]), static_cast<float>(c.numbers[1]));
         } else if (c.verb == "type") {
