@@ -473,6 +473,13 @@ void KioskApp::intake_back() {
     intake.back(data_->rules);
 }
 
+// The next receipt number of this kiosk for `day`, allocated inside the caller's transaction.
+Result<ReceiptNumber> KioskApp::next_receipt(sqlite::Transaction& tx, ReceiptType type, CivilDate day) {
+    auto seq = store_->events().next_receipt_sequence(tx, day);
+    if (!seq) return seq.error();
+    return make_receipt_number(type, std::stoi(config_.township_code), config_.kiosk_number, day, seq.value());
+}
+
 void KioskApp::submit_intake() {
     auto today = clock_->today();
     auto now = clock_->now_utc_ms();
@@ -482,13 +489,7 @@ void KioskApp::submit_intake() {
         intake.error = "保存失败，请稍后再试或请工作人员帮助";
         return;
     }
-    auto seq = store_->events().next_receipt_sequence(*tx.value(), today);
-    if (!seq) {
-        intake.error = seq.error().message;
-        return;
-    }
-    auto rn = make_receipt_number(ReceiptType::application, std::stoi(config_.township_code), config_.kiosk_number,
-                                  today, seq.value());
+    auto rn = next_receipt(*tx.value(), ReceiptType::application, today);
     if (!rn) {
         intake.error = rn.error().message;
         return;
@@ -554,13 +555,7 @@ void KioskApp::submit_referral() {
         intake.error = "保存失败，请稍后再试或请工作人员帮助";
         return;
     }
-    auto seq = store_->events().next_receipt_sequence(*tx.value(), today);
-    if (!seq) {
-        intake.error = seq.error().message;
-        return;
-    }
-    auto rn = make_receipt_number(ReceiptType::referral, std::stoi(config_.township_code), config_.kiosk_number, today,
-                                  seq.value());
+    auto rn = next_receipt(*tx.value(), ReceiptType::referral, today);
     if (!rn) {
         intake.error = rn.error().message;
         return;
@@ -752,13 +747,7 @@ void KioskApp::complaint_submit() {
         complaint.error = "保存失败，请稍后再试";
         return;
     }
-    auto seq = store_->events().next_receipt_sequence(*tx.value(), today);
-    if (!seq) {
-        complaint.error = seq.error().message;
-        return;
-    }
-    auto rn = make_receipt_number(ReceiptType::complaint, std::stoi(config_.township_code), config_.kiosk_number,
-                                  today, seq.value());
+    auto rn = next_receipt(*tx.value(), ReceiptType::complaint, today);
     if (!rn) {
         complaint.error = rn.error().message;
         return;

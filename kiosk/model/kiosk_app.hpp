@@ -2,6 +2,8 @@
 // return, and the effects behind them (one transaction per record with its journal event, printing and county
 // queries on workers that report back through a main-thread queue, idle wipe).
 #pragma once
+#include "policy/receipt_number.hpp"
+#include "policy/sqlite.hpp"
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -169,6 +171,7 @@ public:
 private:
     void print(ReceiptDocument doc);
     void submit_intake();
+    Result<ReceiptNumber> next_receipt(sqlite::Transaction& tx, ReceiptType type, CivilDate day);
     void submit_referral();
     void show_status_result(const std::string& receipt, const std::string& last4, const RemoteStatus& remote);
     ReceiptDocument intake_document(const records::ApplicationSubmitted& s) const;

@@ -269,16 +269,7 @@ TEST_CASE("a restored kiosk re-sending old numbers with new content: seq_conflic
                              "DELETE FROM sync_state;")
                     .ok());
     }
-    k->uploader.reset();
-    k->journal.reset();
-    k->counter.reset();
-    k->db.reset();
-    std::filesystem::copy_file(copy, k->db_path, std::filesystem::copy_options::overwrite_existing);
-    std::filesystem::remove(k->db_path + "-wal");
-    std::filesystem::remove(k->db_path + "-shm");
-    k->db = std::move(sqlite::Database::open(k->db_path)).value();
-    k->journal = std::move(sync::Journal::open(*k->db, k->id, k->clock, k->boot)).value();
-    k->counter = std::move(sync::ReceiptCounter::open(*k->db)).value();
+    k->restore_from(copy);
     quiz(*k, 2);  // new seq 2 and 3 with different content
     // Sent raw, before any pull, the county answers seq_conflict and keeps its own events.
     auto r = raw(c, "POST", proto::kPushPath, push_body(*k, canonical_events(*k, 1)), k->cert_dir, {"Content-Type: application/gzip"});
@@ -436,16 +427,7 @@ TEST_CASE("a kiosk restored from an old backup never reuses a receipt number", "
     const CivilDate today = k->clock.today();
     CHECK(k->counter->current(today) == 3);
     // The hall restores yesterday's backup: its counter says 1.
-    k->uploader.reset();
-    k->journal.reset();
-    k->counter.reset();
-    k->db.reset();
-    std::filesystem::copy_file(copy, k->db_path, std::filesystem::copy_options::overwrite_existing);
-    std::filesystem::remove(k->db_path + "-wal");
-    std::filesystem::remove(k->db_path + "-shm");
-    k->db = std::move(sqlite::Database::open(k->db_path)).value();
-    k->journal = std::move(sync::Journal::open(*k->db, k->id, k->clock, k->boot)).value();
-    k->counter = std::move(sync::ReceiptCounter::open(*k->db)).value();
+    k->restore_from(copy);
     CHECK(k->counter->current(today) == 1);
     k->connect(c.port);
     REQUIRE(k->uploader->sync_once().category == sync::ErrorCategory::none);

@@ -80,6 +80,26 @@ struct Kiosk {
         uploader = std::move(u).value();
     }
 
+    // The hall restores an old copy of the kiosk's database: close everything, put the copy in place, reopen.
+    void restore_from(const std::string& copy) {
+        uploader.reset();
+        journal.reset();
+        counter.reset();
+        db.reset();
+        std::filesystem::copy_file(copy, db_path, std::filesystem::copy_options::overwrite_existing);
+        std::filesystem::remove(db_path + "-wal");
+        std::filesystem::remove(db_path + "-shm");
+        auto d = sqlite::Database::open(db_path);
+        REQUIRE(d.ok());
+        db = std::move(d).value();
+        auto j = sync::Journal::open(*db, id, clock, boot);
+        REQUIRE(j.ok());
+        journal = std::move(j).value();
+        auto c = sync::ReceiptCounter::open(*db);
+        REQUIRE(c.ok());
+        counter = std::move(c).value();
+    }
+
     // Appends one event with a state row, like the kiosk does.
     records::Envelope append(const std::string& type, const nlohmann::json& payload,
                              records::Actor actor = {"resident", ""}) {
