@@ -23,6 +23,8 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+
+#include "policy/openssl_ptr.hpp"
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
@@ -31,15 +33,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-template <auto Free>
-struct Deleter {
-    template <class T>
-    void operator()(T* p) const { Free(p); }
-};
-using PKey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
+using ossl::Deleter;
+using ossl::PKey;
+using ossl::Bio;
 using Cert = std::unique_ptr<X509, Deleter<X509_free>>;
 using Crl = std::unique_ptr<X509_CRL, Deleter<X509_CRL_free>>;
-using Bio = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
 using Bignum = std::unique_ptr<BIGNUM, Deleter<BN_free>>;
 using Asn1Int = std::unique_ptr<ASN1_INTEGER, Deleter<ASN1_INTEGER_free>>;
 using Asn1Time = std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME_free>>;

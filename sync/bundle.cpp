@@ -22,6 +22,8 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "policy/openssl_ptr.hpp"
+
 #include "policy/canonical_json.hpp"
 
 namespace yimen::sync::bundle {
@@ -29,14 +31,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-template <auto Free>
-struct Deleter {
-    template <class T>
-    void operator()(T* p) const { Free(p); }
-};
-using PKey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
-using Bio = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
-using MdCtx = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX_free>>;
+using ossl::Deleter;
+using ossl::PKey;
+using ossl::Bio;
+using ossl::MdCtx;
 
 constexpr std::size_t kSignatureSize = 64;
 constexpr std::size_t kMaxPath = 1024;
