@@ -98,6 +98,8 @@ Status App::init() {
     renderer_ = SDL_CreateRenderer(window_, -1, software ? SDL_RENDERER_SOFTWARE : 0);
     if (!renderer_) renderer_ = SDL_CreateRenderer(window_, -1, SDL_RENDERER_SOFTWARE);
     if (!renderer_) return Error{"sdl", std::string("无法创建渲染器：") + SDL_GetError()};
+    if (SDL_RendererInfo info; SDL_GetRendererInfo(renderer_, &info) == 0)
+        software_renderer_ = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
     if (scale_ != 1.f) SDL_RenderSetScale(renderer_, scale_, scale_);
     input_.set_scale(scale_);
     input_.set_logical_size(static_cast<float>(lw), static_cast<float>(lh));
@@ -268,7 +270,7 @@ void App::render() {
     }
     SDL_SetRenderDrawColor(renderer_, 0xF4, 0xF6, 0xF9, 0xFF);
     SDL_RenderClear(renderer_);
-    render_draw_data(renderer_, ImGui::GetDrawData());
+    render_draw_data(renderer_, ImGui::GetDrawData(), software_renderer_ ? SDL_GetWindowSurface(window_) : nullptr);
     SDL_RenderPresent(renderer_);
     ++frames_drawn_;
     if (startup_.first_interactive_ms < 0) startup_.first_interactive_ms = ms_since(t_start_);

@@ -111,6 +111,7 @@ private:
     SDL_Renderer* renderer_ = nullptr;
     ImGuiContext* ctx_ = nullptr;
     float scale_ = 1.f;
+    bool software_renderer_ = false;  // SDL draws into the window surface, which render_draw_data may write too
     int wipe_seen_ = 0;
     int extra_frames_ = 2;
     int frames_drawn_ = 0;

@@ -6,9 +6,12 @@
 #include <imgui.h>
 
 struct SDL_Renderer;
+struct SDL_Surface;
 
 namespace yimen::kiosk {
 
-void render_draw_data(SDL_Renderer* renderer, ImDrawData* draw_data);
+// `direct`: the software renderer's own surface (the window surface), or nullptr with any other renderer. When given,
+// blended shapes are drawn into it directly instead of through SDL's per-triangle temporary surfaces.
+void render_draw_data(SDL_Renderer* renderer, ImDrawData* draw_data, SDL_Surface* direct = nullptr);
 
 }  // namespace yimen::kiosk

@@ -1,0 +1,99 @@
+// render_test.cpp — the kiosk's own ImGui renderer: the fast paths (opaque spans, translucent spans, fringes drawn
+// straight into the surface) must produce the same picture as SDL drawing every triangle itself.
+#include <catch2/catch.hpp>
+
+#include <SDL.h>
+#include <imgui.h>
+
+#include <cstdlib>
+#include <vector>
+
+#include "kiosk/ui/render.hpp"
+
+namespace {
+
+struct Canvas {
+    SDL_Surface* surface = nullptr;
+    SDL_Renderer* renderer = nullptr;
+    SDL_Texture* font = nullptr;
+    Canvas(int w, int h) {
+        surface = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGB888);
+        renderer = SDL_CreateSoftwareRenderer(surface);
+        unsigned char* pixels = nullptr;
+        int fw = 0, fh = 0;
+        ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &fw, &fh);
+        font = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ABGR8888, SDL_TEXTUREACCESS_STATIC, fw, fh);
+        SDL_UpdateTexture(font, nullptr, pixels, fw * 4);
+        SDL_SetTextureBlendMode(font, SDL_BLENDMODE_BLEND);
+    }
+    ~Canvas() {
+        SDL_DestroyTexture(font);
+        SDL_DestroyRenderer(renderer);
+        SDL_FreeSurface(surface);
+    }
+    Uint32 at(int x, int y) const {
+        return static_cast<const Uint32*>(surface->pixels)[static_cast<std::ptrdiff_t>(y) * surface->pitch / 4 + x];
+    }
+};
+
+// A frame like the kiosk's: a card with its shadow, a bordered key, a round badge, a translucent overlay, text.
+ImDrawData* draw_scene() {
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(400, 300);
+    io.DeltaTime = 1.f / 60.f;
+    ImGui::NewFrame();
+    ImDrawList* dl = ImGui::GetForegroundDrawList();
+    dl->AddRectFilled(ImVec2(23, 26), ImVec2(223, 146), IM_COL32(20, 40, 80, 40), 16.f);
+    dl->AddRectFilled(ImVec2(20, 20), ImVec2(220, 140), IM_COL32(255, 255, 255, 255), 16.f);
+    dl->AddRect(ImVec2(240.5f, 30.5f), ImVec2(380.5f, 110.5f), IM_COL32(31, 78, 140, 255), 12.f, 0, 3.f);
+    dl->AddCircleFilled(ImVec2(300, 200), 40.f, IM_COL32(200, 60, 40, 255), 48);
+    dl->AddRectFilled(ImVec2(0, 160), ImVec2(180, 300), IM_COL32(0, 0, 0, 96), 0.f);
+    dl->AddText(ImVec2(30, 60), IM_COL32(20, 30, 40, 255), "Yimen 1234");
+    ImGui::Render();
+    return ImGui::GetDrawData();
+}
+
+}  // namespace
+
+TEST_CASE("the fast renderer draws what SDL's own triangle path draws", "[kiosk][render]") {
+    ImGuiContext* ctx = ImGui::CreateContext();
+    ImGui::GetIO().Fonts->AddFontDefault();
+    Canvas sdl_only(400, 300), fast(400, 300);
+    for (Canvas* c : {&sdl_only, &fast}) {
+        SDL_SetRenderDrawColor(c->renderer, 0xF4, 0xF6, 0xF9, 0xFF);
+        SDL_RenderClear(c->renderer);
+        ImGui::GetIO().Fonts->SetTexID(c->font);  // each renderer has its own copy of the atlas
+        yimen::kiosk::render_draw_data(c->renderer, draw_scene(), c == &fast ? c->surface : nullptr);
+        SDL_RenderPresent(c->renderer);
+    }
+    int differing = 0, worst = 0, changed = 0;
+    for (int y = 0; y < 300; ++y)
+        for (int x = 0; x < 400; ++x) {
+            Uint32 a = sdl_only.at(x, y), b = fast.at(x, y);
+            if (b != 0xF4F6F9) ++changed;
+            int d = 0;
+            for (int shift : {0, 8, 16}) d = std::max(d, std::abs(static_cast<int>((a >> shift) & 0xFF) - static_cast<int>((b >> shift) & 0xFF)));
+            worst = std::max(worst, d);
+            if (d > 8) ++differing;
+        }
+    if (std::getenv("YIMEN_RENDER_DUMP")) { SDL_SaveBMP(sdl_only.surface, "/tmp/r_sdl.bmp"); SDL_SaveBMP(fast.surface, "/tmp/r_fast.bmp"); }
+    INFO("pixels differing by more than 8 levels: " << differing << ", worst " << worst);
+    CHECK(changed > 20000);                 // the scene was drawn at all
+    // Only the 1 px anti-aliased rims may differ (SDL rounds its fringes differently); a shape that moved or grew by
+    // a pixel would differ along its whole outline, several times this many.
+    CHECK(differing <= 400 * 300 / 100);
+    // Inside the card (opaque span), inside the shadow-only strip, under the overlay, on the badge.
+    CHECK(fast.at(120, 100) == sdl_only.at(120, 100));
+    CHECK(fast.at(120, 100) == 0xFFFFFF);
+    CHECK(fast.at(300, 200) == 0xC83C28);
+    CHECK(fast.at(10, 290) == sdl_only.at(10, 290));
+    // The badge's rim is anti-aliased: between its red and the background, not a hard step.
+    int blended_rim = 0;
+    for (int x = 255; x < 265; ++x) {
+        Uint32 p = fast.at(x, 200);
+        int r = static_cast<int>(p >> 16 & 0xFF);
+        if (r > 0xC8 && r < 0xF4) ++blended_rim;
+    }
+    CHECK(blended_rim >= 1);
+    ImGui::DestroyContext(ctx);
+}
