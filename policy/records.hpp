@@ -174,7 +174,7 @@ struct ComplaintFiled {
 
 struct StatusQueried {
     std::string receipt_number;
-    std::string source;               // online | offline
+    std::string source;               // online | offline | scan (a scanned receipt: the kiosk's synced copy)
     bool found = false;
 };
 

@@ -28,6 +28,9 @@ struct KioskConfig {
     int staff_idle_seconds = 300;                // staff auto-logout
     int staff_max_failures = 5;
     int staff_lockout_seconds = 300;
+    // A scanned receipt is the resident's paper in hand: show its last synced status at once instead of asking for
+    // the ID's last four (typed numbers always need them). Off: a scan only fills in the number.
+    bool scan_shows_status = true;
     std::string data_dir = "/var/lib/yimen/kiosk";
     std::string assets_dir;                      // empty: resolve_assets_dir()
     std::string font_path = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";

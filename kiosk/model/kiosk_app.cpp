@@ -353,8 +353,17 @@ void KioskApp::physical_enter(std::int64_t t_ms) {
     status.receipt.value = n.value().text;
     status.error.clear();
     touched();
-    if (status.last4.value.size() == 4) status_query();
-    else focus(&status.last4);
+    if (status.last4.value.size() == 4) return status_query();
+    if (config_.scan_shows_status && store_->case_record(n.value().text)) {
+        // The paper is in the resident's hand: its last synced status at once, age stated, and a fresh pull asked
+        // for. The county's online answer still needs the last four (a typed number proves nothing).
+        focused_ = nullptr;
+        status.phase = StatusPhase::waiting;
+        show_status_result(n.value().text, "", RemoteStatus{}, true);
+        sync_->sync_now();
+        return;
+    }
+    focus(&status.last4);
 }
 
 // ---- printing ----------------------------------------------------------------------------------------------------------
@@ -629,7 +638,8 @@ void KioskApp::status_query() {
     });
 }
 
-void KioskApp::show_status_result(const std::string& receipt, const std::string& last4, const RemoteStatus& remote) {
+void KioskApp::show_status_result(const std::string& receipt, const std::string& last4, const RemoteStatus& remote,
+                                  bool scanned) {
     if (status.phase != StatusPhase::waiting) return;  // the resident left (or the session was wiped)
     auto now = clock_->now_utc_ms();
     auto today = clock_->today();
@@ -641,7 +651,7 @@ void KioskApp::show_status_result(const std::string& receipt, const std::string&
     } else {
         rec = store_->case_record(receipt);
         // The same answer for unknown numbers and wrong digits (DESIGN.md, "Personal data").
-        if (rec && rec->last4_hash != last4_hash(config_.county_key, receipt, last4)) rec.reset();
+        if (rec && !scanned && rec->last4_hash != last4_hash(config_.county_key, receipt, last4)) rec.reset();
     }
     auto tx = store_->begin();
     if (tx) {
@@ -652,7 +662,7 @@ void KioskApp::show_status_result(const std::string& receipt, const std::string&
             (void)store_->upsert_case(*tx.value(), copy);
         }
         found = rec.has_value();
-        records::StatusQueried q{receipt, online ? "online" : "offline", found};
+        records::StatusQueried q{receipt, scanned ? "scan" : online ? "online" : "offline", found};
         (void)store_->note_status_query(*tx.value(), today);
         auto e = store_->events().append(*tx.value(), records::type::status_queried, actor(), nlohmann::json(q));
         if (e) (void)tx.value()->commit();
@@ -663,6 +673,7 @@ void KioskApp::show_status_result(const std::string& receipt, const std::string&
     }
     if (online) rec->updated_ms = now;
     status.show(*rec, online, now, *data_, today);
+    status.scanned = scanned;
 }
 
 void KioskApp::status_rate() {

@@ -173,7 +173,8 @@ private:
     void submit_intake();
     Result<ReceiptNumber> next_receipt(sqlite::Transaction& tx, ReceiptType type, CivilDate day);
     void submit_referral();
-    void show_status_result(const std::string& receipt, const std::string& last4, const RemoteStatus& remote);
+    void show_status_result(const std::string& receipt, const std::string& last4, const RemoteStatus& remote,
+                            bool scanned = false);
     ReceiptDocument intake_document(const records::ApplicationSubmitted& s) const;
     ReceiptDocument referral_document(const records::ReferralIssued& r, const std::string& masked) const;
     records::Actor actor() const;

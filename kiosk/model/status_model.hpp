@@ -20,6 +20,7 @@ struct StatusModel {
     std::string error;
     std::optional<CaseRecord> record;
     bool online = false;
+    bool scanned = false;   // shown from a scanned receipt without the last four: the kiosk's synced copy
     std::int64_t age_ms = 0;
     CaseStatus evaluated;
 

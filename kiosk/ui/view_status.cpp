@@ -57,9 +57,14 @@ void draw_status(ViewCtx& c) {
     } else if (s.record) {
         auto& rec = *s.record;
         const auto* prog = app.data().rules.programme(rec.programme);
-        ui.text(x, y, (prog ? prog->name : rec.programme) + " · " + rec.masked_name, FontRole::title, colour::text);
+        // Cases synced from the county carry no name at all; then the programme stands alone.
+        std::string heading = prog ? prog->name : rec.programme;
+        if (!rec.masked_name.empty()) heading += " · " + rec.masked_name;
+        ui.text(x, y, heading, FontRole::title, colour::text);
         y += ui.px(FontRole::title) + 14;
-        std::string src = s.online ? c.tr("status.online") : c.app.i18n().fmt("status.offline", {age_words(c, s.age_ms)});
+        std::string src = s.online    ? c.tr("status.online")
+                          : s.scanned ? c.app.i18n().fmt("status.scanned", {age_words(c, s.age_ms)})
+                                      : c.app.i18n().fmt("status.offline", {age_words(c, s.age_ms)});
         ui.text(x, y, c.tr("done.number") + " " + group4(rec.receipt_number) + " · " + src, FontRole::small,
                 colour::secondary);
         y += ui.px(FontRole::small) + 28;
