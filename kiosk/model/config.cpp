@@ -40,6 +40,7 @@ Result<KioskConfig> load_config_file(const std::string& path) {
     c.idle_countdown_seconds = t["idle"]["countdown_seconds"].value_or(c.idle_countdown_seconds);
     c.staff_idle_seconds = t["idle"]["staff_seconds"].value_or(c.staff_idle_seconds);
     c.scan_shows_status = t["status"]["scan_shows_status"].value_or(c.scan_shows_status);
+    c.handwriting_model = t["input"]["handwriting_model"].value_or(c.handwriting_model);
     c.data_dir = t["paths"]["data_dir"].value_or(c.data_dir);
     c.assets_dir = t["paths"]["assets_dir"].value_or(c.assets_dir);
     c.font_path = t["paths"]["font"].value_or(c.font_path);

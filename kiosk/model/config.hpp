@@ -35,6 +35,7 @@ struct KioskConfig {
     std::string assets_dir;                      // empty: resolve_assets_dir()
     std::string font_path = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
     int font_face = 2;                           // SC in the .ttc
+    std::string handwriting_model = "/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model";
     bool demo = false;
 
     bool landscape() const { return screen_width > screen_height; }

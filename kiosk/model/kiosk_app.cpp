@@ -78,8 +78,10 @@ KioskApp::KioskApp(KioskDeps deps)
       printer_(std::move(deps.printer)),
       sync_(std::move(deps.sync)),
       pinyin_(deps.pinyin),
+      recognizer_(deps.handwriting),
       print_worker_(std::make_unique<Worker>()),
-      net_worker_(std::make_unique<Worker>()) {
+      net_worker_(std::make_unique<Worker>()),
+      ink_worker_(std::make_unique<Worker>()) {
     last_input_ms_ = clock_->now_utc_ms();
     staff_last_input_ms_ = last_input_ms_;
 }
@@ -88,6 +90,7 @@ KioskApp::~KioskApp() {
     // Workers finish their current job before the store they report to goes away.
     print_worker_.reset();
     net_worker_.reset();
+    ink_worker_.reset();
 }
 
 void KioskApp::post(std::function<void()> fn) {
@@ -190,6 +193,9 @@ void KioskApp::wipe_session() {
     latin_ = false;
     scanner_.reset();
     if (pinyin_) pinyin_->clear();
+    const int generation = handwriting.generation + 1;  // a recognition still running must not land afterwards
+    handwriting = HandwritingState{};
+    handwriting.generation = generation;
     screen_ = Screen::home;
     warned_ = false;
     last_input_ms_ = clock_->now_utc_ms();
@@ -242,6 +248,7 @@ void KioskApp::set_language(const std::string& lang) { i18n_->set_language(lang)
 
 void KioskApp::focus(TextField* f) {
     if (focused_ != f && pinyin_) pinyin_->clear();
+    if (focused_ != f) handwriting_clear();
     focused_ = f;
     latin_ = false;
 }
@@ -287,6 +294,14 @@ void KioskApp::type_char(char c) {
 
 void KioskApp::backspace() {
     if (!focused_) return;
+    if (handwriting.on && focused_->kind == InputKind::chinese && !handwriting.strokes.empty()) {
+        // On the pad, 删除 takes back the last stroke first, then characters.
+        handwriting.strokes.pop_back();
+        ++handwriting.generation;
+        handwriting.candidates.clear();
+        if (!handwriting.strokes.empty()) recognise_handwriting();
+        return;
+    }
     if (pinyin_ && pinyin_->ready() && !latin_ && focused_->kind == InputKind::chinese && pinyin_->composing()) {
         pinyin_->backspace();
         return;
@@ -313,6 +328,9 @@ void KioskApp::candidate_page(bool next) {
 }
 
 void KioskApp::keyboard_done() {
+    // A written character nobody picked: the best guess, as 空格 takes the first pinyin candidate.
+    if (focused_ && handwriting.on && !handwriting.candidates.empty()) handwriting_pick(0);
+    handwriting_clear();
     if (focused_ && pinyin_ && pinyin_->ready() && pinyin_->composing()) focused_->value += pinyin_->commit_raw();
     focused_ = nullptr;
 }
@@ -364,6 +382,62 @@ void KioskApp::physical_enter(std::int64_t t_ms) {
         return;
     }
     focus(&status.last4);
+}
+
+// ---- handwriting ----------------------------------------------------------------------------------------------------
+
+void KioskApp::toggle_handwriting() {
+    if (pinyin_ && pinyin_->composing() && focused_) focused_->value += pinyin_->commit_raw();
+    handwriting_clear();
+    handwriting.on = !handwriting.on;
+    latin_ = false;
+}
+
+void KioskApp::handwriting_stroke(InkStroke stroke, int pad_w, int pad_h) {
+    if (!focused_ || focused_->kind != InputKind::chinese || !handwriting.on || stroke.empty()) return;
+    touched();
+    handwriting.strokes.push_back(std::move(stroke));
+    handwriting.pad_w = pad_w;
+    handwriting.pad_h = pad_h;
+    ++handwriting.generation;
+    recognise_handwriting();
+}
+
+void KioskApp::recognise_handwriting() {
+    if (!recognizer_) {
+        handwriting.error = tr("kb.hw_unavailable");
+        return;
+    }
+    auto strokes = handwriting.strokes;
+    int w = handwriting.pad_w, h = handwriting.pad_h, gen = handwriting.generation;
+    ++pending_jobs_;
+    ink_worker_->run([this, strokes = std::move(strokes), w, h, gen] {
+        auto r = recognizer_->classify(strokes, w, h, 10);
+        post([this, r, gen] {
+            --pending_jobs_;
+            if (gen != handwriting.generation) return;  // more strokes came, or the pad was cleared
+            if (r) {
+                handwriting.candidates = r.value();
+                handwriting.error.clear();
+            } else if (r.error().code != "empty") {
+                handwriting.candidates.clear();
+                handwriting.error = tr("kb.hw_unavailable");
+            }
+        });
+    });
+}
+
+void KioskApp::handwriting_pick(int i) {
+    if (!focused_ || i < 0 || i >= static_cast<int>(handwriting.candidates.size())) return;
+    if (static_cast<int>(utf8_length(focused_->value)) < focused_->max_chars)
+        focused_->value += handwriting.candidates[static_cast<std::size_t>(i)];
+    handwriting_clear();
+}
+
+void KioskApp::handwriting_clear() {
+    handwriting.strokes.clear();
+    handwriting.candidates.clear();
+    ++handwriting.generation;
 }
 
 // ---- printing ----------------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "kiosk/devices/handwriting.hpp"
 #include "kiosk/devices/pinyin.hpp"
 #include "kiosk/devices/receipt_printer.hpp"
 #include "kiosk/devices/sync_service.hpp"
@@ -60,6 +61,18 @@ struct KioskDeps {
     std::unique_ptr<ReceiptPrinter> printer;
     std::unique_ptr<SyncService> sync;
     PinyinEngine* pinyin = nullptr;      // may be null (tests without rime)
+    HandwritingRecognizer* handwriting = nullptr;  // may be null (then the pad says so and pinyin stays)
+};
+
+// The handwriting pad's state: the strokes of the character being written (personal data: a name is written here,
+// so they go with the session) and what the recogniser made of them.
+struct HandwritingState {
+    bool on = false;                      // the pad replaces the letter keys for Chinese fields
+    std::vector<InkStroke> strokes;
+    int pad_w = 0, pad_h = 0;             // the pad's size in pixels when the strokes were written
+    std::vector<std::string> candidates;  // best first; empty while nothing is written
+    std::string error;                    // the recogniser is unavailable: said in words, pinyin still works
+    int generation = 0;                   // a result for older strokes is dropped
 };
 
 struct PrintStatus {
@@ -117,6 +130,12 @@ public:
     bool candidates_more();
     bool candidates_less();
     bool pinyin_ready() const { return pinyin_ && pinyin_->ready(); }
+    // Handwriting: the pad toggles with the letter keys; each finished stroke is recognised on a worker.
+    void toggle_handwriting();
+    void handwriting_stroke(InkStroke stroke, int pad_w, int pad_h);
+    void handwriting_pick(int i);
+    void handwriting_clear();
+    HandwritingState handwriting;
     // Physical keyboard (a USB scanner): text, Enter, with SDL timestamps.
     void physical_text(const std::string& s, std::int64_t t_ms);
     void physical_enter(std::int64_t t_ms);
@@ -188,6 +207,7 @@ private:
     std::unique_ptr<ReceiptPrinter> printer_;
     std::unique_ptr<SyncService> sync_;
     PinyinEngine* pinyin_;
+    HandwritingRecognizer* recognizer_;
     const ArticleIndex* articles_ = nullptr;
 
     Screen screen_ = Screen::home;
@@ -204,6 +224,8 @@ private:
     std::function<void()> wake_;
     std::unique_ptr<Worker> print_worker_;
     std::unique_ptr<Worker> net_worker_;
+    std::unique_ptr<Worker> ink_worker_;   // recognition never waits behind a slow county query
+    void recognise_handwriting();
     int pending_jobs_ = 0;
 };
 

@@ -49,6 +49,12 @@ Result<std::vector<ScriptCommand>> parse_script(const std::string& text) {
         if (c.verb == "tap" || c.verb == "tap-first" || c.verb == "type" || c.verb == "scan" || c.verb == "shot") {
             if (rest.empty()) return bad(c.verb + " 后面要写内容");
             c.text = rest;
+        } else if (c.verb == "stroke") {
+            std::istringstream nums(rest);
+            int v = 0;
+            while (nums >> v) c.numbers.push_back(v);
+            if (c.numbers.size() < 4 || c.numbers.size() % 2 != 0)
+                return bad("stroke 需要至少两个点（每个点两个数：在手写框里的横、纵百分比）");
         } else if (c.verb == "tap-xy" || c.verb == "drag" || c.verb == "wait" || c.verb == "idle" || c.verb == "sleep") {
             std::istringstream nums(rest);
             int v = 0;

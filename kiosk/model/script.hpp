@@ -5,6 +5,8 @@
 //   type <text>          letters through the on-screen keys; digits on the pads
 //   scan <text>          scanner keystrokes (a fast burst followed by Enter)
 //   drag X1 Y1 X2 Y2     press, move in steps, release
+//   stroke X1 Y1 X2 Y2 … one pen stroke on the handwriting pad through these points (percent of the pad's width
+//                        and height), e.g. "stroke 10 50 90 50" then "stroke 50 10 50 90" writes 十
 //   wait MS              let frames run for MS milliseconds of script time
 //   sleep MS             let MS milliseconds of real time pass (background work such as the sync worker)
 //   idle SECONDS         advance the kiosk's clock without input (idle timeouts)

@@ -11,6 +11,8 @@
 #include <imgui_impl_sdlrenderer.h>
 #include <stb/stb_image_write.h>
 
+#include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -143,6 +145,8 @@ Status App::init() {
         deps.sync = std::make_unique<OfflineSyncService>("未配置县级服务器，本机离线运行，记录都已保存在本机");
     }
     deps.pinyin = &pinyin_;
+    handwriting_ = std::make_unique<HandwritingRecognizer>(cfg.handwriting_model);
+    deps.handwriting = handwriting_.get();
     model_ = std::make_unique<KioskApp>(std::move(deps));
     std::uint32_t wake = wake_event_;
     model_->set_wake([wake] {
@@ -240,6 +244,8 @@ void App::render() {
         began = true;
         vs_.want_frame = false;
         vs_.focus_seen = false;
+        vs_.ink_area = false;
+        vs_.ink_live = &input_.live_stroke();
         ui_->begin(lw, lh, vs_.elderly);
         ViewCtx c{*ui_, *model_, vs_};
         switch (model_->screen()) {
@@ -253,6 +259,8 @@ void App::render() {
         }
         draw_idle_warning(c);
         ui_->end();
+        if (vs_.ink_area) input_.set_ink_area(vs_.ink_x0, vs_.ink_y0, vs_.ink_x1, vs_.ink_y1);
+        else input_.clear_ink_area();
         if (!vs_.speak_request.empty()) {
             // 朗读: the screen's title now; the control stays on so each new screen is read as well.
             if (vs_.reading) speech_.speak(vs_.speak_request);
@@ -280,6 +288,15 @@ void App::render() {
 void App::frame() {
     SDL_Event e;
     while (SDL_PollEvent(&e)) handle(e);
+    for (auto& stroke : input_.take_strokes()) {
+        // Pen strokes in pad pixels; the pad is where the last frame drew it.
+        InkStroke ink;
+        ink.reserve(stroke.size());
+        for (auto& p : stroke)
+            ink.push_back({static_cast<int>(p.x - vs_.ink_x0), static_cast<int>(p.y - vs_.ink_y0)});
+        model_->handwriting_stroke(std::move(ink), static_cast<int>(vs_.ink_x1 - vs_.ink_x0),
+                                   static_cast<int>(vs_.ink_y1 - vs_.ink_y0));
+    }
     model_->drain();
     model_->tick();
     if (fonts_.poll(renderer_) && !ctx_) create_context();
@@ -469,6 +486,53 @@ void App::drag(float x1, float y1, float x2, float y2) {
     settle();
 }
 
+void App::stroke(const std::vector<std::pair<float, float>>& points) {
+    if (points.empty()) return;
+    float lw = static_cast<float>(opt_.config.screen_width), lh = static_cast<float>(opt_.config.screen_height);
+    SDL_Event e{};
+    e.tfinger.touchId = 1;
+    e.tfinger.fingerId = 1;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        // A real finger reports many points along a line: fill each segment in 8 px steps.
+        auto [x, y] = points[i];
+        if (i == 0) {
+            e.type = SDL_FINGERDOWN;
+            e.tfinger.x = x / lw;
+            e.tfinger.y = y / lh;
+            SDL_PushEvent(&e);
+            frame();
+            continue;
+        }
+        auto [px, py] = points[i - 1];
+        int steps = std::max(1, static_cast<int>(std::hypot(x - px, y - py) / 8.f));
+        for (int k = 1; k <= steps; ++k) {
+            float t = static_cast<float>(k) / static_cast<float>(steps);
+            e.type = SDL_FINGERMOTION;
+            e.tfinger.x = (px + (x - px) * t) / lw;
+            e.tfinger.y = (py + (y - py) * t) / lh;
+            SDL_PushEvent(&e);
+        }
+        frame();
+    }
+    e.type = SDL_FINGERUP;
+    SDL_PushEvent(&e);
+    frames(2);
+    settle();
+    frames(1);
+}
+
+bool App::stroke_on_pad(const std::vector<std::pair<float, float>>& percent) {
+    const TouchTarget* pad = nullptr;
+    for (auto& t : ui_->targets())
+        if (t.label == "handwriting-pad") pad = &t;
+    if (!pad) return false;
+    std::vector<std::pair<float, float>> pts;
+    for (auto [px, py] : percent)
+        pts.emplace_back(pad->x0 + (pad->x1 - pad->x0) * px / 100.f, pad->y0 + (pad->y1 - pad->y0) * py / 100.f);
+    stroke(pts);
+    return true;
+}
+
 void App::advance(std::int64_t ms) {
     clock_->advance(ms);
     frames(2);
@@ -525,6 +589,11 @@ Status App::run_script(const std::vector<ScriptCommand>& script) {
         } else if (c.verb == "drag") {
             drag(static_cast<float>(c.numbers[0]), static_cast<float>(c.numbers[1]), static_cast<float>(c.numbers[2]),
                  static_cast<float>(c.numbers[3]));
+        } else if (c.verb == "stroke") {
+            std::vector<std::pair<float, float>> pts;
+            for (std::size_t k = 0; k + 1 < c.numbers.size(); k += 2)
+                pts.emplace_back(static_cast<float>(c.numbers[k]), static_cast<float>(c.numbers[k + 1]));
+            if (!stroke_on_pad(pts)) return fail("画面上没有手写框（请先点输入框，再点“手写”）");
         } else if (c.verb == "wait") {
             advance(c.numbers[0]);
         } else if (c.verb == "sleep") {

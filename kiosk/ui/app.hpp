@@ -70,6 +70,10 @@ public:
     bool type(const std::string& text);
     void scan(const std::string& text);
     void drag(float x1, float y1, float x2, float y2);
+    // One finger stroke through `points` (logical px), every point a motion event; then the recogniser settles.
+    void stroke(const std::vector<std::pair<float, float>>& points);
+    // The same through points given in percent of the handwriting pad; false when no pad is on screen.
+    bool stroke_on_pad(const std::vector<std::pair<float, float>>& percent);
     void advance(std::int64_t ms);
     Result<std::string> screenshot(const std::string& name);
     std::vector<unsigned char> pixels(int& w, int& h);
@@ -101,6 +105,7 @@ private:
     std::shared_ptr<ArticleIndex> articles_;
     std::thread index_thread_;
     PinyinEngine pinyin_;
+    std::unique_ptr<HandwritingRecognizer> handwriting_;
     FontManager fonts_;
     InputLayer input_;
     Speech speech_;

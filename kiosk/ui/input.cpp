@@ -3,6 +3,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 
@@ -17,6 +18,11 @@ bool InputLayer::handle(const SDL_Event& e) {
         case SDL_MOUSEBUTTONUP: {
             if (e.button.which == SDL_TOUCH_MOUSEID || e.button.button != SDL_BUTTON_LEFT) return false;
             float x = static_cast<float>(e.button.x) / scale_, y = static_cast<float>(e.button.y) / scale_;
+            if (e.type == SDL_MOUSEBUTTONDOWN ? ink_press(x, y) : inking_) {
+                if (e.type == SDL_MOUSEBUTTONUP) ink_release(x, y);
+                physically_down_ = e.type == SDL_MOUSEBUTTONDOWN;
+                return true;
+            }
             queue_.push_back({e.type == SDL_MOUSEBUTTONDOWN, x, y});
             physically_down_ = e.type == SDL_MOUSEBUTTONDOWN;
             return true;
@@ -24,6 +30,10 @@ bool InputLayer::handle(const SDL_Event& e) {
         case SDL_MOUSEMOTION: {
             if (e.motion.which == SDL_TOUCH_MOUSEID) return false;
             float x = static_cast<float>(e.motion.x) / scale_, y = static_cast<float>(e.motion.y) / scale_;
+            if (inking_) {
+                ink_move(x, y);
+                return true;
+            }
             if (!queue_.empty()) {
                 // Moves before a queued press/release belong after it; keep the latest position on it.
                 queue_.back().x = x;
@@ -38,13 +48,23 @@ bool InputLayer::handle(const SDL_Event& e) {
             if (e.type == SDL_FINGERDOWN && finger_ != -1 && finger_ != e.tfinger.fingerId) return false;
             if (e.type == SDL_FINGERUP && finger_ != e.tfinger.fingerId) return false;
             finger_ = e.type == SDL_FINGERDOWN ? e.tfinger.fingerId : -1;
-            queue_.push_back({e.type == SDL_FINGERDOWN, e.tfinger.x * w_, e.tfinger.y * h_});
+            const float fx = e.tfinger.x * w_, fy = e.tfinger.y * h_;
+            if (e.type == SDL_FINGERDOWN ? ink_press(fx, fy) : inking_) {
+                if (e.type == SDL_FINGERUP) ink_release(fx, fy);
+                physically_down_ = e.type == SDL_FINGERDOWN;
+                return true;
+            }
+            queue_.push_back({e.type == SDL_FINGERDOWN, fx, fy});
             physically_down_ = e.type == SDL_FINGERDOWN;
             return true;
         }
         case SDL_FINGERMOTION: {
             if (e.tfinger.fingerId != finger_) return false;
             float x = e.tfinger.x * w_, y = e.tfinger.y * h_;
+            if (inking_) {
+                ink_move(x, y);
+                return true;
+            }
             if (!queue_.empty()) {
                 queue_.back().x = x;
                 queue_.back().y = y;
@@ -100,6 +120,30 @@ void InputLayer::apply() {
         if (!dragging_) io.MousePos = ImVec2(x_, y_);
     }
     if (!down_ && dragging_ && queue_.empty()) dragging_ = false;
+}
+
+bool InputLayer::ink_press(float x, float y) {
+    // Only a fresh press: a finger already down (a drag that wandered onto the pad) stays what it was.
+    if (!ink_.set || down_ || !queue_.empty() || x < ink_.x0 || x >= ink_.x1 || y < ink_.y0 || y >= ink_.y1)
+        return false;
+    inking_ = true;
+    live_.assign(1, Point{x, y});
+    return true;
+}
+
+void InputLayer::ink_move(float x, float y) {
+    // Keep the stroke inside the pad, and skip sub-pixel jitter (the recogniser wants the shape, not the noise).
+    x = std::clamp(x, ink_.x0, ink_.x1 - 1);
+    y = std::clamp(y, ink_.y0, ink_.y1 - 1);
+    if (!live_.empty() && std::fabs(live_.back().x - x) < 2.f && std::fabs(live_.back().y - y) < 2.f) return;
+    live_.push_back({x, y});
+}
+
+void InputLayer::ink_release(float x, float y) {
+    ink_move(x, y);
+    inking_ = false;
+    finished_.push_back(std::move(live_));
+    live_.clear();
 }
 
 float InputLayer::take_drag_dy() {

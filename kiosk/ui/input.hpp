@@ -4,8 +4,11 @@
 // are applied one per frame, so even an instant tap shows its pressed state and registers.
 #pragma once
 #include <deque>
+#include <vector>
 
 #include <SDL.h>
+
+#include <utility>
 
 namespace yimen::kiosk {
 
@@ -22,7 +25,7 @@ public:
     // After ImGui_ImplSDL2_NewFrame, before ImGui::NewFrame.
     void apply();
     // True while a queued press or release still has to be shown in a coming frame.
-    bool pending() const { return !queue_.empty(); }
+    bool pending() const { return !queue_.empty() || !finished_.empty(); }
     bool dragging() const { return dragging_; }
     bool down() const { return down_; }
     float drag_start_x() const { return start_x_; }
@@ -32,12 +35,35 @@ public:
     float x() const { return x_; }
     float y() const { return y_; }
 
+    // Handwriting: a press that starts inside the ink area (set by the pad as it is drawn; cleared each frame)
+    // is a pen stroke. Every motion event is kept, not one position per frame, and ImGui never sees the press, so
+    // writing neither taps nor scrolls. Points are in logical pixels.
+    struct Point {
+        float x, y;
+    };
+    void set_ink_area(float x0, float y0, float x1, float y1) { ink_ = {x0, y0, x1, y1, true}; }
+    void clear_ink_area() { ink_.set = false; }
+    bool inking() const { return inking_; }
+    const std::vector<Point>& live_stroke() const { return live_; }
+    std::vector<std::vector<Point>> take_strokes() { return std::exchange(finished_, {}); }
+
 private:
     struct Transition {
         bool down;
         float x, y;
     };
     void move_to(float x, float y);
+    bool ink_press(float x, float y);
+    void ink_move(float x, float y);
+    void ink_release(float x, float y);
+
+    struct InkArea {
+        float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+        bool set = false;
+    } ink_;
+    bool inking_ = false;
+    std::vector<Point> live_;
+    std::vector<std::vector<Point>> finished_;
 
     float scale_ = 1.f;
     float w_ = 1080.f, h_ = 1920.f;

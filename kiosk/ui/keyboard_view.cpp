@@ -1,7 +1,9 @@
 // keyboard_view.cpp — the on-screen keyboards: pinyin (letters into librime, a candidate bar with paging), latin,
+// a handwriting pad (zinnia),
 // and pads for digits, ID numbers (with X), money (with a point) and receipt numbers. Keys are touch targets
 // labelled "key-<k>" and candidates "cand-<n>", so scripts type through the same keys a resident taps.
 #include <algorithm>
+#include <vector>
 
 #include "kiosk/ui/views.hpp"
 
@@ -23,8 +25,85 @@ void key(ViewCtx& c, const std::string& k, const std::string& shown, float x, fl
         else if (k == "space") app.space();
         else if (k == "done") app.keyboard_done();
         else if (k == "abc") app.toggle_latin();
+        else if (k == "handwriting") app.toggle_handwriting();
+        else if (k == "rewrite") app.handwriting_clear();
         else app.type_char(k[0]);
     }
+}
+
+
+// The handwriting pad: candidates in the bar above, a large pad with a 米字格 guide on the left, and 重写 / 删除 /
+// 拼音 / 完成 on the right. Presses inside the pad are pen strokes (the input layer keeps every point).
+void draw_handwriting(ViewCtx& c, float top, float margin, float gap) {
+    auto& ui = c.ui;
+    auto& app = c.app;
+    auto& hw = app.handwriting;
+    const float kh = key_h(ui), rg = row_gap(ui);
+    float cy = top + 6;
+    if (!hw.error.empty()) {
+        ui.text(margin + 8, cy + 24, hw.error, FontRole::small, colour::red);
+    } else if (hw.candidates.empty()) {
+        ui.text(margin + 8, cy + 24, c.tr(hw.strokes.empty() ? "kb.hw_hint" : "kb.hw_recognising"), FontRole::small,
+                colour::secondary);
+    } else {
+        float cx = margin;
+        for (std::size_t i = 0; i < hw.candidates.size(); ++i) {
+            auto sz = ui.measure(hw.candidates[i], FontRole::header);
+            float w = std::max(96.f, sz.x + 36);
+            if (cx + w > ui.W - margin) break;
+            if (ui.button("cand-" + std::to_string(i + 1), cx, cy + 6, w, bar_h(ui) - 18,
+                          i == 0 ? ButtonStyle::primary : ButtonStyle::key, FontRole::header, hw.candidates[i]))
+                app.handwriting_pick(static_cast<int>(i));
+            cx += w + 10;
+        }
+    }
+    const float y0 = top + bar_h(ui);
+    const float area_h = 4 * (kh + rg) - rg;
+    const float pad_w = std::min(ui.W * 0.62f, ui.W - 2 * margin - gap - 240);
+    const ImVec2 p0(margin, y0), p1(margin + pad_w, y0 + area_h);
+    ui.dl->AddRectFilled(p0, p1, colour::white, 16);
+    ui.dl->AddRect(p0, p1, colour::rgb(0xB8, 0xC4, 0xD2), 16, 0, 2.f);
+    // 米字格: where a character goes, as on a school exercise book.
+    const ImU32 guide = colour::rgb(0xE2, 0xE7, 0xEE);
+    const float mx = (p0.x + p1.x) / 2, my = (p0.y + p1.y) / 2;
+    ui.dl->AddLine(ImVec2(p0.x + 12, my), ImVec2(p1.x - 12, my), guide, 2.f);
+    ui.dl->AddLine(ImVec2(mx, p0.y + 12), ImVec2(mx, p1.y - 12), guide, 2.f);
+    const float half = area_h / 2 - 12;
+    ui.dl->AddLine(ImVec2(mx - half, my - half), ImVec2(mx + half, my + half), guide, 2.f);
+    ui.dl->AddLine(ImVec2(mx - half, my + half), ImVec2(mx + half, my - half), guide, 2.f);
+    const ImU32 ink = colour::rgb(0x1A, 0x22, 0x2E);
+    const float pen = ui.landscape() ? 7.f : 9.f;
+    auto stroke = [&](const std::vector<ImVec2>& pts) {
+        if (pts.size() == 1) ui.dl->AddCircleFilled(pts[0], pen / 2, ink, 12);
+        else ui.dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), ink, 0, pen);
+    };
+    std::vector<ImVec2> pts;
+    for (const auto& s : hw.strokes) {
+        pts.clear();
+        for (const auto& p : s) pts.emplace_back(p0.x + static_cast<float>(p.x), p0.y + static_cast<float>(p.y));
+        stroke(pts);
+    }
+    if (c.vs.ink_live && !c.vs.ink_live->empty()) {
+        pts.clear();
+        for (const auto& p : *c.vs.ink_live) pts.emplace_back(p.x, p.y);
+        stroke(pts);
+    }
+    ui.record_target("handwriting-pad", p0.x, p0.y, pad_w, area_h);
+    c.vs.ink_area = true;
+    c.vs.ink_x0 = p0.x;
+    c.vs.ink_y0 = p0.y;
+    c.vs.ink_x1 = p1.x;
+    c.vs.ink_y1 = p1.y;
+
+    const float bx = p1.x + gap, bw = ui.W - margin - bx;
+    float by = y0;
+    key(c, "rewrite", c.tr("kb.rewrite"), bx, by, bw, kh, ButtonStyle::key_dark, FontRole::body);
+    by += kh + rg;
+    key(c, "backspace", c.tr("kb.backspace"), bx, by, bw, kh, ButtonStyle::key_dark, FontRole::body);
+    by += kh + rg;
+    key(c, "handwriting", c.tr("kb.pinyin"), bx, by, bw, kh, ButtonStyle::key_dark, FontRole::body);
+    by += kh + rg;
+    key(c, "done", c.tr("kb.done"), bx, by, bw, kh, ButtonStyle::primary, FontRole::body);
 }
 
 }  // namespace
@@ -48,7 +127,9 @@ float draw_keyboard(ViewCtx& c) {
     ui.dl->AddRectFilled(ImVec2(0, top - 8), ImVec2(ui.W, bottom + 16), colour::rgb(0xDD, 0xE3, 0xEA));
     float gap = 12, margin = 16;
     const float kh = key_h(ui), rg = row_gap(ui);
-    if (pinyin) {
+    if (pinyin && app.handwriting.on) {
+        draw_handwriting(c, top, margin, gap);
+    } else if (pinyin) {
         // Candidate bar: preedit on the left, candidates, paging.
         float cy = top + 6;
         std::string pre = app.preedit();
@@ -100,7 +181,10 @@ float draw_keyboard(ViewCtx& c) {
         }
         float w1 = kw * 2 + gap;
         key(c, "abc", app.latin() ? "中" : "英", margin, y, w1, kh, ButtonStyle::key_dark, FontRole::body);
-        key(c, "space", c.tr("kb.space"), margin + w1 + gap, y, ui.W - 2 * margin - 2 * (w1 + gap), kh,
+        // 手写 for residents who cannot type pinyin (UI.md): one tap away on every Chinese field.
+        key(c, "handwriting", c.tr("kb.handwriting"), margin + w1 + gap, y, w1, kh, ButtonStyle::key_dark,
+            FontRole::body);
+        key(c, "space", c.tr("kb.space"), margin + 2 * (w1 + gap), y, ui.W - 2 * margin - 3 * (w1 + gap), kh,
             ButtonStyle::key, FontRole::body);
         key(c, "done", c.tr("kb.done"), ui.W - margin - w1, y, w1, kh, ButtonStyle::primary, FontRole::body);
     } else {

@@ -97,6 +97,10 @@ public:
     float begin_scroll(const std::string& id, float x, float y, float w, float h, float& offset, float content_h);
     void end_scroll();
 
+    // A labelled area that is not a button (the handwriting pad), so scripts and tests can find it.
+    void record_target(const std::string& label, float x, float y, float w, float h) {
+        targets_.push_back({label, x, y, x + w, y + h});
+    }
     const std::vector<TouchTarget>& targets() const { return targets_; }
     const std::vector<TouchTarget>& last_targets() const { return last_targets_; }
     FontManager& fonts() { return fonts_; }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "kiosk/model/kiosk_app.hpp"
+#include "kiosk/ui/input.hpp"
 #include "kiosk/ui/theme.hpp"
 
 namespace yimen::kiosk {
@@ -20,6 +21,11 @@ struct ViewState {
     bool focus_seen = false;
     const TextField* last_focus = nullptr;
     bool want_frame = false;      // a view asks for one more frame (auto-scroll settling)
+    // The handwriting pad drawn this frame (the input layer turns presses inside it into strokes) and the stroke
+    // the finger is drawing right now (logical px).
+    bool ink_area = false;
+    float ink_x0 = 0, ink_y0 = 0, ink_x1 = 0, ink_y1 = 0;
+    const std::vector<InputLayer::Point>* ink_live = nullptr;
 };
 
 struct ViewCtx {

@@ -26,6 +26,8 @@ struct Fixture {
     std::unique_ptr<KioskApp> app;
     KioskConfig cfg;
 
+    HandwritingRecognizer recognizer;
+
     explicit Fixture(const std::string& name) : dir(kiosk_test::scratch_dir(name)) {
         auto d = load_policy_data(kiosk_test::assets_dir());
         REQUIRE(d.ok());
@@ -46,6 +48,7 @@ struct Fixture {
         deps.store = std::move(store).value();
         deps.printer = open_receipt_printer(cfg.printer_uri);
         deps.sync = std::make_unique<OfflineSyncService>("离线");
+        deps.handwriting = &recognizer;
         app = std::make_unique<KioskApp>(std::move(deps));
     }
 
@@ -444,4 +447,70 @@ TEST_CASE("The TOML configuration is read and checked", "[kiosk][config]") {
         o << "[kiosk]\ntownship_code = \"12\"\n";
     }
     CHECK_FALSE(load_config_file(dir + "/bad.toml").ok());
+}
+
+// ---- handwriting ------------------------------------------------------------------------------------------------------
+
+namespace {
+InkStroke line(int x0, int y0, int x1, int y1) {
+    InkStroke s;
+    for (int i = 0; i <= 20; ++i) s.push_back({x0 + (x1 - x0) * i / 20, y0 + (y1 - y0) * i / 20});
+    return s;
+}
+}  // namespace
+
+TEST_CASE("The handwriting recogniser reads 一 and 十 written on a pad", "[kiosk][handwriting]") {
+    HandwritingRecognizer r;
+    auto one = r.classify({line(40, 150, 260, 150)}, 300, 300, 10);
+    REQUIRE(one.ok());
+    REQUIRE_FALSE(one.value().empty());
+    CHECK(one.value()[0] == "一");
+    // 十 on a wide pad (the kiosk's is not square): horizontal, then vertical.
+    auto ten = r.classify({line(60, 150, 540, 150), line(300, 20, 300, 280)}, 600, 300, 10);
+    REQUIRE(ten.ok());
+    CHECK(ten.value()[0] == "十");
+    CHECK(r.classify({}, 300, 300).error().code == "empty");
+    HandwritingRecognizer missing("/nonexistent/handwriting.model");
+    auto none = missing.classify({line(40, 150, 260, 150)}, 300, 300);
+    REQUIRE_FALSE(none.ok());
+    CHECK(none.error().code == "no_model");
+}
+
+TEST_CASE("Handwriting on a Chinese field: strokes, candidates, undo, pick; the session wipe takes the strokes", "[kiosk][handwriting]") {
+    Fixture f("handwriting");
+    f.app->go(Screen::policy);
+    f.app->focus(&f.app->policy.query);
+    f.app->toggle_handwriting();
+    REQUIRE(f.app->handwriting.on);
+    f.app->handwriting_stroke(line(60, 150, 540, 150), 600, 300);
+    f.app->handwriting_stroke(line(300, 20, 300, 280), 600, 300);
+    f.app->settle();
+    REQUIRE_FALSE(f.app->handwriting.candidates.empty());
+    CHECK(f.app->handwriting.candidates[0] == "十");
+    // 删除 takes back the last stroke first: what is left reads as 一.
+    f.app->backspace();
+    f.app->settle();
+    REQUIRE(f.app->handwriting.strokes.size() == 1);
+    REQUIRE_FALSE(f.app->handwriting.candidates.empty());
+    CHECK(f.app->handwriting.candidates[0] == "一");
+    f.app->handwriting_stroke(line(300, 20, 300, 280), 600, 300);
+    f.app->settle();
+    f.app->handwriting_pick(0);
+    CHECK(f.app->policy.query.value == "十");
+    CHECK(f.app->handwriting.strokes.empty());
+    CHECK(f.app->handwriting.candidates.empty());
+    // Strokes on a numeric field are not handwriting.
+    f.app->focus(&f.app->status.last4);
+    f.app->handwriting_stroke(line(60, 150, 540, 150), 600, 300);
+    CHECK(f.app->handwriting.strokes.empty());
+    // A half-written character is personal data: the wipe leaves no stroke and turns the pad off.
+    f.app->focus(&f.app->policy.query);
+    f.app->handwriting_stroke(line(60, 150, 540, 150), 600, 300);
+    REQUIRE(f.app->handwriting.strokes.size() == 1);
+    f.app->wipe_session();
+    f.app->settle();
+    CHECK(f.app->handwriting.strokes.empty());
+    CHECK(f.app->handwriting.candidates.empty());
+    CHECK_FALSE(f.app->handwriting.on);
+    CHECK(f.app->policy.query.value.empty());
 }

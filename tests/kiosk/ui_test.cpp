@@ -7,6 +7,7 @@
 #include <stb/stb_image_write.h>
 #include <zbar.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -594,4 +595,28 @@ TEST_CASE("UI: every screenshot is distinct and not blank and a few match refere
         REQUIRE(fs::exists(ref));
         CHECK(diff_fraction(ref, got, 24) < 0.002);
     }
+}
+
+TEST_CASE("UI: writing 十 on the handwriting pad types it into the search box", "[kiosk][ui][handwriting]") {
+    Kiosk ui("ui-handwriting");
+    ui.tap(ui.m().tr("home.policy"));
+    ui.tap("搜索");
+    REQUIRE(ui.m().focused() == &ui.m().policy.query);
+    ui.tap("key-handwriting");
+    REQUIRE(ui.m().handwriting.on);
+    REQUIRE(ui.app->stroke_on_pad({{10, 50}, {90, 50}}));
+    REQUIRE(ui.app->stroke_on_pad({{50, 8}, {50, 92}}));
+    // Writing is neither a tap nor a scroll: the same field keeps the focus, both strokes are on the pad.
+    CHECK(ui.m().focused() == &ui.m().policy.query);
+    REQUIRE(ui.m().handwriting.strokes.size() == 2);
+    auto& cands = ui.m().handwriting.candidates;
+    auto it = std::find(cands.begin(), cands.end(), "十");
+    REQUIRE(it != cands.end());
+    ui.shot("keyboard-handwriting");
+    ui.tap("cand-" + std::to_string(it - cands.begin() + 1));
+    CHECK(ui.m().policy.query.value == "十");
+    CHECK(ui.m().handwriting.strokes.empty());
+    // Back to the letter keys.
+    ui.tap("key-handwriting");
+    CHECK_FALSE(ui.m().handwriting.on);
 }
