@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 #include "kiosk/model/text.hpp"
 
@@ -68,6 +69,8 @@ void FontManager::start(const std::string& font_path, int face, std::string alwa
         failed_ = true;
         return;
     }
+    // The main font is not its own fallback.
+    std::erase_if(fallbacks_, [&](const FontFile& fb) { return fb.path == font_path && fb.face == face; });
     // First a quick atlas with the UI strings only (the first interactive frame), then the full one.
     build_async(extra_, false);
 }
@@ -76,7 +79,9 @@ void FontManager::build_async(Sets extra, bool with_gb2312) {
     if (worker_.joinable()) worker_.join();
     building_ = true;
     building_full_ = with_gb2312;
-    worker_ = std::thread([this, extra = std::move(extra), with_gb2312] {
+    // Copies: the worker must not read what the main thread goes on changing.
+    worker_ = std::thread([this, extra = std::move(extra), with_gb2312, pua = pua_.originals(),
+                           fallbacks = fallbacks_] {
         auto t0 = std::chrono::steady_clock::now();
         auto atlas = std::make_unique<ImFontAtlas>();
         atlas->Flags |= ImFontAtlasFlags_NoMouseCursors;
@@ -98,7 +103,7 @@ void FontManager::build_async(Sets extra, bool with_gb2312) {
         auto to_ranges = [](const std::set<char32_t>& s) {
             ImFontGlyphRangesBuilder b;
             for (char32_t c : s)
-                if (c > 0 && c < 0x10000) b.AddChar(static_cast<ImWchar>(c));
+                if (c > 0 && c < 0x10000 && !PuaMap::reserved(c)) b.AddChar(static_cast<ImWchar>(c));
             auto v = std::make_unique<ImVector<ImWchar>>();
             b.BuildRanges(v.get());
             return v;
@@ -122,8 +127,40 @@ void FontManager::build_async(Sets extra, bool with_gb2312) {
             made[i] = atlas->AddFontFromMemoryTTF(ttf_.data(), static_cast<int>(ttf_.size()), kSizes[i], &cfg,
                                                   ranges.back()->Data);
         }
+        // Stand-ins for characters outside the BMP (glyphs.hpp), only at the sizes they were shown in: a custom rect
+        // each, with a 1 px empty border so nothing bleeds into a neighbour, filled after Build().
+        struct Custom {
+            int rect;
+            GlyphImage image;
+        };
+        std::vector<Custom> custom;
+        std::unique_ptr<GlyphRasteriser> ft;
+        for (int i = 0; i < static_cast<int>(FontRole::count); ++i)
+            for (char32_t c : extra[static_cast<std::size_t>(i)]) {
+                if (!PuaMap::reserved(c) || c - kPuaFirst >= pua.size() || !made[i]) continue;
+                if (!ft) ft = std::make_unique<GlyphRasteriser>(ttf_.data(), ttf_.size(), face_, fallbacks);
+                auto image = ft->render(pua[c - kPuaFirst], kSizes[i]);
+                if (!image) continue;  // no font has it: the text mapping shows □ for such characters anyway
+                ImVec2 offset(static_cast<float>(image->left - 1),
+                              ft->ascent(kSizes[i]) - static_cast<float>(image->top + 1));
+                int rect = atlas->AddCustomRectFontGlyph(made[i], static_cast<ImWchar>(c), image->width + 2,
+                                                         image->height + 2, image->advance, offset);
+                custom.push_back({rect, std::move(*image)});
+            }
         bool ok = atlas->Build();
         for (auto& cfg : atlas->ConfigData) cfg.FontDataOwnedByAtlas = false;  // ttf_ stays ours
+        if (ok && atlas->TexPixelsAlpha8) {
+            for (const auto& g : custom) {
+                const ImFontAtlasCustomRect* r = atlas->GetCustomRectByIndex(g.rect);
+                if (!r->IsPacked()) continue;
+                for (int y = 0; y < g.image.height; ++y) {
+                    auto row = static_cast<std::ptrdiff_t>(r->Y + 1 + y) * atlas->TexWidth + r->X + 1;
+                    std::memcpy(atlas->TexPixelsAlpha8 + row,
+                                g.image.alpha.data() + static_cast<std::ptrdiff_t>(y) * g.image.width,
+                                static_cast<std::size_t>(g.image.width));
+                }
+            }
+        }
         unsigned char* px = nullptr;
         int w = 0, h = 0;
         if (ok) atlas->GetTexDataAsRGBA32(&px, &w, &h);
@@ -179,8 +216,25 @@ bool FontManager::poll(SDL_Renderer* renderer) {
     return true;
 }
 
+std::string FontManager::map_text(const std::string& s) {
+    if (!needs_bmp_mapping(s)) return s;
+    return map_to_bmp(s, pua_, [this](char32_t c) {
+        if (ttf_.empty()) return false;
+        if (!coverage_) coverage_ = std::make_unique<GlyphRasteriser>(ttf_.data(), ttf_.size(), face_, fallbacks_);
+        return coverage_->covers(c);
+    });
+}
+
+bool FontManager::inspect_built(const std::function<void(const ImFontAtlas&)>& f) const {
+    std::lock_guard lk(mu_);
+    if (!built_) return false;
+    f(*built_);
+    return true;
+}
+
 void FontManager::note_missing(char32_t c, FontRole r) {
-    if (c < 0x20 || c >= 0x10000) return;  // outside the BMP: ImWchar is 16-bit in Debian's build
+    // Outside the BMP ImWchar (16-bit in Debian's build) cannot name it: text is mapped to stand-ins first.
+    if (c < 0x20 || c >= 0x10000) return;
     auto i = static_cast<std::size_t>(r);
     if (extra_[i].count(c)) return;        // asked for already (or the font lacks it): never loop
     pending_[i].insert(c);

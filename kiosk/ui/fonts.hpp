@@ -1,14 +1,18 @@
 // fonts.hpp — the glyph atlas (RECIPES.md §10 1c–1d): Noto Sans CJK SC read once; GB2312 plus the UI strings and
 // policy texts at body size; the other sizes hold the UI strings and the glyphs actually shown, rebuilt on demand.
-// Building is CPU work on a worker thread; only the texture upload runs on the main thread.
+// Building is CPU work on a worker thread; only the texture upload runs on the main thread. Characters outside the
+// BMP are drawn through PUA stand-ins whose glyphs FreeType rasterises into the atlas (glyphs.hpp).
 #pragma once
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "kiosk/ui/glyphs.hpp"
 
 struct ImFont;
 struct ImFontAtlas;
@@ -34,6 +38,8 @@ public:
     FontManager(const FontManager&) = delete;
     FontManager& operator=(const FontManager&) = delete;
 
+    // Fonts for characters the kiosk's font lacks (default: default_fallback_fonts()); before start().
+    void set_fallback_fonts(std::vector<FontFile> files) { fallbacks_ = std::move(files); }
     // Reads the font file once and starts the first build; `always_text` is every UI string and policy text.
     void start(const std::string& font_path, int face, std::string always_text);
     // Main thread, once per loop: uploads a finished build and swaps it in. True when a new atlas is live.
@@ -44,6 +50,14 @@ public:
     float pixel_size(FontRole r) const;
     // A character some text wanted at a size and did not find: the next rebuild adds it.
     void note_missing(char32_t c, FontRole r);
+    // The text as the atlas can draw it: characters outside the BMP become PUA stand-ins (□ when no font has them).
+    // Main thread. Draw and measure only mapped text, and never map it twice.
+    std::string map_text(const std::string& s);
+    // The character a stand-in draws, or 0.
+    char32_t pua_original(char32_t pua) const { return pua_.original(pua); }
+    // Tests and the bench: `f` sees the finished atlas still waiting for upload (poll() clears its pixels). False
+    // when there is none.
+    bool inspect_built(const std::function<void(const ImFontAtlas&)>& f) const;
     // Starts a rebuild if glyphs are missing and none is running.
     void maybe_rebuild();
     bool building() const { return building_.load(); }
@@ -58,6 +72,9 @@ private:
 
     std::vector<unsigned char> ttf_;
     int face_ = 2;
+    std::vector<FontFile> fallbacks_ = default_fallback_fonts();
+    PuaMap pua_;                               // main thread; each build gets a copy of its table
+    std::unique_ptr<GlyphRasteriser> coverage_;  // main thread, on the first non-BMP character (reads ttf_)
     std::string always_text_;
     Sets extra_ = Sets(static_cast<int>(FontRole::count));    // glyphs asked for beyond the base sets, per size
     Sets pending_ = Sets(static_cast<int>(FontRole::count));  // missing since the last rebuild started

@@ -62,25 +62,30 @@ void Ui::end() {
 ImFont* Ui::font(FontRole r) const { return fonts_.font(elderly ? bigger(r) : r); }
 float Ui::px(FontRole r) const { return fonts_.pixel_size(elderly ? bigger(r) : r); }
 
+// `s` is mapped text (FontManager::map_text): every code point is in the BMP, stand-ins included, so a stand-in
+// missing at this size is asked for like any other glyph.
 void Ui::note(const std::string& s, FontRole r) {
     ImFont* f = font(r);
     if (!f) return;
     FontRole actual = elderly ? bigger(r) : r;
     for (char32_t c : utf8_decode(s)) {
         if (c < 0x20) continue;
-        if (c >= 0x10000 || !f->FindGlyphNoFallback(static_cast<ImWchar>(c))) fonts_.note_missing(c, actual);
+        if (!f->FindGlyphNoFallback(static_cast<ImWchar>(c))) fonts_.note_missing(c, actual);
     }
 }
 
 ImVec2 Ui::measure(const std::string& s, FontRole r) {
     ImFont* f = font(r);
     if (!f) return ImVec2(0, 0);
-    return f->CalcTextSizeA(px(r), 1e9f, 0.f, s.c_str(), s.c_str() + s.size());
+    // Measured as drawn: a stand-in has its own advance, which ImGui never finds for the original character.
+    std::string m = fonts_.map_text(s);
+    return f->CalcTextSizeA(px(r), 1e9f, 0.f, m.c_str(), m.c_str() + m.size());
 }
 
 void Ui::text(float x, float y, const std::string& s, FontRole r, ImU32 col) {
-    note(s, r);
-    dl->AddText(font(r), px(r), ImVec2(std::round(x), std::round(y)), col, s.c_str(), s.c_str() + s.size());
+    std::string m = fonts_.map_text(s);
+    note(m, r);
+    dl->AddText(font(r), px(r), ImVec2(std::round(x), std::round(y)), col, m.c_str(), m.c_str() + m.size());
 }
 
 void Ui::text_centered(float cx, float y, const std::string& s, FontRole r, ImU32 col) {
@@ -95,10 +100,11 @@ float Ui::paragraph(float x, float y, float width, const std::string& s, FontRol
     float size = px(r);
     float scale = size / f->FontSize;
     float line_h = size * spacing;
-    auto cps = utf8_decode(s);
+    std::string mapped = fonts_.map_text(s);
+    auto cps = utf8_decode(mapped);  // all in the BMP now
     float cy = y;
     std::size_t i = 0;
-    if (draw) note(s, r);
+    if (draw) note(mapped, r);
     while (i < cps.size()) {
         // One line: take tokens while they fit.
         std::size_t start = i, end = i;
@@ -109,7 +115,7 @@ float Ui::paragraph(float x, float y, float width, const std::string& s, FontRol
                 while (tok_end < cps.size() && latin(cps[tok_end])) ++tok_end;
             float tw = 0;
             for (std::size_t k = end; k < tok_end; ++k)
-                tw += f->GetCharAdvance(static_cast<ImWchar>(cps[k] < 0x10000 ? cps[k] : U'□')) * scale;
+                tw += f->GetCharAdvance(static_cast<ImWchar>(cps[k])) * scale;
             if (w + tw > width && end > start) {
                 // Keep closing punctuation with the character before it.
                 if (closing_punct(cps[end]) && end - start > 1) --end;
@@ -120,7 +126,7 @@ float Ui::paragraph(float x, float y, float width, const std::string& s, FontRol
         }
         if (draw && cy + line_h >= clip_y0_ && cy <= clip_y1_) {
             std::string line;
-            for (std::size_t k = start; k < end; ++k) line += utf8_encode(cps[k] < 0x10000 ? cps[k] : U'□');
+            for (std::size_t k = start; k < end; ++k) line += utf8_encode(cps[k]);
             dl->AddText(f, size, ImVec2(std::round(x), std::round(cy)), col, line.c_str(), line.c_str() + line.size());
         }
         cy += line_h;
@@ -147,13 +153,13 @@ float Ui::highlighted(float x, float y, float width, const std::string& s, FontR
     if (!f) return h;
     float size = px(r);
     float scale = size / f->FontSize;
-    auto cps = utf8_decode(s);
+    auto cps = utf8_decode(fonts_.map_text(s));  // the markers are below U+0020 and survive the mapping
     float cx = x, cy = y, line_h = size * 1.4f;
     in = false;
     for (char32_t c : cps) {
         if (c == 1) { in = true; continue; }
         if (c == 2) { in = false; continue; }
-        float adv = f->GetCharAdvance(static_cast<ImWchar>(c < 0x10000 ? c : U'□')) * scale;
+        float adv = f->GetCharAdvance(static_cast<ImWchar>(c)) * scale;
         if (cx + adv > x + width + 0.5f) {
             cx = x;
             cy += line_h;
