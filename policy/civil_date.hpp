@@ -1,6 +1,7 @@
 // civil_date.hpp — calendar dates in the county's time zone and UTC instants.
 // Civil dates ("today", deadlines, receipt numbers) use a fixed +08:00 offset and never the process's TZ.
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <compare>
 #include <cstdint>
@@ -64,11 +65,11 @@ public:
 class FixedClock final : public Clock {
 public:
     explicit FixedClock(UtcMillis t) : t_(t) {}
-    UtcMillis now_utc_ms() const override { return t_; }
+    UtcMillis now_utc_ms() const override { return t_.load(); }
     void set(UtcMillis t) { t_ = t; }
 
 private:
-    UtcMillis t_;
+    std::atomic<UtcMillis> t_;  // workers read it while a test moves it
 };
 
 }  // namespace yimen

@@ -3,9 +3,6 @@
 
 #include <mutex>
 
-#ifdef YIMEN_KIOSK_HAVE_PRINTER
-#include "printer/printer.hpp"
-#endif
 
 #include <atomic>
 #include <filesystem>
@@ -34,11 +31,40 @@ ReceiptDocument ReceiptDocument::from_json(const nlohmann::json& j) {
 
 namespace {
 
+// Printers that do not go through printer/'s driver journal their jobs the same way the driver does.
+Result<std::int64_t> journal_job(printer::PrintJournal& journal, const ReceiptDocument& doc, const std::string& uri) {
+    printer::JobRecord rec;
+    rec.template_name = "kiosk";
+    rec.document = doc.to_json();
+    rec.printer = uri;
+    rec.queued_at = std::chrono::system_clock::now();
+    auto id = journal.job_queued(rec);
+    if (!id) return Error{"journal", "打印记录无法保存，回执没有打印。请工作人员检查本机磁盘空间后补打"};
+    return id;
+}
+
+PrintOutcome finish(printer::PrintJournal& journal, std::int64_t id, PrintOutcome out) {
+    auto o = printer::outcome_from_string(out.outcome).value_or(printer::Outcome::offline);
+    if (!journal.job_finished(id, o, std::chrono::system_clock::now()))
+        out.message += "（打印记录未能保存，请工作人员检查本机磁盘空间）";
+    return out;
+}
+
 class DirPrinter final : public ReceiptPrinter {
 public:
     explicit DirPrinter(std::string dir) : dir_(std::move(dir)) {}
 
-    PrintOutcome print(const ReceiptDocument& doc) override {
+    PrintOutcome print(const ReceiptDocument& doc, printer::PrintJournal& journal) override {
+        auto id = journal_job(journal, doc, describe());
+        if (!id) return {"offline", id.error().message, ""};
+        PrintOutcome out = write(doc);
+        return finish(journal, *id, out);
+    }
+    PrintOutcome status() override { return {"printed", "预览打印机正常（收据写入 " + dir_ + "）", ""}; }
+    std::string describe() const override { return "dir:" + dir_; }
+
+private:
+    PrintOutcome write(const ReceiptDocument& doc) {
         std::error_code ec;
         std::filesystem::create_directories(dir_, ec);
         if (ec) return {"offline", "收据目录无法写入，请工作人员检查打印设置", ""};
@@ -56,10 +82,7 @@ public:
         }
         return {"printed", "回执已打印，请取走", stem + ".png"};
     }
-    PrintOutcome status() override { return {"printed", "预览打印机正常（收据写入 " + dir_ + "）", ""}; }
-    std::string describe() const override { return "dir:" + dir_; }
 
-private:
     std::string dir_;
     std::atomic<int> counter_{0};
 };
@@ -67,7 +90,12 @@ private:
 class UnwiredPrinter final : public ReceiptPrinter {
 public:
     explicit UnwiredPrinter(std::string uri) : uri_(std::move(uri)) {}
-    PrintOutcome print(const ReceiptDocument&) override { return status(); }
+    PrintOutcome print(const ReceiptDocument& doc, printer::PrintJournal& journal) override {
+        // The attempt is journalled too: staff see the receipt that did not print and reprint it later.
+        auto id = journal_job(journal, doc, uri_);
+        if (!id) return {"offline", id.error().message, ""};
+        return finish(journal, *id, status());
+    }
     PrintOutcome status() override {
         return {"offline", "打印机暂时不可用，请工作人员检查打印机连接（" + uri_ + "）", ""};
     }
@@ -79,50 +107,19 @@ private:
 
 }  // namespace
 
-#ifdef YIMEN_KIOSK_HAVE_PRINTER
 namespace {
-
-// The driver journals into memory: the kiosk records each outcome in its own database together with the
-// `receipt.printed` event (main thread), and reprints from its own copy of the document.
-class MemoryJournal final : public printer::PrintJournal {
-public:
-    Result<std::int64_t> job_queued(const printer::JobRecord& job) override {
-        std::lock_guard lock(mu_);
-        jobs_.push_back(job);
-        jobs_.back().id = static_cast<std::int64_t>(jobs_.size());
-        return jobs_.back().id;
-    }
-    Status job_finished(std::int64_t id, printer::Outcome outcome, printer::TimePoint at) override {
-        std::lock_guard lock(mu_);
-        if (id < 1 || id > static_cast<std::int64_t>(jobs_.size())) return Error{"not_found", "没有这个打印任务。"};
-        jobs_[static_cast<std::size_t>(id - 1)].outcome = outcome;
-        jobs_[static_cast<std::size_t>(id - 1)].finished_at = at;
-        // Only the latest few jobs are kept: the kiosk's database is the journal of record.
-        return Ok{};
-    }
-    Result<printer::JobRecord> job(std::int64_t id) override {
-        std::lock_guard lock(mu_);
-        if (id < 1 || id > static_cast<std::int64_t>(jobs_.size())) return Error{"not_found", "没有这个打印任务。"};
-        return jobs_[static_cast<std::size_t>(id - 1)];
-    }
-    Result<std::vector<printer::JobRecord>> failed_jobs() override { return std::vector<printer::JobRecord>{}; }
-
-private:
-    std::mutex mu_;
-    std::vector<printer::JobRecord> jobs_;
-};
 
 // A real ESC/POS printer (usb:, serial:, tcp://) through printer/, with the kiosk's lines in the "kiosk" template.
 class DriverPrinter final : public ReceiptPrinter {
 public:
     DriverPrinter(std::string uri, std::unique_ptr<printer::Printer> p) : uri_(std::move(uri)), printer_(std::move(p)) {}
-    PrintOutcome print(const ReceiptDocument& doc) override {
+    PrintOutcome print(const ReceiptDocument& doc, printer::PrintJournal& journal) override {
         nlohmann::json lines = nlohmann::json::array();
         for (auto& l : doc.lines) lines.push_back(l.text);
         nlohmann::json data = {{"title", doc.title}, {"lines", lines}};
         if (!doc.receipt_number.empty()) data["receipt_number"] = doc.receipt_number;
         std::lock_guard lock(mu_);
-        auto r = printer_->print({"kiosk", data, std::nullopt, std::nullopt}, journal_);
+        auto r = printer_->print({"kiosk", data, std::nullopt, std::nullopt}, journal);
         return {printer::to_string(r.outcome), r.printed() ? r.screen_message : r.screen_message + " " + r.staff_message, ""};
     }
     PrintOutcome status() override {
@@ -136,15 +133,12 @@ private:
     std::string uri_;
     std::mutex mu_;
     std::unique_ptr<printer::Printer> printer_;
-    MemoryJournal journal_;
 };
 
 }  // namespace
-#endif
 
 std::unique_ptr<ReceiptPrinter> open_receipt_printer(const std::string& uri, const std::string& profile_name) {
     if (uri.rfind("dir:", 0) == 0) return std::make_unique<DirPrinter>(uri.substr(4));
-#ifdef YIMEN_KIOSK_HAVE_PRINTER
     if (!uri.empty()) {
         auto profile = printer::load_profile(printer::default_assets_dir(), profile_name);
         if (profile) {
@@ -153,9 +147,6 @@ std::unique_ptr<ReceiptPrinter> open_receipt_printer(const std::string& uri, con
             if (p) return std::make_unique<DriverPrinter>(uri, std::move(p).value());
         }
     }
-#else
-    (void)profile_name;
-#endif
     return std::make_unique<UnwiredPrinter>(uri.empty() ? std::string("未配置") : uri);
 }
 

@@ -1,12 +1,15 @@
 // receipt_printer.hpp — the kiosk's printer seam. Printing blocks (paper, USB, a slow printer), so the app calls
-// print() on a worker and hands the outcome back to the main thread, which commits the print journal row and its
-// `receipt.printed` event in one transaction. The documents carry masked personal data only.
+// print() on a worker with the kiosk's print journal (printer/'s PrintJournal on the kiosk database): every printer
+// records the job before it prints and its outcome after, and the journal commits that outcome with the
+// `receipt.printed` event. The documents carry masked personal data only.
 #pragma once
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "printer/printer.hpp"
 
 namespace yimen::kiosk {
 
@@ -35,7 +38,8 @@ struct PrintOutcome {
 class ReceiptPrinter {
 public:
     virtual ~ReceiptPrinter() = default;
-    virtual PrintOutcome print(const ReceiptDocument& doc) = 0;   // blocking
+    // Blocking. Calls journal.job_queued before anything reaches the printer and job_finished with the outcome.
+    virtual PrintOutcome print(const ReceiptDocument& doc, printer::PrintJournal& journal) = 0;
     virtual PrintOutcome status() = 0;                            // blocking
     virtual std::string describe() const = 0;
 };

@@ -442,35 +442,35 @@ void KioskApp::handwriting_clear() {
 
 // ---- printing ----------------------------------------------------------------------------------------------------------
 
-void KioskApp::print(ReceiptDocument doc) {
+void KioskApp::print(ReceiptDocument doc, std::int64_t reprint_of) {
     printing.busy = true;
     printing.message = tr("print.printing");
     ++pending_jobs_;
-    print_worker_->run([this, doc] {
+    print_worker_->run([this, doc, reprint_of] {
         PrintOutcome out;
-        try {
-            out = printer_->print(doc);
-        } catch (const std::exception&) {
-            out = {"offline", "打印机出错了，请工作人员检查打印机后补打回执", ""};
+        if (!print_journal_) {
+            // The worker's own connection: the journal commits outcome + event without touching the main thread's.
+            auto store = KioskStore::open(config_.db_path(), config_.kiosk_id, *clock_);
+            if (store) print_journal_ = std::make_unique<KioskPrintJournal>(std::move(store).value());
         }
-        post([this, doc, out] {
+        if (!print_journal_) {
+            out = {"offline", "打印记录无法保存，回执没有打印。请工作人员检查本机磁盘空间后补打", ""};
+        } else {
+            print_journal_->begin(doc, reprint_of);
+            try {
+                out = printer_->print(doc, *print_journal_);
+            } catch (const std::exception&) {
+                out = {"offline", "打印机出错了，请工作人员检查打印机后补打回执", ""};
+                if (auto id = print_journal_->current_job())
+                    (void)print_journal_->job_finished(id, printer::Outcome::offline, std::chrono::system_clock::now());
+            }
+        }
+        post([this, out] {
             --pending_jobs_;
             printing.busy = false;
             printing.ok = out.ok();
             printing.message = out.message;
             printing.last_artifact = out.artifact;
-            auto tx = store_->begin();
-            if (!tx) return;
-            auto id = store_->insert_print_job(*tx.value(), doc.receipt_number, doc.template_name, out.outcome,
-                                               out.message, doc.to_json().dump());
-            if (!id) return;
-            if (!doc.receipt_number.empty()) {
-                records::ReceiptPrinted p{doc.receipt_number, doc.template_name, out.outcome};
-                auto e = store_->events().append(*tx.value(), records::type::receipt_printed,
-                                                 {"system", ""}, nlohmann::json(p));
-                if (!e) return;
-            }
-            (void)tx.value()->commit();
         });
     });
 }
@@ -1103,10 +1103,10 @@ void KioskApp::staff_reprint() {
         return;
     }
     auto d = ReceiptDocument::from_json(nlohmann::json::parse(doc->second));
-    d.title += "（补打）";
+    if (d.title.find("（补打）") == std::string::npos) d.title += "（补打）";
     staff.error.clear();
     staff.message = "正在补打 " + rn.value().grouped();
-    print(d);
+    print(d, store_->first_print_job(rn.value().text));
 }
 
 void KioskApp::staff_test_page() {

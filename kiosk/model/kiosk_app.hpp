@@ -22,6 +22,7 @@
 #include "kiosk/model/i18n.hpp"
 #include "kiosk/model/intake_model.hpp"
 #include "kiosk/model/policy_model.hpp"
+#include "kiosk/model/print_journal.hpp"
 #include "kiosk/model/rating_model.hpp"
 #include "kiosk/model/scanner.hpp"
 #include "kiosk/model/staff_model.hpp"
@@ -188,7 +189,8 @@ public:
     std::string last_served_by;   // the staff member who last served at this kiosk (for ratings)
 
 private:
-    void print(ReceiptDocument doc);
+    // On the print worker; `reprint_of`: the first attempt's journal id when staff reprint.
+    void print(ReceiptDocument doc, std::int64_t reprint_of = 0);
     void submit_intake();
     Result<ReceiptNumber> next_receipt(sqlite::Transaction& tx, ReceiptType type, CivilDate day);
     void submit_referral();
@@ -222,6 +224,7 @@ private:
     std::mutex queue_mu_;
     std::deque<std::function<void()>> queue_;
     std::function<void()> wake_;
+    std::unique_ptr<KioskPrintJournal> print_journal_;  // used only on the print worker
     std::unique_ptr<Worker> print_worker_;
     std::unique_ptr<Worker> net_worker_;
     std::unique_ptr<Worker> ink_worker_;   // recognition never waits behind a slow county query

@@ -3,6 +3,9 @@
 
 #include "kiosk/model/json_util.hpp"
 
+#include <cstring>
+#include <set>
+
 namespace yimen::kiosk {
 namespace {
 
@@ -32,6 +35,33 @@ CREATE TABLE IF NOT EXISTS kiosk_print_jobs(
   message TEXT NOT NULL, document TEXT NOT NULL, created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));
 COMMIT;
 )SQL";
+
+// The print journal's own columns (printer/'s JobRecord), added to databases made before the kiosk journalled the
+// driver's jobs itself. outcome '' = the job was still running (or the process died while it ran).
+const char* kPrintJournalColumns[] = {
+    "printer_template TEXT NOT NULL DEFAULT ''", "printer_document TEXT NOT NULL DEFAULT '{}'",
+    "paper TEXT NOT NULL DEFAULT '80'",          "mode TEXT NOT NULL DEFAULT 'text'",
+    "printer TEXT NOT NULL DEFAULT ''",          "reprint_of INTEGER NOT NULL DEFAULT 0",
+    "queued_at_ms INTEGER NOT NULL DEFAULT 0",   "finished_at_ms INTEGER NOT NULL DEFAULT 0"};
+
+Status add_print_journal_columns(sqlite::Database& db) {
+    std::set<std::string> have;
+    {
+        auto st = db.prepare("PRAGMA table_info(kiosk_print_jobs)");
+        while (st.step() == SQLITE_ROW) have.insert(st.text(1));
+    }
+    auto tx = sqlite::Transaction::begin(db);
+    if (!tx) return tx.error();
+    bool changed = false;
+    for (const char* col : kPrintJournalColumns) {
+        std::string name(col, std::strchr(col, ' '));
+        if (have.count(name)) continue;
+        if (auto r = db.exec(std::string("ALTER TABLE kiosk_print_jobs ADD COLUMN ") + col); !r) return r;
+        changed = true;
+    }
+    if (!changed) return Ok{};
+    return tx.value()->commit();
+}
 
 nlohmann::json history_to_json(const std::vector<StageEntry>& h) {
     auto arr = nlohmann::json::array();
@@ -85,6 +115,7 @@ Result<std::unique_ptr<KioskStore>> KioskStore::open(const std::string& path, co
         (void)s->db_->exec("ROLLBACK");
         return r.error();
     }
+    if (auto m = add_print_journal_columns(*s->db_); !m) return m.error();
     auto ev = EventLog::open(*s->db_, kiosk_id, clock);
     if (!ev) return ev.error();
     s->events_ = std::move(ev).value();
@@ -228,17 +259,6 @@ Status KioskStore::set_staff_failures(const std::string& staff_id, int count, st
     return st.run();
 }
 
-Result<std::int64_t> KioskStore::insert_print_job(sqlite::Transaction& tx, const std::string& receipt,
-                                                  const std::string& template_name, const std::string& outcome,
-                                                  const std::string& message, const std::string& document_json) {
-    auto st = tx.db().prepare(
-        "INSERT INTO kiosk_print_jobs(receipt, template, outcome, message, document) VALUES(?,?,?,?,?)");
-    st.bind(1, receipt).bind(2, template_name).bind(3, outcome).bind(4, message).bind(5, document_json);
-    auto r = st.run();
-    if (!r) return r.error();
-    return static_cast<std::int64_t>(sqlite3_last_insert_rowid(tx.db().raw()));
-}
-
 std::vector<PrintJobRecord> KioskStore::print_jobs(int limit) {
     std::vector<PrintJobRecord> out;
     auto st = db_->prepare("SELECT id, receipt, template, outcome, message, created_at FROM kiosk_print_jobs "
@@ -247,6 +267,13 @@ std::vector<PrintJobRecord> KioskStore::print_jobs(int limit) {
     while (st.step() == SQLITE_ROW)
         out.push_back({st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
     return out;
+}
+
+std::int64_t KioskStore::first_print_job(const std::string& receipt) {
+    auto st = db_->prepare("SELECT id FROM kiosk_print_jobs WHERE receipt = ? AND reprint_of = 0 ORDER BY id DESC "
+                           "LIMIT 1");
+    st.bind(1, receipt);
+    return st.step() == SQLITE_ROW ? st.integer(0) : 0;
 }
 
 std::optional<std::pair<std::string, std::string>> KioskStore::last_document(const std::string& receipt) {

@@ -91,12 +91,12 @@ public:
     std::pair<int, std::int64_t> staff_failures(const std::string& staff_id);
     Status set_staff_failures(const std::string& staff_id, int count, std::int64_t locked_until_ms);
 
-    Result<std::int64_t> insert_print_job(sqlite::Transaction& tx, const std::string& receipt,
-                                          const std::string& template_name, const std::string& outcome,
-                                          const std::string& message, const std::string& document_json);
+    // Print jobs are written by KioskPrintJournal (print_journal.hpp) on the print worker's own connection.
     std::vector<PrintJobRecord> print_jobs(int limit = 20);
     // The masked document of the last print of a receipt (reprint reuses it; names and IDs inside are masked).
     std::optional<std::pair<std::string, std::string>> last_document(const std::string& receipt);
+    // The latest first attempt at printing this receipt (a reprint refers to it), or 0.
+    std::int64_t first_print_job(const std::string& receipt);
 
     DaySummary day_summary(CivilDate day);
 

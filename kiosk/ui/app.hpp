@@ -3,6 +3,7 @@
 // worker, ImGui contexts recreated on the shared atlas at each session wipe, screenshots and the touch script.
 // Tests drive it only with injected SDL events, through the same functions the script runner uses.
 #pragma once
+#include <atomic>
 #include <memory>
 #include <thread>
 #include <string>
@@ -32,7 +33,7 @@ public:
 
 private:
     std::optional<UtcMillis> fixed_;
-    std::int64_t offset_ = 0;
+    std::atomic<std::int64_t> offset_{0};  // read by the print and sync workers too
 };
 
 struct AppOptions {

@@ -11,6 +11,7 @@
 #include "kiosk/model/text.hpp"
 #include "policy/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
+#include "printer/virtual_printer.hpp"
 #include "support.hpp"
 
 using namespace yimen;
@@ -28,7 +29,8 @@ struct Fixture {
 
     HandwritingRecognizer recognizer;
 
-    explicit Fixture(const std::string& name) : dir(kiosk_test::scratch_dir(name)) {
+    explicit Fixture(const std::string& name, const std::string& printer_uri = "", const std::string& profile = "")
+        : dir(kiosk_test::scratch_dir(name)) {
         auto d = load_policy_data(kiosk_test::assets_dir());
         REQUIRE(d.ok());
         data = std::move(d).value();
@@ -38,6 +40,8 @@ struct Fixture {
         cfg = demo_config(dir);
         cfg.idle_warn_seconds = 60;
         cfg.idle_countdown_seconds = 20;
+        if (!printer_uri.empty()) cfg.printer_uri = printer_uri;
+        if (!profile.empty()) cfg.printer_profile = profile;
         auto store = KioskStore::open(cfg.db_path(), cfg.kiosk_id, clock);
         REQUIRE(store.ok());
         KioskDeps deps;
@@ -46,7 +50,7 @@ struct Fixture {
         deps.i18n = i18n.get();
         deps.clock = &clock;
         deps.store = std::move(store).value();
-        deps.printer = open_receipt_printer(cfg.printer_uri);
+        deps.printer = open_receipt_printer(cfg.printer_uri, cfg.printer_profile);
         deps.sync = std::make_unique<OfflineSyncService>("离线");
         deps.handwriting = &recognizer;
         app = std::make_unique<KioskApp>(std::move(deps));
@@ -513,4 +517,89 @@ TEST_CASE("Handwriting on a Chinese field: strokes, candidates, undo, pick; the 
     CHECK(f.app->handwriting.candidates.empty());
     CHECK_FALSE(f.app->handwriting.on);
     CHECK(f.app->policy.query.value.empty());
+}
+
+// ---- the print journal ------------------------------------------------------------------------------------------------
+
+TEST_CASE("Print journal - the driver journals into the kiosk database; outcome and receipt.printed commit together; "
+          "a receipt cut off by the paper end is reprinted after a refill", "[kiosk][print]") {
+    printer::VirtualPrinterOptions vo;
+    vo.engine.paper = printer::PaperWidth::mm58;  // generic-58 reports the paper end by itself (no GS r wait)
+    vo.engine.paper_out_after_lines = 12;         // the 申请回执 needs more
+    auto vp = printer::VirtualPrinter::listen("127.0.0.1", 0, vo);
+    REQUIRE(vp.ok());
+    Fixture f("print-journal", "tcp://127.0.0.1:" + std::to_string((*vp)->port()), "generic-58");
+    f.fill_dibao();
+    auto& m = f.app->intake;
+    m.commitment_at = m.authorisation_at = format_rfc3339(f.clock.now_utc_ms());
+    f.app->intake_next();
+    f.app->intake_next();  // review → submit → the receipt prints (on the print worker)
+    REQUIRE_FALSE(m.receipt_number.empty());
+    f.app->settle(30000);
+    CHECK_FALSE(f.app->printing.ok);
+    CHECK(f.app->printing.message.find("纸") != std::string::npos);
+
+    // The driver's job is a row of the kiosk's own database, finished, with the event of the same outcome.
+    KioskPrintJournal journal(std::move(KioskStore::open(f.cfg.db_path(), f.cfg.kiosk_id, f.clock)).value());
+    auto failed = journal.failed_jobs();
+    REQUIRE(failed.ok());
+    REQUIRE(failed->size() == 1);
+    const auto first = failed->front();
+    CHECK(first.outcome == printer::Outcome::paper_empty);
+    CHECK(first.finished_at.has_value());
+    CHECK(first.printer.find("tcp://127.0.0.1:") == 0);
+    CHECK(first.document.dump().find("测试甲") == std::string::npos);  // masked before it reached the printer
+    auto printed = f.app->store().events().events_of_type(records::type::receipt_printed);
+    REQUIRE(printed.size() == 1);
+    CHECK(printed[0].payload["outcome"] == "paper_empty");
+    CHECK(printed[0].payload["receipt_number"] == m.receipt_number);
+
+    // Staff put in a new roll and reprint: nobody retypes anything; the reprint refers to the first attempt.
+    (*vp)->refill();
+    REQUIRE(f.app->store().upsert_staff({"2001", "测试员", hash_pin("1357", 1024)}).ok());
+    f.app->go(Screen::staff);
+    f.app->staff.staff_id.value = "2001";
+    f.app->staff.pin.value = "1357";
+    f.app->staff_login();
+    f.app->settle();
+    REQUIRE(f.app->staff.logged());
+    f.app->staff.reprint_receipt.value = m.receipt_number;
+    f.app->staff_reprint();
+    f.app->settle(30000);
+    CHECK(f.app->printing.ok);
+    auto again = journal.failed_jobs();
+    REQUIRE(again.ok());
+    CHECK(again->empty());
+    auto jobs = f.app->store().print_jobs();
+    REQUIRE(jobs.size() == 2);
+    CHECK(jobs[0].outcome == "printed");
+    auto reprint = journal.job(jobs[0].id);
+    REQUIRE(reprint.ok());
+    CHECK(reprint->reprint_of == first.id);
+    printed = f.app->store().events().events_of_type(records::type::receipt_printed);
+    REQUIRE(printed.size() == 2);
+    CHECK(printed[1].payload["outcome"] == "printed");
+    CHECK((*vp)->jobs().size() == 2);
+}
+
+TEST_CASE("Print journal - a kiosk database from before the driver journal gains its columns and keeps its jobs", "[kiosk][print]") {
+    const std::string dir = kiosk_test::scratch_dir("print-journal-migrate");
+    {
+        auto db = sqlite::Database::open(dir + "/kiosk.db");
+        REQUIRE(db.ok());
+        REQUIRE((*db)->exec("CREATE TABLE kiosk_print_jobs(id INTEGER PRIMARY KEY, receipt TEXT NOT NULL, template TEXT "
+                            "NOT NULL, outcome TEXT NOT NULL, message TEXT NOT NULL, document TEXT NOT NULL, created_at "
+                            "TEXT NOT NULL DEFAULT 'x');"
+                            "INSERT INTO kiosk_print_jobs(receipt, template, outcome, message, document) "
+                            "VALUES('r1', 'intake', 'paper_empty', '缺纸', '{}');")
+                    .ok());
+    }
+    FixedClock clock(kiosk_test::test_now());
+    auto store = KioskStore::open(dir + "/kiosk.db", "230523100-01", clock);
+    REQUIRE(store.ok());
+    KioskPrintJournal journal(std::move(store).value());
+    auto failed = journal.failed_jobs();
+    REQUIRE(failed.ok());
+    REQUIRE(failed->size() == 1);
+    CHECK(failed->front().outcome == printer::Outcome::paper_empty);
 }
