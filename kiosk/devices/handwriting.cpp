@@ -11,6 +11,12 @@ HandwritingRecognizer::HandwritingRecognizer(std::string model_path) : path_(std
 
 HandwritingRecognizer::~HandwritingRecognizer() = default;
 
+void HandwritingRecognizer::release() {
+    std::lock_guard lock(mu_);
+    recognizer_.reset();
+    failed_ = false;  // a model installed meanwhile is found next time
+}
+
 Result<std::vector<std::string>> HandwritingRecognizer::classify(const std::vector<InkStroke>& strokes, int width,
                                                                  int height, int n) {
     std::lock_guard lock(mu_);

@@ -34,6 +34,9 @@ public:
     Result<std::vector<std::string>> classify(const std::vector<InkStroke>& strokes, int width, int height,
                                               int n = 10);
     const std::string& model_path() const { return path_; }
+    // Frees the model (about 30 MB) until the next classify(); the kiosk calls it when a session ends, so the
+    // memory is held only while someone is writing. Reloading takes ~20 ms.
+    void release();
 
 private:
     std::string path_;

@@ -196,6 +196,7 @@ void KioskApp::wipe_session() {
     const int generation = handwriting.generation + 1;  // a recognition still running must not land afterwards
     handwriting = HandwritingState{};
     handwriting.generation = generation;
+    if (recognizer_) ink_worker_->run([r = recognizer_] { r->release(); });  // after any recognition still queued
     screen_ = Screen::home;
     warned_ = false;
     last_input_ms_ = clock_->now_utc_ms();
