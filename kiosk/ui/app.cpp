@@ -293,7 +293,7 @@ void App::frame() {
         InkStroke ink;
         ink.reserve(stroke.size());
         for (auto& p : stroke)
-            ink.push_back({static_cast<int>(p.x - vs_.ink_x0), static_cast<int>(p.y - vs_.ink_y0)});
+            ink.push_back({static_cast<int>(std::lround(p.x - vs_.ink_x0)), static_cast<int>(std::lround(p.y - vs_.ink_y0))});
         model_->handwriting_stroke(std::move(ink), static_cast<int>(vs_.ink_x1 - vs_.ink_x0),
                                    static_cast<int>(vs_.ink_y1 - vs_.ink_y0));
     }

@@ -59,8 +59,13 @@ void draw_handwriting(ViewCtx& c, float top, float margin, float gap) {
     }
     const float y0 = top + bar_h(ui);
     const float area_h = 4 * (kh + rg) - rg;
-    const float pad_w = std::min(ui.W * 0.62f, ui.W - 2 * margin - gap - 240);
-    const ImVec2 p0(margin, y0), p1(margin + pad_w, y0 + area_h);
+    // Wide enough to write in comfortably, but not a letterbox (the recogniser sees a square around the strokes);
+    // the buttons beside it keep a sensible width, and in landscape the pair is centred under the field.
+    const float buttons_w = ui.landscape() ? 360.f : 0.f;
+    float pad_w = std::min({ui.W * 0.62f, ui.W - 2 * margin - gap - 240, area_h * (ui.landscape() ? 2.f : 1.5f)});
+    const float group_w = ui.landscape() ? pad_w + gap + buttons_w : ui.W - 2 * margin;
+    const float gx = ui.landscape() ? (ui.W - group_w) / 2 : margin;
+    const ImVec2 p0(gx, y0), p1(gx + pad_w, y0 + area_h);
     ui.dl->AddRectFilled(p0, p1, colour::white, 16);
     ui.dl->AddRect(p0, p1, colour::rgb(0xB8, 0xC4, 0xD2), 16, 0, 2.f);
     // 米字格: where a character goes, as on a school exercise book.
@@ -95,7 +100,7 @@ void draw_handwriting(ViewCtx& c, float top, float margin, float gap) {
     c.vs.ink_x1 = p1.x;
     c.vs.ink_y1 = p1.y;
 
-    const float bx = p1.x + gap, bw = ui.W - margin - bx;
+    const float bx = p1.x + gap, bw = ui.landscape() ? buttons_w : ui.W - margin - bx;
     float by = y0;
     key(c, "rewrite", c.tr("kb.rewrite"), bx, by, bw, kh, ButtonStyle::key_dark, FontRole::body);
     by += kh + rg;

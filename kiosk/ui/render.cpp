@@ -161,7 +161,8 @@ public:
             ex[i] = -(v.y - u.y);
             ey[i] = v.x - u.x;
             e0[i] = -(ex[i] * u.x + ey[i] * u.y);
-            top_left[i] = (u.y == v.y && v.x < u.x) || v.y < u.y;
+            // With this winding (clockwise on a y-down screen) a top edge runs left to right, a left edge upwards.
+            top_left[i] = (u.y == v.y && v.x > u.x) || v.y < u.y;
         }
         float ch[3][4];
         for (int i = 0; i < 3; ++i) {

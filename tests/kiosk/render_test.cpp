@@ -97,3 +97,47 @@ TEST_CASE("the fast renderer draws what SDL's own triangle path draws", "[kiosk]
     CHECK(blended_rim >= 1);
     ImGui::DestroyContext(ctx);
 }
+
+TEST_CASE("blended fringes: a pixel centre on an edge shared by two triangles is blended exactly once", "[kiosk][render]") {
+    ImGuiContext* ctx = ImGui::CreateContext();
+    ImGui::GetIO().Fonts->AddFontDefault();
+    Canvas fast(64, 64);
+    SDL_SetRenderDrawColor(fast.renderer, 0xF4, 0xF6, 0xF9, 0xFF);
+    SDL_RenderClear(fast.renderer);
+    ImGui::GetIO().Fonts->SetTexID(fast.font);
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(64, 64);
+    io.DeltaTime = 1.f / 60.f;
+    ImGui::NewFrame();
+    ImDrawList* dl = ImGui::GetForegroundDrawList();
+    const ImVec2 uv = io.Fonts->TexUvWhitePixel;
+    // A translucent square as two triangles whose colours differ by one step (so they take the per-pixel path), with
+    // corners on pixel centres: the diagonal and the sides pass exactly through centres.
+    const ImU32 a = IM_COL32(200, 0, 0, 128), b = IM_COL32(200, 0, 1, 128);
+    dl->PrimReserve(6, 4);
+    const auto base = static_cast<ImDrawIdx>(dl->_VtxCurrentIdx);
+    dl->PrimWriteVtx(ImVec2(8.5f, 8.5f), uv, a);
+    dl->PrimWriteVtx(ImVec2(40.5f, 8.5f), uv, b);
+    dl->PrimWriteVtx(ImVec2(40.5f, 40.5f), uv, a);
+    dl->PrimWriteVtx(ImVec2(8.5f, 40.5f), uv, b);
+    for (int i : {0, 1, 2, 0, 2, 3}) dl->PrimWriteIdx(static_cast<ImDrawIdx>(base + i));
+    ImGui::Render();
+    yimen::kiosk::render_draw_data(fast.renderer, ImGui::GetDrawData(), fast.surface);
+    SDL_RenderPresent(fast.renderer);
+    // Every pixel whose centre is inside or on the top/left sides has the one blended colour; none is skipped or
+    // blended twice (the diagonal, the shared edge, is the test).
+    const Uint32 expect = fast.at(20, 30);
+    int odd = 0;
+    for (int y = 8; y < 40; ++y)
+        for (int x = 8; x < 40; ++x) {
+            Uint32 p = fast.at(x, y);
+            int dr = std::abs(static_cast<int>(p >> 16 & 0xFF) - static_cast<int>(expect >> 16 & 0xFF));
+            int dg = std::abs(static_cast<int>(p >> 8 & 0xFF) - static_cast<int>(expect >> 8 & 0xFF));
+            if (dr > 1 || dg > 1) ++odd;
+        }
+    CHECK(odd == 0);
+    CHECK(fast.at(40, 20) == 0xF4F6F9);  // the right side is not the square's (centre on a right edge)
+    CHECK(fast.at(20, 40) == 0xF4F6F9);  // nor the bottom
+    CHECK(expect != 0xF4F6F9);
+    ImGui::DestroyContext(ctx);
+}

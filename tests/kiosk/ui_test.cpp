@@ -80,7 +80,7 @@ struct Kiosk {
     std::string dir;
     std::unique_ptr<App> app;
 
-    explicit Kiosk(const std::string& name, std::unique_ptr<SyncService> sync = nullptr) {
+    explicit Kiosk(const std::string& name, std::unique_ptr<SyncService> sync = nullptr, bool landscape = false) {
         ::setenv("SDL_VIDEODRIVER", "offscreen", 1);
         dir = kiosk_test::scratch_dir(name);
         AppOptions o;
@@ -88,6 +88,10 @@ struct Kiosk {
         o.config.assets_dir = kiosk_test::assets_dir();
         o.config.idle_warn_seconds = 60;
         o.config.idle_countdown_seconds = 20;
+        if (landscape) {
+            o.config.screen_width = 1920;
+            o.config.screen_height = 1080;
+        }
         o.screenshots_dir = shots_dir();
         o.fixed_time = kiosk_test::test_now();
         o.seed_demo = true;
@@ -263,12 +267,17 @@ TEST_CASE("UI: a self-service application prints a QR that equals the number on 
         CHECK(content.find(id) == std::string::npos);
         CHECK(content.find(sub.members[0].id_number) == std::string::npos);
     }
-    auto st = ui.m().store().db().prepare("SELECT message || document FROM kiosk_print_jobs");
+    // Every text field of the print journal: the kiosk's document, the driver's document, the message.
+    auto st = ui.m().store().db().prepare(
+        "SELECT message || document || printer_document || printer_template || printer FROM kiosk_print_jobs");
+    int rows = 0;
     while (st.step() == SQLITE_ROW) {
+        ++rows;
         CHECK(st.text(0).find(name) == std::string::npos);
         CHECK(st.text(0).find(id) == std::string::npos);
         CHECK(st.text(0).find(mask_resident_id(id)) != std::string::npos);
     }
+    CHECK(rows >= 1);
 }
 
 TEST_CASE("UI: a referral issues a 转办单", "[kiosk][ui]") {
@@ -619,4 +628,41 @@ TEST_CASE("UI: writing 十 on the handwriting pad types it into the search box",
     // Back to the letter keys.
     ui.tap("key-handwriting");
     CHECK_FALSE(ui.m().handwriting.on);
+}
+
+TEST_CASE("UI: landscape 1920×1080 — home, the keyboard under its field, the handwriting pad; every target on screen", "[kiosk][ui][landscape]") {
+    Kiosk ui("ui-landscape", nullptr, true);
+    auto on_screen = [&](const char* where) {
+        INFO(where);
+        for (auto& t : ui.app->targets()) {
+            INFO(t.label);
+            CHECK(t.x0 >= 0);
+            CHECK(t.y0 >= 0);
+            CHECK(t.x1 <= 1920);
+            CHECK(t.y1 <= 1080);
+            if (t.label.rfind("key-", 0) == 0 || t.label.rfind("cand-", 0) == 0) CHECK(t.y1 - t.y0 >= 64);
+        }
+    };
+    on_screen("home");
+    ui.shot("landscape-home");
+    ui.tap(ui.m().tr("home.apply"));
+    ui.tap(ui.m().tr("need.dibao"));
+    ui.tap("下一步");
+    ui.tap("姓名");
+    ui.type("wang");
+    on_screen("pinyin keyboard");
+    ui.shot("landscape-keyboard");
+    REQUIRE_FALSE(ui.m().candidates().empty());
+    const std::string first = ui.m().candidates()[0];
+    ui.tap("cand-1");
+    ui.tap("key-handwriting");
+    REQUIRE(ui.app->stroke_on_pad({{10, 50}, {90, 50}}));
+    REQUIRE(ui.app->stroke_on_pad({{50, 8}, {50, 92}}));
+    on_screen("handwriting pad");
+    ui.shot("landscape-handwriting");
+    auto& cands = ui.m().handwriting.candidates;
+    auto it = std::find(cands.begin(), cands.end(), "十");
+    REQUIRE(it != cands.end());
+    ui.tap("cand-" + std::to_string(it - cands.begin() + 1));
+    CHECK(ui.m().intake.name.value == first + "十");
 }
