@@ -8,30 +8,39 @@
 
 namespace yimen::kiosk {
 
+bool header_toggle(ViewCtx& c, const std::string& label, bool on, float x, float y, float w, float h) {
+    auto& ui = c.ui;
+    bool pressed = false;
+    bool tapped = ui.hit(label, x, y, w, h, &pressed);
+    // On: filled and ticked, so the state is seen without remembering what the pill looked like before.
+    if (on || pressed) ui.dl->AddRectFilled(ImVec2(x, y + 8), ImVec2(x + w, y + h - 8), colour::brand_dark, 20);
+    ui.dl->AddRect(ImVec2(x, y + 8), ImVec2(x + w, y + h - 8), colour::rgb(0xFF, 0xFF, 0xFF, on ? 230 : 110), 20, 0,
+                   on ? 3.f : 2.f);
+    ui.text_centered(x + w / 2, y + (h - ui.px(FontRole::small)) / 2 - 4, (on ? "✓ " : "") + label, FontRole::small,
+                     colour::white);
+    return tapped;
+}
+
+void read_aloud_toggle(ViewCtx& c, const std::string& title, float x, float y, float w, float h) {
+    if (header_toggle(c, c.tr("chrome.read_aloud"), c.vs.reading, x, y, w, h)) {
+        c.vs.reading = !c.vs.reading;
+        c.vs.speak_request = title;
+    }
+    if (c.vs.reading && c.vs.last_spoken != title) c.vs.speak_request = title;
+    c.vs.last_spoken = title;
+}
+
 float draw_header(ViewCtx& c, const std::string& title) {
     auto& ui = c.ui;
     float h = 150;
     ui.dl->AddRectFilled(ImVec2(0, 0), ImVec2(ui.W, h), colour::brand);
     ui.text(48, (h - ui.px(FontRole::header)) / 2 - 6, title, FontRole::header, colour::white);
-    // Right side: read-aloud and elderly mode, always in the same place.
+    // Right side: read-aloud and elderly mode, always in the same place, on the page margin.
     float bw = 200, bh = 96, gap = 16;
-    float x2 = ui.W - 32 - bw, x1 = x2 - gap - bw;
+    float x2 = ui.W - 48 - bw, x1 = x2 - gap - bw;
     float by = (h - bh) / 2;
-    bool p1 = false, p2 = false;
-    if (ui.hit(c.tr("chrome.read_aloud"), x1, by, bw, bh, &p1)) {
-        c.vs.reading = !c.vs.reading;
-        c.vs.speak_request = title;
-    }
-    if (ui.hit(c.tr("chrome.elderly"), x2, by, bw, bh, &p2)) c.vs.elderly = !c.vs.elderly;
-    if (c.vs.reading && c.vs.last_spoken != title) c.vs.speak_request = title;
-    c.vs.last_spoken = title;
-    auto pill = [&](float x, const std::string& label, bool on, bool pressed) {
-        if (on || pressed) ui.dl->AddRectFilled(ImVec2(x, by + 8), ImVec2(x + bw, by + bh - 8), colour::brand_dark, 20);
-        ui.dl->AddRect(ImVec2(x, by + 8), ImVec2(x + bw, by + bh - 8), colour::rgb(0xFF, 0xFF, 0xFF, 110), 20, 0, 2);
-        ui.text_centered(x + bw / 2, by + (bh - ui.px(FontRole::small)) / 2 - 4, label, FontRole::small, colour::white);
-    };
-    pill(x1, c.tr("chrome.read_aloud"), c.vs.reading, p1);
-    pill(x2, c.tr("chrome.elderly"), c.vs.elderly, p2);
+    read_aloud_toggle(c, title, x1, by, bw, bh);
+    if (header_toggle(c, c.tr("chrome.elderly"), c.vs.elderly, x2, by, bw, bh)) c.vs.elderly = !c.vs.elderly;
     return h;
 }
 
@@ -44,7 +53,7 @@ float draw_steps(ViewCtx& c, float y, int step, int count, const std::string& st
         int left = c.app.idle_seconds_left();
         std::string t = c.app.i18n().fmt("chrome.countdown", {std::to_string(left)});
         auto sz = ui.measure(t, FontRole::small);
-        ui.text(ui.W - 48 - sz.x, y + 20, t, FontRole::small, colour::amber);
+        ui.text(ui.W - 48 - sz.x, y + 20, t, FontRole::small, colour::amber_text);
     }
     ui.progress(48, y + 20 + ui.px(FontRole::small) + 18, ui.W - 96, step, count);
     return y + 20 + ui.px(FontRole::small) + 18 + 10 + 24;
@@ -123,6 +132,16 @@ float draw_message(ViewCtx& c, float x, float y, float w, const std::string& msg
     return h;
 }
 
+float draw_success(ViewCtx& c, float x, float y, float w, const std::string& msg) {
+    if (msg.empty()) return 0;
+    auto& ui = c.ui;
+    float h = ui.paragraph(x + 28, 0, w - 56, msg, FontRole::body, 0, 1.35f, false) + 32;
+    ui.dl->AddRectFilled(ImVec2(x, y), ImVec2(x + w, y + h), colour::green_light, 16);
+    ui.dl->AddRectFilled(ImVec2(x, y), ImVec2(x + 10, y + h), colour::green, 4);
+    ui.paragraph(x + 28, y + 16, w - 56, msg, FontRole::body, colour::text, 1.35f);
+    return h;
+}
+
 void draw_idle_warning(ViewCtx& c) {
     if (!c.app.idle_warning()) return;
     auto& ui = c.ui;
@@ -141,7 +160,7 @@ void draw_idle_warning(ViewCtx& c) {
     ui.card(x, y, w, h);
     ui.text_centered(ui.W / 2, y + 60, c.tr("idle.title"), FontRole::title, colour::text);
     int left = c.app.idle_seconds_left();
-    ui.text_centered(ui.W / 2, y + 170, std::to_string(left), FontRole::huge, colour::amber);
+    ui.text_centered(ui.W / 2, y + 170, std::to_string(left), FontRole::huge, colour::amber_text);
     ui.text_centered(ui.W / 2, y + 290, c.app.i18n().fmt("idle.body", {std::to_string(left)}), FontRole::body,
                      colour::secondary);
     if (ui.button(c.tr("idle.continue"), x + 60, y + h - 200, w - 120, 140, ButtonStyle::primary, FontRole::title))

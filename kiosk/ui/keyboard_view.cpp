@@ -185,7 +185,7 @@ float draw_keyboard(ViewCtx& c) {
             y += kh + rg;
         }
         float w1 = kw * 2 + gap;
-        key(c, "abc", app.latin() ? "中" : "英", margin, y, w1, kh, ButtonStyle::key_dark, FontRole::body);
+        key(c, "abc", app.latin() ? c.tr("kb.to_chinese") : c.tr("kb.to_latin"), margin, y, w1, kh, ButtonStyle::key_dark, FontRole::body);
         // 手写 for residents who cannot type pinyin (UI.md): one tap away on every Chinese field.
         key(c, "handwriting", c.tr("kb.handwriting"), margin + w1 + gap, y, w1, kh, ButtonStyle::key_dark,
             FontRole::body);

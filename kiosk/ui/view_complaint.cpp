@@ -69,8 +69,8 @@ void draw_complaint(ViewCtx& c) {
             y += draw_message(c, x, y, w, app.printing.busy ? c.tr("print.printing") : app.printing.message,
                          !app.printing.busy && !app.printing.ok) + 24;
         }
-        left_label.clear();
-        right_label = c.tr("nav.finish");
+        left_label = c.tr("nav.finish");  // bottom-left, as on every screen
+        right_label.clear();
     }
     end_content(c, "complaint", top, bottom, y0, y);
     draw_keyboard(c);

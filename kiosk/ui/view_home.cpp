@@ -9,10 +9,13 @@ void draw_home(ViewCtx& c) {
     auto& ui = c.ui;
     auto& app = c.app;
     std::string title = app.config().hall_name + " · " + c.tr("home.title");
-    float th = ui.paragraph(48, 56, ui.W - 96, title, FontRole::header, colour::white, 1.3f, false);
+    // The title leaves room on the right for 朗读 (长辈模式 is a tile on this screen).
+    const float title_w = ui.W - 96 - 216;
+    float th = ui.paragraph(48, 56, title_w, title, FontRole::header, colour::white, 1.3f, false);
     float header_h = 56 + th + 16 + ui.px(FontRole::small) + 56;
     ui.dl->AddRectFilled(ImVec2(0, 0), ImVec2(ui.W, header_h), colour::brand);
-    ui.paragraph(48, 56, ui.W - 96, title, FontRole::header, colour::white, 1.3f);
+    ui.paragraph(48, 56, title_w, title, FontRole::header, colour::white, 1.3f);
+    read_aloud_toggle(c, title, ui.W - 48 - 200, 40, 200, 96);
     auto today = app.clock().today();
     std::string date = app.i18n().fmt("home.date", {std::to_string(today.year), std::to_string(today.month),
                                                     std::to_string(today.day),

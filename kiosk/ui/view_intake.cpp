@@ -80,7 +80,9 @@ void draw_intake(ViewCtx& c) {
     if (m.assisted) header += " · " + c.tr("intake.assisted");
     draw_header(c, header);
     bool finished = m.step == IntakeStep::done || m.step == IntakeStep::referral_done;
-    float top = finished ? 180.f : draw_steps(c, 150, m.step_number(), m.step_count(), c.tr(step_title_key(m.step)));
+    // Once a referral need is chosen the count is the referral's 3 steps from the programme page on, not 10 then 3.
+    const int count = m.step != IntakeStep::need && m.is_referral(app.data().rules) ? 3 : m.step_count();
+    float top = finished ? 180.f : draw_steps(c, 150, m.step_number(), count, c.tr(step_title_key(m.step)));
     float bottom = keyboard_top(c);
     float x = 48, w = ui.W - 96;
     if (ui.landscape()) {
@@ -418,7 +420,11 @@ void draw_intake(ViewCtx& c) {
             y += 24;
             auto est = m.estimate(app.data(), app.config().township_code, today);
             if (est >= 0) {
-                y += draw_message(c, x, y, w, app.i18n().fmt("intake.estimate", {yuan(est)}), false) + 24;
+                // Zero is not "you get 0.00 yuan": say what it means and that the review decides.
+                y += draw_message(c, x, y, w,
+                                  est == 0 ? c.tr("intake.estimate_zero")
+                                           : app.i18n().fmt("intake.estimate", {yuan(est)}),
+                                  false) + 24;
             }
             break;
         }
@@ -449,7 +455,10 @@ void draw_intake(ViewCtx& c) {
                 y += draw_message(c, x, y, w, app.i18n().fmt("done.missing", {list}), false) + 24;
             }
             if (!referral && m.estimate_fen >= 0) {
-                y += draw_message(c, x, y, w, app.i18n().fmt("intake.estimate", {yuan(m.estimate_fen)}), false) + 24;
+                y += draw_message(c, x, y, w,
+                                  m.estimate_fen == 0 ? c.tr("intake.estimate_zero")
+                                                      : app.i18n().fmt("intake.estimate", {yuan(m.estimate_fen)}),
+                                  false) + 24;
             }
             break;
         }
@@ -477,11 +486,14 @@ void draw_intake(ViewCtx& c) {
     if (m.step == IntakeStep::referral_identity) right_label = c.tr("nav.issue_referral");
     if (m.step == IntakeStep::need) right_label.clear();
     if (finished) {
-        left_label.clear();
-        right_label = c.tr("nav.finish");
+        // 返回首页 stays bottom-left on every screen (UI.md), the finished ones too.
+        left_label = c.tr("nav.finish");
+        right_label.clear();
     }
     draw_nav(c, left_label, right_label, left, right);
-    if (left) {
+    if (left && finished) {
+        app.go_home();
+    } else if (left) {
         app.intake_back();
         c.vs.scroll["intake"] = 0;
     }

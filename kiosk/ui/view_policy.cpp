@@ -97,7 +97,7 @@ void draw_policy(ViewCtx& c) {
         if (pressed) ui.dl->AddRect(ImVec2(x, y), ImVec2(x + w, y + ch), colour::brand, 20, 0, 4);
         ui.paragraph(x + 36, y + 24, w - 72, hit.title, FontRole::header, colour::brand, 1.3f);
         ui.highlighted(x + 36, y + 28 + ui.px(FontRole::header) * 1.3f, w - 72, hit.snippet, FontRole::small,
-                       colour::secondary, colour::amber);
+                       colour::secondary, colour::amber_text);
         y += ch + 20;
     }
     if (p.hits.empty() && !p.searched_for.empty()) {

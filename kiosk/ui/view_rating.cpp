@@ -34,8 +34,12 @@ void star(ImDrawList* dl, ImVec2 c, float r, bool filled) {
         pts[i] = ImVec2(c.x + std::cos(a) * rr, c.y + std::sin(a) * rr);
     }
     if (filled) {
-        // A star is concave: fill it as a fan of triangles around the centre.
+        // A star is concave: fill it as a fan of triangles around the centre, without anti-aliasing (each
+        // triangle's fringe would show as a seam inside); the outline below smooths the outer edge.
+        const ImDrawListFlags flags = dl->Flags;
+        dl->Flags &= ~ImDrawListFlags_AntiAliasedFill;
         for (int i = 0; i < 10; ++i) dl->AddTriangleFilled(c, pts[i], pts[(i + 1) % 10], colour::amber);
+        dl->Flags = flags;
     }
     dl->AddPolyline(pts, 10, filled ? colour::amber : colour::muted, ImDrawFlags_Closed, 3);
 }
@@ -167,9 +171,12 @@ void draw_rating(ViewCtx& c) {
         y += ui.paragraph(x, y, w, c.tr("rating.thanks_sub"), FontRole::body, colour::text, 1.4f) + 16;
         if (!r.answers.empty())
             y += ui.paragraph(x, y, w,
-                              app.i18n().fmt("quiz.score", {std::to_string(r.correct), std::to_string(r.answers.size())}),
+                              r.correct == 0 ? c.tr("quiz.score_zero")
+                                             : app.i18n().fmt("quiz.score", {std::to_string(r.correct),
+                                                                             std::to_string(r.answers.size())}),
                               FontRole::body, colour::brand, 1.4f);
-        right_label = c.tr("nav.finish");
+        left_label = c.tr("nav.finish");  // bottom-left, as on every screen
+        right_label.clear();
     }
     end_content(c, "rating", top, bottom, y0, y);
     draw_keyboard(c);
@@ -186,7 +193,7 @@ void draw_rating(ViewCtx& c) {
             app.rating_next();
             c.vs.scroll["rating"] = 0;
         }
-    } else if (right) {
+    } else if (left || right) {
         app.go_home();
     }
 }

@@ -83,8 +83,10 @@ void draw_staff(ViewCtx& c) {
             ui.text(x, y, c.tr("staff.accept"), FontRole::title, colour::text);
             y += ui.px(FontRole::title) + 24;
             auto apps = app.store().applications("submitted");
+            // What was just done first (green), and "none waiting" only as plain news, not as a warning beside it.
+            if (!s.message.empty()) y += draw_success(c, x, y, w, s.message) + 24;
             if (apps.empty()) {
-                y += draw_message(c, x, y, w, c.tr("staff.none_waiting"), false) + 24;
+                y += ui.paragraph(x, y, w, c.tr("staff.none_waiting"), FontRole::body, colour::secondary, 1.35f) + 24;
             }
             for (auto& a : apps) {
                 float ch = 150;
@@ -186,7 +188,7 @@ void draw_staff(ViewCtx& c) {
             float cy = y;
             y += 24;
             row(c.tr("sync.state"), snap.online ? c.tr("sync.online") : c.tr("sync.offline"),
-                snap.online ? colour::green : colour::amber);
+                snap.online ? colour::green : colour::amber_text);
             row(c.tr("sync.queue"), app.i18n().fmt("sync.events", {std::to_string(counts.unacknowledged)}));
             row(c.tr("sync.oldest"), counts.oldest_unsent_wall_ms ? when(c, counts.oldest_unsent_wall_ms) : c.tr("sync.none"));
             row(c.tr("sync.last_success"), when(c, snap.last_success_ms));
@@ -231,8 +233,8 @@ void draw_staff(ViewCtx& c) {
     if (!s.error.empty()) {
         y += draw_message(c, x, y, w, s.error, true) + 24;
     }
-    if (!s.message.empty()) {
-        y += draw_message(c, x, y, w, s.message, false) + 24;
+    if (!s.message.empty() && s.page != StaffPage::accept_list) {
+        y += draw_success(c, x, y, w, s.message) + 24;
     }
     end_content(c, "staff", top, bottom, y0, y);
     draw_keyboard(c);

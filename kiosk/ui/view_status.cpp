@@ -97,7 +97,7 @@ void draw_status(ViewCtx& c) {
                                  colour::green});
             }
         } else if (!ev.accepted) {
-            lines.push_back({c.tr("status.not_accepted"), colour::amber});
+            lines.push_back({c.tr("status.not_accepted"), colour::amber_text});
         }
         float inner = w - 72;
         float ch = 40;
@@ -150,7 +150,7 @@ void draw_status(ViewCtx& c) {
                 ui.dl->PathStroke(colour::white, 0, 4);
             } else {
                 ui.text_centered(cx, cy - ui.px(FontRole::small) / 2 - 2, std::to_string(i + 1), FontRole::small,
-                                 current ? colour::white : colour::secondary);
+                                 current ? colour::text : colour::secondary);
             }
             ui.text(x + 80, y, items[i].first + (current ? " · " + c.tr("status.now") : ""), FontRole::body,
                     i < n_done ? colour::text : colour::muted);

@@ -37,6 +37,10 @@ struct ViewCtx {
 
 // ---- chrome (chrome.cpp) ----
 float draw_header(ViewCtx& c, const std::string& title);
+// A header pill that toggles (朗读, 长辈模式); true when tapped.
+bool header_toggle(ViewCtx& c, const std::string& label, bool on, float x, float y, float w, float h);
+// 朗读: toggles reading and reads `title` (and each new screen's title while on).
+void read_aloud_toggle(ViewCtx& c, const std::string& title, float x, float y, float w, float h);
 // "第 N 步，共 M 步：…" with the progress bar and the idle countdown; returns the y below it.
 float draw_steps(ViewCtx& c, float y, int step, int count, const std::string& step_title);
 // Bottom-left and bottom-right buttons (either may be empty). Sets the flags when tapped.
@@ -58,6 +62,8 @@ void end_content(ViewCtx& c, const std::string& id, float top, float bottom, flo
 void draw_qr(ViewCtx& c, const std::string& text, float x, float y, float size);
 // Returns the height it took (0 for an empty message).
 float draw_message(ViewCtx& c, float x, float y, float w, const std::string& msg, bool error);
+// A done action (green), e.g. staff's "已受理"; returns the height.
+float draw_success(ViewCtx& c, float x, float y, float w, const std::string& msg);
 
 void draw_home(ViewCtx& c);
 void draw_intake(ViewCtx& c);
