@@ -16,6 +16,7 @@ FontRole bigger(FontRole r) {
         case FontRole::body: return FontRole::header;
         case FontRole::input: return FontRole::header;
         case FontRole::header: return FontRole::title;
+        case FontRole::title: return FontRole::huge;  // 56 → 80: the 1.4–1.5× UI.md asks of 长辈模式
         default: return r;
     }
 }
