@@ -106,6 +106,20 @@ void end_content(ViewCtx& c, const std::string& id, float top, float bottom, flo
         c.vs.want_frame = true;
     }
     if (!c.app.focused()) c.vs.last_focus = nullptr;
+    // More below the fold: say so in words, over a fade, until the resident has scrolled to the end. An elderly
+    // resident does not guess that a list continues under the buttons.
+    const float view_h = bottom - top;
+    if (!c.app.focused() && content_h > view_h + 8 && c.vs.scroll[id] < content_h - view_h - 8) {
+        auto& ui = c.ui;
+        const ImU32 clear = colour::rgb(0xF4, 0xF6, 0xF9, 0), bg = colour::background;
+        ui.dl->AddRectFilledMultiColor(ImVec2(0, bottom - 96), ImVec2(ui.W, bottom), clear, clear, bg, bg);
+        const std::string hint = c.tr("chrome.more_below");
+        const auto sz = ui.measure(hint, FontRole::small);
+        const float pw = sz.x + 56, ph = ui.px(FontRole::small) + 24;
+        const float px = (ui.W - pw) / 2, py = bottom - ph - 12;
+        ui.dl->AddRectFilled(ImVec2(px, py), ImVec2(px + pw, py + ph), colour::brand_light, ph / 2);
+        ui.text_centered(ui.W / 2, py + 10, hint, FontRole::small, colour::brand);
+    }
 }
 
 void draw_qr(ViewCtx& c, const std::string& text, float x, float y, float size) {
