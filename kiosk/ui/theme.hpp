@@ -76,6 +76,16 @@ public:
 
     // ---- shapes -----------------------------------------------------------------------------------------------
     void card(float x, float y, float w, float h, float radius = 24.f);
+    // A card behind content whose height is known only after drawing it: card_begin(), draw, card_end(box).
+    void card_begin() {
+        dl->ChannelsSplit(2);
+        dl->ChannelsSetCurrent(1);
+    }
+    void card_end(float x, float y, float w, float h, float radius = 24.f) {
+        dl->ChannelsSetCurrent(0);
+        card(x, y, w, h, radius);
+        dl->ChannelsMerge();
+    }
     void progress(float x, float y, float w, int done, int total);
 
     // ---- touch targets ----------------------------------------------------------------------------------------

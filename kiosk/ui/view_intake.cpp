@@ -170,6 +170,7 @@ void draw_intake(ViewCtx& c) {
         case IntakeStep::identity: {
             title("intake.identity.title", "intake.identity.sub");
             float cy = y;
+            ui.card_begin();
             float fx = x + 36, fw = w - 72;
             y += 28;
             bool ok = false;
@@ -182,7 +183,7 @@ void draw_intake(ViewCtx& c) {
             y += ui.field_height() + 24;
             bound_field(c, "家庭住址", m.address, fx, y, fw);
             y += ui.field_height() + 28;
-            ui.dl->AddRect(ImVec2(x, cy), ImVec2(x + w, y), colour::line, 24, 0, 1.5f);
+            ui.card_end(x, cy, w, y - cy);
             y += 20;
             break;
         }
@@ -214,6 +215,7 @@ void draw_intake(ViewCtx& c) {
                     y += ui.paragraph(x, y, w, c.tr("intake.household.alone"), FontRole::small, colour::secondary);
             } else {
                 float cy = y;
+                ui.card_begin();
                 float fx = x + 32, fw = w - 64;
                 y += 28;
                 y = section(c, fx, y, c.tr("intake.relation"));
@@ -263,7 +265,7 @@ void draw_intake(ViewCtx& c) {
                     m.save_member(today);
                 }
                 y += 132;
-                ui.dl->AddRect(ImVec2(x, cy), ImVec2(x + w, y), colour::line, 24, 0, 1.5f);
+                ui.card_end(x, cy, w, y - cy);
                 y += 20;
             }
             break;
@@ -401,6 +403,7 @@ void draw_intake(ViewCtx& c) {
                 y += std::max(h, ui.px(FontRole::body) * 1.35f) + 14;
             };
             float cy = y;
+            ui.card_begin();
             y += 28;
             row("review.programme", prog ? prog->name : m.programme);
             row("review.applicant", m.name.value);
@@ -416,7 +419,7 @@ void draw_intake(ViewCtx& c) {
             for (auto& code : missing) list += (list.empty() ? "" : "、") + rules.document_name(code);
             row("review.missing", list.empty() ? c.tr("review.none") : list);
             y += 14;
-            ui.dl->AddRect(ImVec2(x, cy), ImVec2(x + w, y), colour::line, 24, 0, 1.5f);
+            ui.card_end(x, cy, w, y - cy);
             y += 24;
             auto est = m.estimate(app.data(), app.config().township_code, today);
             if (est >= 0) {

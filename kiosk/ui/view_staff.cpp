@@ -115,6 +115,7 @@ void draw_staff(ViewCtx& c) {
             y += ui.px(FontRole::small) + 28;
             // The applicant's details stay masked here: staff check papers, not the screen.
             float cy = y;
+            ui.card_begin();
             y += 24;
             auto applicant = a->payload.contains("applicant") ? a->payload["applicant"] : nlohmann::json::object();
             std::string idn = applicant.contains("id_number") && applicant["id_number"].is_string()
@@ -123,7 +124,7 @@ void draw_staff(ViewCtx& c) {
             if (a->payload.contains("members") && a->payload["members"].is_array())
                 row(c.tr("review.household"),
                     app.i18n().fmt("review.people", {std::to_string(a->payload["members"].size() + 1)}));
-            ui.dl->AddRect(ImVec2(x, cy), ImVec2(x + w, y + 12), colour::line, 24, 0, 1.5f);
+            ui.card_end(x, cy, w, y + 12 - cy);
             y += 40;
             ui.text(x, y, c.tr("staff.materials_checked"), FontRole::body, colour::text);
             y += ui.px(FontRole::body) + 20;
@@ -166,11 +167,12 @@ void draw_staff(ViewCtx& c) {
             ui.text(x, y, c.tr("staff.printer"), FontRole::title, colour::text);
             y += ui.px(FontRole::title) + 24;
             float cy = y;
+            ui.card_begin();
             y += 24;
             row(c.tr("staff.printer_uri"), app.printer().describe());
             row(c.tr("staff.printer_last"), app.printing.message.empty() ? c.tr("staff.never") : app.printing.message,
                 app.printing.ok ? colour::text : colour::red);
-            ui.dl->AddRect(ImVec2(x, cy), ImVec2(x + w, y + 12), colour::line, 24, 0, 1.5f);
+            ui.card_end(x, cy, w, y + 12 - cy);
             y += 40;
             float bw = (w - 24) / 2;
             if (ui.button(c.tr("staff.check_printer"), x, y, bw, 110, ButtonStyle::secondary, FontRole::body))
@@ -186,6 +188,7 @@ void draw_staff(ViewCtx& c) {
             auto counts = app.store().events().counts();
             auto snap = app.sync().snapshot();
             float cy = y;
+            ui.card_begin();
             y += 24;
             row(c.tr("sync.state"), snap.online ? c.tr("sync.online") : c.tr("sync.offline"),
                 snap.online ? colour::green : colour::amber_text);
@@ -194,7 +197,7 @@ void draw_staff(ViewCtx& c) {
             row(c.tr("sync.last_success"), when(c, snap.last_success_ms));
             row(c.tr("sync.last_error"), snap.last_error.empty() ? c.tr("sync.none") : snap.last_error);
             row(c.tr("sync.quarantined"), std::to_string(counts.quarantined));
-            ui.dl->AddRect(ImVec2(x, cy), ImVec2(x + w, y + 12), colour::line, 24, 0, 1.5f);
+            ui.card_end(x, cy, w, y + 12 - cy);
             y += 40;
             for (auto& q : app.store().events().quarantined()) {
                 y += ui.paragraph(x, y, w, "#" + std::to_string(q.seq) + " " + q.type + "：" + q.message, FontRole::small,
@@ -209,6 +212,7 @@ void draw_staff(ViewCtx& c) {
             y += ui.px(FontRole::title) + 24;
             auto sum = app.store().day_summary(today);
             float cy = y;
+            ui.card_begin();
             y += 24;
             for (auto& p : app.data().rules.programmes()) {
                 if (p.is_referral()) continue;
@@ -225,7 +229,7 @@ void draw_staff(ViewCtx& c) {
             row(c.tr("summary.ratings"), app.i18n().fmt("summary.ratings_text", {std::to_string(n), std::to_string(satisfied)}));
             row(c.tr("summary.complaints"), std::to_string(sum.complaints));
             row(c.tr("summary.queries"), std::to_string(sum.status_queries));
-            ui.dl->AddRect(ImVec2(x, cy), ImVec2(x + w, y + 12), colour::line, 24, 0, 1.5f);
+            ui.card_end(x, cy, w, y + 12 - cy);
             y += 40;
             break;
         }
