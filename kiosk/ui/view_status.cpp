@@ -65,9 +65,11 @@ void draw_status(ViewCtx& c) {
         std::string src = s.online    ? c.tr("status.online")
                           : s.scanned ? c.app.i18n().fmt("status.scanned", {age_words(c, s.age_ms)})
                                       : c.app.i18n().fmt("status.offline", {age_words(c, s.age_ms)});
-        ui.text(x, y, c.tr("done.number") + " " + group4(rec.receipt_number) + " · " + src, FontRole::small,
-                colour::secondary);
-        y += ui.px(FontRole::small) + 28;
+        // The number large and grouped in fours (UI.md: numbers are read aloud and copied by hand), then where the
+        // answer came from on its own line.
+        ui.text(x, y, c.tr("done.number") + " " + group4(rec.receipt_number), FontRole::header, colour::brand);
+        y += ui.px(FontRole::header) + 10;
+        y += ui.paragraph(x, y, w, src, FontRole::small, colour::secondary, 1.3f) + 20;
 
         // Summary card: current stage, its due date, the overall limit, on time / overdue in words.
         auto& ev = s.evaluated;
