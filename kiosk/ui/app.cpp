@@ -461,24 +461,32 @@ void App::scan(const std::string& text) {
     settle();
 }
 
-void App::drag(float x1, float y1, float x2, float y2) {
+void App::finger(const std::vector<std::pair<float, float>>& points, int steps_per_segment, bool frame_each) {
+    if (points.empty()) return;
     float lw = static_cast<float>(opt_.config.screen_width), lh = static_cast<float>(opt_.config.screen_height);
     SDL_Event e{};
-    e.type = SDL_FINGERDOWN;
     e.tfinger.touchId = 1;
     e.tfinger.fingerId = 1;
-    e.tfinger.x = x1 / lw;
-    e.tfinger.y = y1 / lh;
+    e.type = SDL_FINGERDOWN;
+    e.tfinger.x = points[0].first / lw;
+    e.tfinger.y = points[0].second / lh;
     SDL_PushEvent(&e);
     frame();
-    const int steps = 12;
-    for (int i = 1; i <= steps; ++i) {
-        float t = static_cast<float>(i) / steps;
-        e.type = SDL_FINGERMOTION;
-        e.tfinger.x = (x1 + (x2 - x1) * t) / lw;
-        e.tfinger.y = (y1 + (y2 - y1) * t) / lh;
-        SDL_PushEvent(&e);
-        frame();
+    for (std::size_t i = 1; i < points.size(); ++i) {
+        // A real finger reports many points along a line: fill each segment (by default in 8 px steps).
+        auto [px, py] = points[i - 1];
+        auto [x, y] = points[i];
+        int steps = steps_per_segment > 0 ? steps_per_segment
+                                          : std::max(1, static_cast<int>(std::hypot(x - px, y - py) / 8.f));
+        for (int k = 1; k <= steps; ++k) {
+            float t = static_cast<float>(k) / static_cast<float>(steps);
+            e.type = SDL_FINGERMOTION;
+            e.tfinger.x = (px + (x - px) * t) / lw;
+            e.tfinger.y = (py + (y - py) * t) / lh;
+            SDL_PushEvent(&e);
+            if (frame_each) frame();
+        }
+        if (!frame_each) frame();
     }
     e.type = SDL_FINGERUP;
     SDL_PushEvent(&e);
@@ -486,39 +494,11 @@ void App::drag(float x1, float y1, float x2, float y2) {
     settle();
 }
 
+void App::drag(float x1, float y1, float x2, float y2) { finger({{x1, y1}, {x2, y2}}, 12, true); }
+
 void App::stroke(const std::vector<std::pair<float, float>>& points) {
-    if (points.empty()) return;
-    float lw = static_cast<float>(opt_.config.screen_width), lh = static_cast<float>(opt_.config.screen_height);
-    SDL_Event e{};
-    e.tfinger.touchId = 1;
-    e.tfinger.fingerId = 1;
-    for (std::size_t i = 0; i < points.size(); ++i) {
-        // A real finger reports many points along a line: fill each segment in 8 px steps.
-        auto [x, y] = points[i];
-        if (i == 0) {
-            e.type = SDL_FINGERDOWN;
-            e.tfinger.x = x / lw;
-            e.tfinger.y = y / lh;
-            SDL_PushEvent(&e);
-            frame();
-            continue;
-        }
-        auto [px, py] = points[i - 1];
-        int steps = std::max(1, static_cast<int>(std::hypot(x - px, y - py) / 8.f));
-        for (int k = 1; k <= steps; ++k) {
-            float t = static_cast<float>(k) / static_cast<float>(steps);
-            e.type = SDL_FINGERMOTION;
-            e.tfinger.x = (px + (x - px) * t) / lw;
-            e.tfinger.y = (py + (y - py) * t) / lh;
-            SDL_PushEvent(&e);
-        }
-        frame();
-    }
-    e.type = SDL_FINGERUP;
-    SDL_PushEvent(&e);
-    frames(2);
-    settle();
-    frames(1);
+    finger(points, 0, false);
+    frames(1);  // the recogniser's answer, drawn
 }
 
 bool App::stroke_on_pad(const std::vector<std::pair<float, float>>& percent) {

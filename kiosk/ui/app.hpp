@@ -98,6 +98,9 @@ private:
     void destroy_context();
     void render();
     bool needs_frame();
+    // A finger down at the first point, moving along the segments, up at the last; then the workers settle.
+    // `steps_per_segment` motion events per segment (0: one per 8 px); a frame after each when `frame_each`.
+    void finger(const std::vector<std::pair<float, float>>& points, int steps_per_segment, bool frame_each);
 
     AppOptions opt_;
     std::unique_ptr<ScriptClock> clock_;
