@@ -1,6 +1,8 @@
 // policy_model.cpp — see policy_model.hpp.
 #include "kiosk/model/policy_model.hpp"
 
+#include <sstream>
+
 #include "kiosk/model/text.hpp"
 
 namespace yimen::kiosk {
@@ -29,7 +31,18 @@ void PolicyState::refresh(const ArticleIndex* index, const std::vector<Article>&
         h.id = a.id;
         h.title = a.title;
         h.programme = a.programme;
-        auto plain = a.plain_text();
+        // The preview starts at the first paragraph: the body's own headings (a line starting "#") would run
+        // into the text after them.
+        std::string body;
+        std::istringstream lines(a.body_markdown);
+        for (std::string line; std::getline(lines, line);) {
+            if (line.empty() || line[0] == '#') continue;
+            body += line + "\n";
+            if (body.size() > 400) break;
+        }
+        Article first = a;
+        first.body_markdown = body;
+        auto plain = first.plain_text();
         auto cps = utf8_decode(plain);
         std::string snip;
         for (std::size_t i = 0; i < cps.size() && i < 40; ++i) snip += utf8_encode(cps[i] == '\n' ? U' ' : cps[i]);

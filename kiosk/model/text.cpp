@@ -99,4 +99,11 @@ bool all_digits(std::string_view s) {
     return true;
 }
 
+std::string group_resident_id(std::string_view id) {
+    if (id.size() <= 6) return std::string(id);
+    std::string out = std::string(id.substr(0, 6)) + " " + std::string(id.substr(6, 8));
+    if (id.size() > 14) out += " " + std::string(id.substr(14));
+    return out;
+}
+
 }  // namespace yimen::kiosk

@@ -321,9 +321,8 @@ bool Ui::field(const std::string& target, const std::string& label, const TextFi
         for (std::size_t i = 0; i < f.value.size(); ++i) shown += "●";
     } else if (f.kind == InputKind::id_number || f.kind == InputKind::phone || f.kind == InputKind::receipt) {
         // Numbers people copy are grouped: ID as 6 8 4, others in fours.
-        if (f.kind == InputKind::id_number && f.value.size() > 6) {
-            shown = f.value.substr(0, 6) + " " + f.value.substr(6, 8);
-            if (f.value.size() > 14) shown += " " + f.value.substr(14);
+        if (f.kind == InputKind::id_number) {
+            shown = group_resident_id(f.value);
         } else if (f.kind != InputKind::id_number) {
             shown = group4(f.value);
         }

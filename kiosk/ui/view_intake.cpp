@@ -407,7 +407,7 @@ void draw_intake(ViewCtx& c) {
             y += 28;
             row("review.programme", prog ? prog->name : m.programme);
             row("review.applicant", m.name.value);
-            row("review.id", m.id_number.value);
+            row("review.id", group_resident_id(m.id_number.value));
             if (!m.phone.value.empty()) row("review.phone", m.phone.value);
             row("review.address", m.address.value);
             row("review.household", app.i18n().fmt("review.people", {std::to_string(m.members.size() + 1)}));

@@ -603,3 +603,27 @@ TEST_CASE("Print journal - a kiosk database from before the driver journal gains
     REQUIRE(failed->size() == 1);
     CHECK(failed->front().outcome == printer::Outcome::paper_empty);
 }
+
+TEST_CASE("Numbers people read aloud are grouped: ID as 6 8 4, policy previews start at the first paragraph", "[kiosk][text]") {
+    CHECK(group_resident_id("230523199001010012") == "230523 19900101 0012");
+    CHECK(group_resident_id("2305231990") == "230523 1990");
+    CHECK(group_resident_id("2305") == "2305");
+    Fixture f("policy-preview");
+    f.app->go(Screen::policy);
+    f.app->policy_category("dibao");
+    REQUIRE_FALSE(f.app->policy.hits.empty());
+    for (auto& h : f.app->policy.hits) {
+        INFO(h.id << ": " << h.snippet);
+        const Article* a = nullptr;
+        for (auto& art : f.data.articles)
+            if (art.id == h.id) a = &art;
+        REQUIRE(a);
+        // No heading of the body opens the preview.
+        std::istringstream lines(a->body_markdown);
+        for (std::string line; std::getline(lines, line);) {
+            if (line.rfind("#", 0) != 0) continue;
+            auto heading = line.substr(line.find_first_not_of("# "));
+            CHECK(h.snippet.rfind(heading, 0) != 0);
+        }
+    }
+}
