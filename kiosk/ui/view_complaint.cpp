@@ -66,8 +66,11 @@ void draw_complaint(ViewCtx& c) {
         ui.paragraph(x + 36, y + 380, w - 72, c.tr("complaint.code_note"), FontRole::small, colour::secondary, 1.35f);
         y += 500;
         if (app.printing.busy || !app.printing.message.empty()) {
-            y += draw_message(c, x, y, w, app.printing.busy ? c.tr("print.printing") : app.printing.message,
-                         !app.printing.busy && !app.printing.ok) + 24;
+            y += (!app.printing.busy && app.printing.ok)
+                     ? draw_success(c, x, y, w, app.printing.message)  // printed: good news, in green
+                     : draw_message(c, x, y, w, app.printing.busy ? c.tr("print.printing") : app.printing.message,
+                                    !app.printing.busy && !app.printing.ok);
+            y += 24;
         }
         left_label = c.tr("nav.finish");  // bottom-left, as on every screen
         right_label.clear();

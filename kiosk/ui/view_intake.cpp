@@ -449,8 +449,11 @@ void draw_intake(ViewCtx& c) {
             ui.paragraph(tx, y + 380, w - (tx - x) - 36, c.tr("done.keep"), FontRole::small, colour::secondary, 1.35f);
             y += ch + 28;
             if (app.printing.busy || !app.printing.message.empty()) {
-                y += draw_message(c, x, y, w, app.printing.busy ? c.tr("print.printing") : app.printing.message,
-                             !app.printing.busy && !app.printing.ok) + 24;
+                y += (!app.printing.busy && app.printing.ok)
+                         ? draw_success(c, x, y, w, app.printing.message)  // printed: good news, in green
+                         : draw_message(c, x, y, w, app.printing.busy ? c.tr("print.printing") : app.printing.message,
+                                        !app.printing.busy && !app.printing.ok);
+                y += 24;
             }
             if (!referral && !m.missing_names.empty()) {
                 std::string list;
