@@ -502,9 +502,7 @@ void App::stroke(const std::vector<std::pair<float, float>>& points) {
 }
 
 bool App::stroke_on_pad(const std::vector<std::pair<float, float>>& percent) {
-    const TouchTarget* pad = nullptr;
-    for (auto& t : ui_->targets())
-        if (t.label == "handwriting-pad") pad = &t;
+    const TouchTarget* pad = target("handwriting-pad");
     if (!pad) return false;
     std::vector<std::pair<float, float>> pts;
     for (auto [px, py] : percent)

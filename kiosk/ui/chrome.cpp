@@ -136,24 +136,37 @@ void draw_qr(ViewCtx& c, const std::string& text, float x, float y, float size) 
             }
 }
 
-float draw_message(ViewCtx& c, float x, float y, float w, const std::string& msg, bool error) {
+std::string age_words(ViewCtx& c, std::int64_t ms) {
+    auto minutes = ms / 60000;
+    if (minutes < 1) return c.tr("status.age_now");
+    if (minutes < 60) return c.app.i18n().fmt("status.age_minutes", {std::to_string(minutes)});
+    if (minutes < 48 * 60) return c.app.i18n().fmt("status.age_hours", {std::to_string(minutes / 60)});
+    return c.app.i18n().fmt("status.age_days", {std::to_string(minutes / 1440)});
+}
+
+namespace {
+enum class Tone { warning, error, success };
+
+// One notice box for all three tones: a light band with a coloured bar on the left and the words.
+float draw_notice(ViewCtx& c, float x, float y, float w, const std::string& msg, Tone tone) {
     if (msg.empty()) return 0;
     auto& ui = c.ui;
+    const ImU32 band = tone == Tone::error ? colour::red_light : tone == Tone::success ? colour::green_light : colour::amber_light;
+    const ImU32 bar = tone == Tone::error ? colour::red : tone == Tone::success ? colour::green : colour::amber;
     float h = ui.paragraph(x + 28, 0, w - 56, msg, FontRole::body, 0, 1.35f, false) + 32;
-    ui.dl->AddRectFilled(ImVec2(x, y), ImVec2(x + w, y + h), error ? colour::red_light : colour::amber_light, 16);
-    ui.dl->AddRectFilled(ImVec2(x, y), ImVec2(x + 10, y + h), error ? colour::red : colour::amber, 4);
-    ui.paragraph(x + 28, y + 16, w - 56, msg, FontRole::body, error ? colour::red : colour::text, 1.35f);
+    ui.dl->AddRectFilled(ImVec2(x, y), ImVec2(x + w, y + h), band, 16);
+    ui.dl->AddRectFilled(ImVec2(x, y), ImVec2(x + 10, y + h), bar, 4);
+    ui.paragraph(x + 28, y + 16, w - 56, msg, FontRole::body, tone == Tone::error ? colour::red : colour::text, 1.35f);
     return h;
+}
+}  // namespace
+
+float draw_message(ViewCtx& c, float x, float y, float w, const std::string& msg, bool error) {
+    return draw_notice(c, x, y, w, msg, error ? Tone::error : Tone::warning);
 }
 
 float draw_success(ViewCtx& c, float x, float y, float w, const std::string& msg) {
-    if (msg.empty()) return 0;
-    auto& ui = c.ui;
-    float h = ui.paragraph(x + 28, 0, w - 56, msg, FontRole::body, 0, 1.35f, false) + 32;
-    ui.dl->AddRectFilled(ImVec2(x, y), ImVec2(x + w, y + h), colour::green_light, 16);
-    ui.dl->AddRectFilled(ImVec2(x, y), ImVec2(x + 10, y + h), colour::green, 4);
-    ui.paragraph(x + 28, y + 16, w - 56, msg, FontRole::body, colour::text, 1.35f);
-    return h;
+    return draw_notice(c, x, y, w, msg, Tone::success);
 }
 
 void draw_idle_warning(ViewCtx& c) {

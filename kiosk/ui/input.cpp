@@ -15,65 +15,49 @@ constexpr float kDragThreshold = 24.f;  // logical px: a finger wobbles; more th
 bool InputLayer::handle(const SDL_Event& e) {
     switch (e.type) {
         case SDL_MOUSEBUTTONDOWN:
-        case SDL_MOUSEBUTTONUP: {
+        case SDL_MOUSEBUTTONUP:
             if (e.button.which == SDL_TOUCH_MOUSEID || e.button.button != SDL_BUTTON_LEFT) return false;
-            float x = static_cast<float>(e.button.x) / scale_, y = static_cast<float>(e.button.y) / scale_;
-            if (e.type == SDL_MOUSEBUTTONDOWN ? ink_press(x, y) : inking_) {
-                if (e.type == SDL_MOUSEBUTTONUP) ink_release(x, y);
-                physically_down_ = e.type == SDL_MOUSEBUTTONDOWN;
-                return true;
-            }
-            queue_.push_back({e.type == SDL_MOUSEBUTTONDOWN, x, y});
-            physically_down_ = e.type == SDL_MOUSEBUTTONDOWN;
+            press(e.type == SDL_MOUSEBUTTONDOWN, static_cast<float>(e.button.x) / scale_,
+                  static_cast<float>(e.button.y) / scale_);
             return true;
-        }
-        case SDL_MOUSEMOTION: {
+        case SDL_MOUSEMOTION:
             if (e.motion.which == SDL_TOUCH_MOUSEID) return false;
-            float x = static_cast<float>(e.motion.x) / scale_, y = static_cast<float>(e.motion.y) / scale_;
-            if (inking_) {
-                ink_move(x, y);
-                return true;
-            }
-            if (!queue_.empty()) {
-                // Moves before a queued press/release belong after it; keep the latest position on it.
-                queue_.back().x = x;
-                queue_.back().y = y;
-            } else {
-                move_to(x, y);
-            }
+            motion(static_cast<float>(e.motion.x) / scale_, static_cast<float>(e.motion.y) / scale_);
             return physically_down_;
-        }
         case SDL_FINGERDOWN:
-        case SDL_FINGERUP: {
+        case SDL_FINGERUP:
             if (e.type == SDL_FINGERDOWN && finger_ != -1 && finger_ != e.tfinger.fingerId) return false;
             if (e.type == SDL_FINGERUP && finger_ != e.tfinger.fingerId) return false;
             finger_ = e.type == SDL_FINGERDOWN ? e.tfinger.fingerId : -1;
-            const float fx = e.tfinger.x * w_, fy = e.tfinger.y * h_;
-            if (e.type == SDL_FINGERDOWN ? ink_press(fx, fy) : inking_) {
-                if (e.type == SDL_FINGERUP) ink_release(fx, fy);
-                physically_down_ = e.type == SDL_FINGERDOWN;
-                return true;
-            }
-            queue_.push_back({e.type == SDL_FINGERDOWN, fx, fy});
-            physically_down_ = e.type == SDL_FINGERDOWN;
+            press(e.type == SDL_FINGERDOWN, e.tfinger.x * w_, e.tfinger.y * h_);
             return true;
-        }
-        case SDL_FINGERMOTION: {
+        case SDL_FINGERMOTION:
             if (e.tfinger.fingerId != finger_) return false;
-            float x = e.tfinger.x * w_, y = e.tfinger.y * h_;
-            if (inking_) {
-                ink_move(x, y);
-                return true;
-            }
-            if (!queue_.empty()) {
-                queue_.back().x = x;
-                queue_.back().y = y;
-            } else {
-                move_to(x, y);
-            }
+            motion(e.tfinger.x * w_, e.tfinger.y * h_);
             return true;
-        }
         default: return false;
+    }
+}
+
+// Mouse and finger alike: a press or release (a pen stroke when it starts on the pad), then moves.
+void InputLayer::press(bool down, float x, float y) {
+    physically_down_ = down;
+    if (down ? ink_press(x, y) : inking_) {
+        if (!down) ink_release(x, y);
+        return;
+    }
+    queue_.push_back({down, x, y});
+}
+
+void InputLayer::motion(float x, float y) {
+    if (inking_) {
+        ink_move(x, y);
+    } else if (!queue_.empty()) {
+        // Moves before a queued press/release belong after it; keep the latest position on it.
+        queue_.back().x = x;
+        queue_.back().y = y;
+    } else {
+        move_to(x, y);
     }
 }
 

@@ -53,6 +53,8 @@ private:
         float x, y;
     };
     void move_to(float x, float y);
+    void press(bool down, float x, float y);
+    void motion(float x, float y);
     bool ink_press(float x, float y);
     void ink_move(float x, float y);
     void ink_release(float x, float y);

@@ -40,6 +40,18 @@ float chip_row(ViewCtx& c, float x, float y, float w, const std::vector<std::str
     return cy + h + gap;
 }
 
+// One choice out of a fixed list, as a chip row bound to the code it sets.
+template <std::size_t N>
+float choice_row(ViewCtx& c, float x, float y, float w, const Choice (&choices)[N], std::string& current) {
+    std::vector<std::string> labels;
+    std::vector<bool> selected;
+    for (auto& ch : choices) {
+        labels.push_back(c.tr(ch.key));
+        selected.push_back(current == ch.code);
+    }
+    return chip_row(c, x, y, w, labels, selected, [&](std::size_t i) { current = choices[i].code; });
+}
+
 float section(ViewCtx& c, float x, float y, const std::string& title) {
     c.ui.text(x, y, title, FontRole::body, colour::text);
     return y + c.ui.px(FontRole::body) + 20;
@@ -219,13 +231,7 @@ void draw_intake(ViewCtx& c) {
                 float fx = x + 32, fw = w - 64;
                 y += 28;
                 y = section(c, fx, y, c.tr("intake.relation"));
-                std::vector<std::string> labels;
-                std::vector<bool> sel;
-                for (auto& r : kRelations) {
-                    labels.push_back(c.tr(r.key));
-                    sel.push_back(m.draft.relation == r.code);
-                }
-                y = chip_row(c, fx, y, fw, labels, sel, [&](std::size_t i) { m.draft.relation = kRelations[i].code; });
+                y = choice_row(c, fx, y, fw, kRelations, m.draft.relation);
                 bound_field(c, "成员姓名", m.draft.name, fx, y, fw);
                 y += ui.field_height() + 24;
                 bool ok = false;
@@ -238,21 +244,9 @@ void draw_intake(ViewCtx& c) {
                 bound_field(c, "成员身份证号码", m.draft.id_number, fx, y, fw, fb, ok ? colour::green : colour::red);
                 y += ui.field_height() + 60;
                 y = section(c, fx, y, c.tr("intake.health"));
-                labels.clear();
-                sel.clear();
-                for (auto& r : kHealth) {
-                    labels.push_back(c.tr(r.key));
-                    sel.push_back(m.draft.health == r.code);
-                }
-                y = chip_row(c, fx, y, fw, labels, sel, [&](std::size_t i) { m.draft.health = kHealth[i].code; });
+                y = choice_row(c, fx, y, fw, kHealth, m.draft.health);
                 y = section(c, fx, y, c.tr("intake.work"));
-                labels.clear();
-                sel.clear();
-                for (auto& r : kWork) {
-                    labels.push_back(c.tr(r.key));
-                    sel.push_back(m.draft.work_ability == r.code);
-                }
-                y = chip_row(c, fx, y, fw, labels, sel, [&](std::size_t i) { m.draft.work_ability = kWork[i].code; });
+                y = choice_row(c, fx, y, fw, kWork, m.draft.work_ability);
                 if (ui.check_row(c.tr("intake.student"), fx, y, fw, 96, m.draft.student)) m.draft.student = !m.draft.student;
                 y += 112;
                 float bw = (fw - 24) / 2;

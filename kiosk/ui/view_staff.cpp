@@ -10,11 +10,7 @@ namespace {
 
 std::string when(ViewCtx& c, std::optional<UtcMillis> t) {
     if (!t) return c.tr("staff.never");
-    auto now = c.app.clock().now_utc_ms();
-    auto min = (now - *t) / 60000;
-    if (min < 1) return c.tr("status.age_now");
-    if (min < 60) return c.app.i18n().fmt("status.age_minutes", {std::to_string(min)});
-    return c.app.i18n().fmt("status.age_hours", {std::to_string(min / 60)});
+    return age_words(c, c.app.clock().now_utc_ms() - *t);
 }
 
 }  // namespace

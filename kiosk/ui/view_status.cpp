@@ -13,14 +13,6 @@ std::string ymd(CivilDate d) {
     return std::to_string(d.year) + "年" + std::to_string(d.month) + "月" + std::to_string(d.day) + "日";
 }
 
-std::string age_words(ViewCtx& c, std::int64_t ms) {
-    auto minutes = ms / 60000;
-    if (minutes < 1) return c.tr("status.age_now");
-    if (minutes < 60) return c.app.i18n().fmt("status.age_minutes", {std::to_string(minutes)});
-    if (minutes < 48 * 60) return c.app.i18n().fmt("status.age_hours", {std::to_string(minutes / 60)});
-    return c.app.i18n().fmt("status.age_days", {std::to_string(minutes / 1440)});
-}
-
 }  // namespace
 
 void draw_status(ViewCtx& c) {

@@ -60,6 +60,8 @@ float begin_content(ViewCtx& c, const std::string& id, float top, float bottom);
 void end_content(ViewCtx& c, const std::string& id, float top, float bottom, float start_y, float end_y);
 // A receipt number as a QR code drawn from modules.
 void draw_qr(ViewCtx& c, const std::string& text, float x, float y, float size);
+// "刚刚", "12 分钟前", "3 小时前", "2 天前": how old something is, in words.
+std::string age_words(ViewCtx& c, std::int64_t ms);
 // Returns the height it took (0 for an empty message).
 float draw_message(ViewCtx& c, float x, float y, float w, const std::string& msg, bool error);
 // A done action (green), e.g. staff's "已受理"; returns the height.
