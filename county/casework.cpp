@@ -8,17 +8,40 @@ namespace yimen::county {
 
 using nlohmann::json;
 
+namespace {
+// One answer for "does not exist" and "not yours": another township learns nothing from it.
+const Error kNoSuchCase{"unknown_case", "没有这个案件。请核对办件编号。"};
+}  // namespace
+
 Result<std::string> Casework::township_of(const std::string& receipt) {
     if (auto app = store_.application(receipt)) return app->township;
     if (auto t = store_.referral_township(receipt)) return *t;
-    return Error{"unknown_case", "没有这个案件：" + receipt};
+    return kNoSuchCase;
 }
 
 Status Casework::authorise(const User& user, const std::string& township) {
     if (user.role == "county-admin" || user.role == "county-staff") return Ok{};
     if (user.role == "township-staff" && user.township == township) return Ok{};
-    return Error{"forbidden", "您只能办理本乡镇的案件。"};
+    // Another township's case is answered exactly like a case that does not exist.
+    return kNoSuchCase;
 }
+
+namespace {
+
+bool is_county_role(const std::string& role) { return role == "county-admin" || role == "county-staff"; }
+
+// The rules name who records each stage (programmes.json "actor"); the role must match it.
+Status check_actor(const User& user, const StageDef& stage) {
+    if (stage.actor == "county" && !is_county_role(user.role))
+        return Error{"wrong_actor", "“" + stage.name + "”须由县级民政部门记录，乡镇工作人员不能代为登记。"};
+    if (stage.actor == "township" && user.role != "township-staff")
+        return Error{"wrong_actor", "“" + stage.name + "”由乡镇经办人员记录，请使用乡镇工作人员账号。"};
+    if (stage.actor != "county" && stage.actor != "township")
+        return Error{"wrong_actor", "“" + stage.name + "”不由工作人员登记（由申请人在一体机上完成）。"};
+    return Ok{};
+}
+
+}  // namespace
 
 Result<json> Casework::record_stage(const User& user, const std::string& receipt, const json& body) {
     auto township = township_of(receipt);
@@ -27,13 +50,17 @@ Result<json> Casework::record_stage(const User& user, const std::string& receipt
     if (!body.is_object() || !body.contains("stage") || !body["stage"].is_string())
         return Error{"bad_request", "请求须包含环节（stage）。"};
     auto rows = store_.stages(receipt);
-    if (rows.empty()) return Error{"unknown_case", "没有这个案件：" + receipt};
+    if (rows.empty()) return kNoSuchCase;
     const std::string programme = rows.front().programme;
     const Programme* p = rules_.programme(programme);
     if (!p) return Error{"unknown_case", "案件的项目未知：" + programme};
     const CivilDate today = clock_.today();
     StageEntry entry;
     entry.stage = body["stage"].get<std::string>();
+    const StageDef* def = p->stage(entry.stage);
+    if (!def) return Error{"unknown_stage", "“" + p->name + "”没有这个环节：" + entry.stage};
+    if (auto s = check_actor(user, *def); !s) return s.error();
+    if (body.contains("reason") && !body["reason"].is_string()) return Error{"bad_request", "reason 须为文字。"};
     entry.actor = user.user_id;
     if (body.contains("date")) {
         if (!body["date"].is_string()) return Error{"bad_request", "日期格式应为 YYYY-MM-DD。"};
@@ -64,10 +91,13 @@ Result<json> Casework::record_stage(const User& user, const std::string& receipt
                  entry.documents, clock_.now_utc_ms(), "county"};
     auto work = [&]() -> Status {
         if (auto s = store_.insert_stage(row); !s) return s;
+        if (auto s = store_.append_audit({0, row.recorded_ms, user.user_id, "stage.recorded", receipt, entry.stage}); !s)
+            return s;
         return publish_status(store_, rules_, cal_, receipt, today);
     };
     if (auto s = store_.transaction(work); !s) return s.error();
     json out = status_record(store_, rules_, cal_, receipt, today);
+    out["recorded_stage_id"] = row.id;
     out.erase("id_last4_tag");
     return out;
 }

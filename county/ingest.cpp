@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "policy/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
 #include "policy/records.hpp"
 #include "policy/workflow.hpp"
@@ -82,8 +83,14 @@ Status publish_status(Store& store, const Rules& rules, const WorkCalendar& cal,
     return store.append_change({0, township, "status", receipt, body});
 }
 
-Status Ingestor::project(const KioskRecord& kiosk, const rec::Envelope& e, UtcMillis corrected_ms, std::string& code,
-                         std::string& message, std::vector<std::string>& touched) {
+bool Ingestor::is_township_staff(const std::string& user_id, const std::string& township) {
+    if (user_id.empty()) return false;
+    auto u = store_.user(user_id);
+    return u && u->active && u->role == "township-staff" && u->township == township;
+}
+
+Status Ingestor::project(const KioskRecord& kiosk, const rec::Envelope& e, UtcMillis corrected_ms, bool time_trusted,
+                         std::string& code, std::string& message, std::vector<std::string>& touched) {
     const CivilDate day = county_date_at(corrected_ms);
     auto reject = [&](const char* c, std::string m) {
         code = c;
@@ -104,6 +111,8 @@ Status Ingestor::project(const KioskRecord& kiosk, const rec::Envelope& e, UtcMi
         auto a = p.get<rec::ApplicationSubmitted>();
         if (a.township != kiosk.township)
             return reject(proto::reason::wrong_township, "终端只能提交本乡镇的申请。");
+        if (a.channel == "assisted" && !is_township_staff(a.operator_id, kiosk.township))
+            return reject(proto::reason::unknown_staff, "代办人不是本乡镇在岗的工作人员：" + a.operator_id);
         if (store_.application(a.receipt_number))
             return reject("duplicate_receipt", "回执编号已被使用：" + a.receipt_number);
         const std::string id = a.applicant.id_number;
@@ -123,6 +132,8 @@ Status Ingestor::project(const KioskRecord& kiosk, const rec::Envelope& e, UtcMi
         auto app = store_.application(a.receipt_number);
         if (!app) return reject(proto::reason::unknown_case, "县服务器没有这份申请：" + a.receipt_number);
         if (app->township != kiosk.township) return reject(proto::reason::wrong_township, "不是本乡镇的申请。");
+        if (!is_township_staff(a.operator_id, kiosk.township) || e.actor.id != a.operator_id)
+            return reject(proto::reason::unknown_staff, "受理人不是本乡镇在岗的工作人员：" + a.operator_id);
         const Programme* prog = rules_.programme(app->programme);
         if (!prog || a.programme != app->programme)
             return reject(proto::reason::wrong_programme, "受理的项目与申请的项目不一致。");
@@ -156,9 +167,17 @@ Status Ingestor::project(const KioskRecord& kiosk, const rec::Envelope& e, UtcMi
         auto r = p.get<rec::RatingGiven>();
         RatingRow row{0, kiosk.kiosk_id, e.seq, r.receipt_number, r.level, corrected_ms, "counted", p};
         if (!r.receipt_number.empty()) {
+            // Only the kiosks of the case's own township rate it, and only a case the county knows.
+            auto app = store_.application(r.receipt_number);
+            const std::optional<std::string> case_township =
+                app ? std::optional<std::string>(app->township) : store_.referral_township(r.receipt_number);
+            // Another township's case gets the same answer as an unknown one (it does not learn the case exists).
+            if (!case_township || *case_township != kiosk.township)
+                return reject(proto::reason::unknown_case, "县服务器没有这个办件编号，评价未计入：" + r.receipt_number);
             if (auto existing = store_.counted_rating(r.receipt_number)) {
-                // One rating per case: the earliest by corrected time counts.
-                if (existing->corrected_ms <= corrected_ms) {
+                // One rating per case: the earliest by corrected time counts — but a time from a boot whose clock
+                // offset the county has never measured is not evidence, so such a rating never displaces another.
+                if (!time_trusted || existing->corrected_ms <= corrected_ms) {
                     row.status = "already_rated";
                     if (auto s = store_.insert_rating(row); !s) return s;
                     return reject(proto::reason::already_rated, "这件事已经评价过了，每件事只能评价一次。");
@@ -199,19 +218,8 @@ Result<proto::PushResponse> Ingestor::push(const KioskRecord& kiosk, const proto
     proto::PushResponse resp;
     std::vector<std::string> touched;
     std::int64_t stored_now = 0;
+    std::int64_t duplicates = 0;
     auto work = [&]() -> Status {
-        if (sent) {
-            if (auto s = store_.set_boot_offset(kiosk.kiosk_id, req.boot_id, offset, received_ms); !s) return s;
-            const bool skewed = std::llabs(offset) > cfg_.clock_skew_limit_ms;
-            if (skewed != kiosk.clock_flagged) {
-                if (auto s = store_.set_kiosk_clock_flag(kiosk.kiosk_id, skewed); !s) return s;
-                if (skewed)
-                    if (auto s = store_.raise_alert("clock_skew", kiosk.kiosk_id, kiosk.township,
-                                                    "终端时钟偏差 " + std::to_string(offset / 1000) + " 秒", received_ms);
-                        !s)
-                        return s;
-            }
-        }
         auto [cp_seq, cp_hash] = store_.checkpoint(kiosk.kiosk_id);
         for (std::size_t i = 0; i < parsed.size(); ++i) {
             const json& j = parsed[i];
@@ -225,12 +233,24 @@ Result<proto::PushResponse> Ingestor::push(const KioskRecord& kiosk, const proto
                 stop(proto::reason::bad_envelope, env.error().message);
                 break;
             }
+            const std::string& kind = env->actor.kind;
+            if (kind != "resident" && kind != "staff" && kind != "county_user" && kind != "system") {
+                stop(proto::reason::bad_envelope, "未知的操作人类型：" + kind);
+                break;
+            }
+            if (auto canon = canonical_json(j); !canon) {
+                stop(proto::reason::not_canonical, "记录含有小数或无效的 UTF-8，没有规范形式，无法核对哈希。");
+                break;
+            }
             if (!rec::hash_matches(j)) {
                 stop(proto::reason::chain_broken, "记录内容与其哈希不符（可能被篡改），本批次已停止处理。");
                 break;
             }
             if (auto existing = store_.event(kiosk.kiosk_id, env->seq)) {
-                if (existing->hash == env->hash) continue;  // a duplicate: already stored, acknowledged again
+                if (existing->hash == env->hash) {  // a duplicate: already stored, acknowledged again
+                    ++duplicates;
+                    continue;
+                }
                 stop(proto::reason::seq_conflict, "序号 " + std::to_string(env->seq) + " 已存有不同内容的记录。");
                 if (auto s = store_.raise_alert("seq_conflict", kiosk.kiosk_id, kiosk.township,
                                                 "序号 " + std::to_string(env->seq) + " 内容冲突", received_ms);
@@ -249,26 +269,58 @@ Result<proto::PushResponse> Ingestor::push(const KioskRecord& kiosk, const proto
             }
             const UtcMillis wall = *parse_rfc3339(env->wall_time);
             std::int64_t event_offset = 0;
-            if (env->boot_id == req.boot_id) event_offset = offset;
-            else if (auto o = store_.boot_offset(kiosk.kiosk_id, env->boot_id)) event_offset = *o;
+            bool time_trusted = false;
+            if (env->boot_id == req.boot_id && sent) {
+                event_offset = offset;
+                time_trusted = true;
+            } else if (auto o = store_.boot_offset(kiosk.kiosk_id, env->boot_id)) {
+                event_offset = *o;
+                time_trusted = true;
+            }
             const UtcMillis corrected = wall + event_offset;
 
             std::string code, message;
-            if (auto v = rec::validate_payload(*env, rules_); !v) {
+            std::string status = "accepted";
+            if (corrected < cfg_.earliest_event_ms || corrected > received_ms + cfg_.future_tolerance_ms) {
+                // Kept (the chain stays whole) but never projected: no figure counts a 1900 or 9999 date.
+                code = proto::reason::implausible_time;
+                message = "记录时间 " + env->wall_time + " 不可信（早于最早日期或晚于明天），已隔离，未计入统计。";
+                status = "quarantined";
+            } else if (auto v = rec::validate_payload(*env, rules_); !v) {
                 code = v.error().code;
                 message = v.error().message;
-            } else if (auto s = project(kiosk, *env, corrected, code, message, touched); !s) {
+            } else if (auto s = project(kiosk, *env, corrected, time_trusted, code, message, touched); !s) {
                 return s;
             }
+            if (!code.empty() && status == "accepted") status = "rejected";
             StoredEventRow row{kiosk.kiosk_id, env->seq, env->type, env->hash, env->prev_hash, j.dump(), env->boot_id,
-                               wall, corrected, received_ms, code.empty() ? "accepted" : "rejected", code};
+                               wall, corrected, received_ms, status, code};
             if (auto s = store_.insert_event(row); !s) return s;
             if (!code.empty()) resp.rejections.push_back({env->seq, code, message});
             cp_seq = env->seq;
             cp_hash = env->hash;
             ++stored_now;
         }
-        if (auto s = store_.set_checkpoint(kiosk.kiosk_id, cp_seq, cp_hash); !s) return s;
+        if (stored_now == 0 && duplicates == 0) {
+            // A refused batch writes nothing (its clock readings included).
+            resp.contiguous_through = cp_seq;
+            resp.checkpoint_hash = cp_hash;
+            return Ok{};
+        }
+        if (stored_now > 0)
+            if (auto s = store_.set_checkpoint(kiosk.kiosk_id, cp_seq, cp_hash); !s) return s;
+        if (sent) {
+            if (auto s = store_.set_boot_offset(kiosk.kiosk_id, req.boot_id, offset, received_ms); !s) return s;
+            const bool skewed = std::llabs(offset) > cfg_.clock_skew_limit_ms;
+            if (skewed != kiosk.clock_flagged) {
+                if (auto s = store_.set_kiosk_clock_flag(kiosk.kiosk_id, skewed); !s) return s;
+                if (skewed)
+                    if (auto s = store_.raise_alert("clock_skew", kiosk.kiosk_id, kiosk.township,
+                                                    "终端时钟偏差 " + std::to_string(offset / 1000) + " 秒", received_ms);
+                        !s)
+                        return s;
+            }
+        }
         const CivilDate today = county_date_at(received_ms);
         std::sort(touched.begin(), touched.end());
         touched.erase(std::unique(touched.begin(), touched.end()), touched.end());

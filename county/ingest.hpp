@@ -13,6 +13,10 @@ namespace yimen::county {
 
 struct IngestConfig {
     std::int64_t clock_skew_limit_ms = 120'000;
+    // Events whose corrected time lies before this instant or more than future_tolerance_ms after their receipt are
+    // quarantined (stored, not projected). Default: 2020-01-01 00:00 in the county (+08:00).
+    UtcMillis earliest_event_ms = 1'577'808'000'000;
+    std::int64_t future_tolerance_ms = 24LL * 3600 * 1000;
 };
 
 // Builds the status record a kiosk may show for a case: no names or ID numbers (DESIGN.md, Personal data).
@@ -35,8 +39,11 @@ public:
     std::int64_t committed_events() const { return committed_; }
 
 private:
-    Status project(const KioskRecord& kiosk, const records::Envelope& e, UtcMillis corrected_ms, std::string& reject_code,
-                   std::string& reject_message, std::vector<std::string>& touched_cases);
+    // time_trusted: the event's boot has a known clock offset (its corrected time may rank it against others).
+    Status project(const KioskRecord& kiosk, const records::Envelope& e, UtcMillis corrected_ms, bool time_trusted,
+                   std::string& reject_code, std::string& reject_message, std::vector<std::string>& touched_cases);
+    // The staff member a kiosk record names must exist, be active, and work in the kiosk's township.
+    bool is_township_staff(const std::string& user_id, const std::string& township);
 
     Store& store_;
     const Rules& rules_;

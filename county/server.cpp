@@ -1,10 +1,15 @@
-// server.cpp — routes, the per-request kiosk check, body limits, and the identical answer for every failed status query.
+// server.cpp — TLS setup, the routes, the per-request kiosk and staff checks, early refusals before a body is read,
+// security headers on every answer, the access log, and the identical answer for every failed status query.
 #include "county/server.hpp"
 
-#include <httplib.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <mutex>
 
 #include "county/pki.hpp"
 #include "county/users.hpp"
@@ -14,256 +19,501 @@ namespace yimen::county {
 using nlohmann::json;
 namespace proto = yimen::sync::protocol;
 
-struct CountyServer::Http {
-    std::unique_ptr<httplib::SSLServer> server;
-};
-
 namespace {
 
-void send_json(httplib::Response& res, int status, const json& body) {
-    res.status = status;
-    res.set_content(body.dump(), "application/json; charset=utf-8");
+// TLS 1.2 with forward secrecy and AEAD only (no CBC); TLS 1.3's suites are all AEAD.
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+http::Response json_response(int status, const json& body) {
+    http::Response r;
+    r.status = status;
+    r.headers.set("Content-Type", "application/json; charset=utf-8");
+    r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    return r;
 }
 
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
-    send_json(res, status, {{"error", code}, {"message", message}});
+http::Response error_response(int status, const std::string& code, const std::string& message) {
+    return json_response(status, {{"error", code}, {"message", message}});
 }
 
 int http_status_for(const std::string& code) {
-    if (code == "forbidden" || code == proto::reason::wrong_kiosk) return 403;
-    if (code == "unknown_case" || code == "not_found") return 404;
-    if (code == "bad_request" || code == "bad_gzip") return 400;
+    if (code == "forbidden" || code == "wrong_actor" || code == proto::reason::wrong_kiosk) return 403;
+    if (code == "unknown_case" || code == "not_found" || code == "unknown_user") return 404;
+    if (code == "bad_request" || code == "bad_gzip" || code == "too_deep" || code == "too_many_events") return 400;
     if (code == "too_large") return 413;
-    if (code == "db_error" || code == "disk_full") return 503;
+    if (code == "db_error" || code == "disk_full" || code == "busy") return 503;
     return 422;
 }
 
+http::Response from_error(const Error& e) { return error_response(http_status_for(e.code), e.code, e.message); }
+
+bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
+
 bool is_kiosk_path(const std::string& path) {
-    return path.rfind("/api/v1/sync/", 0) == 0 || path.rfind(proto::kStatusPrefix, 0) == 0;
+    return starts_with(path, "/api/v1/sync/") || starts_with(path, proto::kStatusPrefix);
 }
 
-// The kiosk a request comes from: verified certificate → registered, unrevoked fingerprint.
-std::optional<KioskRecord> kiosk_of(const httplib::Request& req, Store& store) {
-    if (!req.ssl) return std::nullopt;
-    if (SSL_get_verify_result(req.ssl) != X509_V_OK) return std::nullopt;
-    X509* cert = SSL_get1_peer_certificate(req.ssl);
-    if (!cert) return std::nullopt;
-    const std::string fp = pki::fingerprint_sha256(cert);
-    X509_free(cert);
-    auto k = store.kiosk_by_fingerprint(fp);
-    if (!k || k->revoked) return std::nullopt;
-    return k;
+// "/api/v1/cases/*/stages" against a path: '*' matches one non-empty segment.
+bool match(std::string_view pattern, std::string_view path, std::vector<std::string>& out) {
+    out.clear();
+    while (!pattern.empty() || !path.empty()) {
+        if (pattern.empty() || path.empty()) return false;
+        const auto pslash = pattern.find('/', 1), qslash = path.find('/', 1);
+        const std::string_view pseg = pattern.substr(0, pslash), qseg = path.substr(0, qslash);
+        if (pseg == "/*") {
+            if (qseg.size() < 2) return false;
+            out.emplace_back(qseg.substr(1));
+        } else if (pseg != qseg) {
+            return false;
+        }
+        pattern = pslash == std::string_view::npos ? std::string_view() : pattern.substr(pslash);
+        path = qslash == std::string_view::npos ? std::string_view() : path.substr(qslash);
+    }
+    return true;
 }
 
-std::optional<User> user_of(const httplib::Request& req, Store& store) {
-    const std::string auth = req.get_header_value("Authorization");
-    if (auth.rfind("Bearer ", 0) != 0) return std::nullopt;
-    return authenticate(store, auth.substr(7));
+// Media types compare without case and without parameters ("Application/GZIP; x=y" is application/gzip).
+std::string media_type(const std::string& content_type) {
+    std::string t = content_type.substr(0, content_type.find(';'));
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.pop_back();
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.erase(t.begin());
+    for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return t;
+}
+
+bool valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 9;
+        if (n == 9) return false;
+        for (std::size_t k = 1; k <= n; ++k)
+            if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+        i += n + 1;
+    }
+    return true;
+}
+
+// Midnight at the start of a civil date in the county (+08:00), as UTC milliseconds.
+UtcMillis county_midnight_ms(CivilDate d) {
+    auto t = parse_rfc3339(d.iso() + "T00:00:00.000Z");
+    return (t ? *t : 0) - 8LL * 3600 * 1000;
+}
+
+std::int64_t int_param(const http::Request& req, const char* name, std::int64_t fallback, std::int64_t lo, std::int64_t hi,
+                       bool& ok) {
+    if (!req.has_param(name)) return fallback;
+    const std::string v = req.param(name);
+    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789-") != std::string::npos) {
+        ok = false;
+        return fallback;
+    }
+    const std::int64_t n = std::stoll(v);
+    if (n < lo || n > hi) ok = false;
+    return n;
 }
 
 }  // namespace
+
+struct CountyServer::Impl {
+    std::unique_ptr<Ingestor> ingestor;
+    std::unique_ptr<Casework> casework;
+    std::unique_ptr<http::Server> http;
+    std::mutex log_mu;
+    std::FILE* access_log = nullptr;
+    bool own_log = false;
+    std::atomic<UtcMillis> last_prune{0};
+    ~Impl() {
+        if (own_log && access_log) std::fclose(access_log);
+    }
+};
 
 Result<std::unique_ptr<CountyServer>> CountyServer::create(const ServerConfig& cfg, PolicyData policy, const Clock& clock) {
     std::unique_ptr<CountyServer> s(new CountyServer());
     s->cfg_ = cfg;
     s->policy_ = std::make_unique<PolicyData>(std::move(policy));
     s->clock_ = &clock;
+    s->impl_ = std::make_unique<Impl>();
     auto store = open_sqlite_store(cfg.dir + "/county.db");
     if (!store) return store.error();
     s->store_ = std::move(store).value();
+
+    auto earliest = CivilDate::parse(cfg.earliest_event_date);
+    if (!earliest) return Error{"bad_config", "[limits] earliest_event_date 须为 YYYY-MM-DD：" + cfg.earliest_event_date};
     IngestConfig ic;
     ic.clock_skew_limit_ms = cfg.clock_skew_limit_ms;
-    s->ingestor_ = std::make_unique<Ingestor>(*s->store_, s->policy_->rules, s->policy_->calendar, ic);
-    s->casework_ = std::make_unique<Casework>(*s->store_, s->policy_->rules, s->policy_->calendar, clock);
-    s->http_ = std::make_unique<Http>();
+    ic.earliest_event_ms = county_midnight_ms(*earliest);
+    s->impl_->ingestor = std::make_unique<Ingestor>(*s->store_, s->policy_->rules, s->policy_->calendar, ic);
+    s->impl_->casework = std::make_unique<Casework>(*s->store_, s->policy_->rules, s->policy_->calendar, clock);
+
+    if (cfg.access_log.empty() || cfg.access_log == "-") {
+        s->impl_->access_log = stderr;
+    } else {
+        s->impl_->access_log = std::fopen(cfg.access_log.c_str(), "ae");
+        if (!s->impl_->access_log) return Error{"bad_config", "无法写入访问日志：" + cfg.access_log};
+        s->impl_->own_log = true;
+    }
+
+    SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+    if (!ctx) return Error{"tls_setup", "无法创建 TLS 环境。"};
     const std::string dir = cfg.dir;
-    bool tls_ok = true;
-    s->http_->server = std::make_unique<httplib::SSLServer>([dir, &tls_ok](SSL_CTX& ctx) {
-        SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
-        tls_ok = SSL_CTX_use_certificate_chain_file(&ctx, (dir + "/server.crt").c_str()) == 1 &&
-                 SSL_CTX_use_PrivateKey_file(&ctx, (dir + "/server.key").c_str(), SSL_FILETYPE_PEM) == 1 &&
-                 SSL_CTX_check_private_key(&ctx) == 1 &&
-                 SSL_CTX_load_verify_locations(&ctx, (dir + "/ca.crt").c_str(), nullptr) == 1;
-        // Request a client certificate, do not require one: browsers reach the staff pages on the same port.
-        SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, nullptr);
-        STACK_OF(X509_NAME)* names = SSL_load_client_CA_file((dir + "/ca.crt").c_str());
-        if (names) SSL_CTX_set_client_CA_list(&ctx, names);
-        return tls_ok;
-    });
-    if (!tls_ok || !s->http_->server->is_valid())
+    const bool tls_ok =
+        SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) == 1 && SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) == 1 &&
+        SSL_CTX_use_certificate_chain_file(ctx, (dir + "/server.crt").c_str()) == 1 &&
+        SSL_CTX_use_PrivateKey_file(ctx, (dir + "/server.key").c_str(), SSL_FILETYPE_PEM) == 1 &&
+        SSL_CTX_check_private_key(ctx) == 1 && SSL_CTX_load_verify_locations(ctx, (dir + "/ca.crt").c_str(), nullptr) == 1;
+    if (!tls_ok) {
+        SSL_CTX_free(ctx);
+        ERR_clear_error();
         return Error{"tls_setup", "无法加载服务器证书：请先运行 county-server pki init --dir " + dir};
-    s->install_routes();
+    }
+    SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION);
+    static const unsigned char sid[] = "yimen-county";
+    SSL_CTX_set_session_id_context(ctx, sid, sizeof sid - 1);
+    // Request a client certificate, never fail the handshake over it: browsers reach the staff pages on the same
+    // port, and a kiosk with a foreign or expired certificate gets a 403 that says why instead of a TLS alert.
+    // The verification result is kept and checked per request (http_core fingerprints only verified certificates).
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });
+    if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file((dir + "/ca.crt").c_str()))
+        SSL_CTX_set_client_CA_list(ctx, names);
+
+    http::Limits limits = cfg.limits;
+    limits.worker_threads = cfg.threads;
+    limits.max_body_bytes = std::max(cfg.max_push_bytes, cfg.max_staff_body_bytes);
+    CountyServer* self = s.get();
+    http::Hooks hooks;
+    hooks.handle = [self](http::Request& r) { return self->route(r); };
+    hooks.is_inline = [](const http::Request& r) { return r.path == "/api/v1/health"; };
+    hooks.before_body = [self](const http::Request& r, std::size_t& limit) { return self->before_body(r, limit); };
+    hooks.finish = [](http::Response& r) {
+        r.headers.set("Strict-Transport-Security", "max-age=31536000");
+        r.headers.set("X-Content-Type-Options", "nosniff");
+        r.headers.set("Cache-Control", "no-store");
+        r.headers.set("X-Frame-Options", "DENY");
+        r.headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        r.headers.set("Referrer-Policy", "no-referrer");
+    };
+    hooks.access_log = [self](const http::AccessLogEntry& e) { self->log_access(e); };
+    s->impl_->http = std::make_unique<http::Server>(ctx, limits, std::move(hooks));
+    SSL_CTX_free(ctx);
     return s;
 }
 
-CountyServer::~CountyServer() {
-    stop();
-    if (thread_.joinable()) thread_.join();
-}
-
-void CountyServer::install_routes() {
-    auto& svr = *http_->server;
-    const int threads = cfg_.threads;
-    svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
-    svr.set_tcp_nodelay(true);
-    svr.set_payload_max_length(cfg_.max_push_bytes);
-    svr.set_read_timeout(10, 0);
-    svr.set_write_timeout(10, 0);
-
-    svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-        if (is_kiosk_path(req.path) && !kiosk_of(req, *store_)) {
-            send_error(res, 403, "kiosk_certificate_required", "需要已登记且未吊销的终端证书。");
-            return httplib::Server::HandlerResponse::Handled;
-        }
-        if (req.method == "POST" && req.path == proto::kPushPath) {
-            // Refused before the body is read: chunked or length-less bodies have no size bound, and a
-            // Content-Encoding would make the HTTP library inflate without our cap.
-            if (req.has_header("Transfer-Encoding") || !req.has_header("Content-Length")) {
-                send_error(res, 411, "length_required", "上传须带 Content-Length，不接受分块传输。");
-                return httplib::Server::HandlerResponse::Handled;
-            }
-            if (req.get_header_value("Content-Type") != "application/gzip") {
-                send_error(res, 415, "unsupported_media_type", "上传内容须为 application/gzip。");
-                return httplib::Server::HandlerResponse::Handled;
-            }
-            if (req.has_header("Content-Encoding")) {
-                send_error(res, 415, "unsupported_encoding", "上传内容须为 application/gzip，不使用 Content-Encoding。");
-                return httplib::Server::HandlerResponse::Handled;
-            }
-        }
-        return httplib::Server::HandlerResponse::Unhandled;
-    });
-
-    svr.Get("/api/v1/health", [](const httplib::Request&, httplib::Response& res) {
-        send_json(res, 200, {{"ok", true}, {"service", "yimen-county"}});
-    });
-
-    svr.Post(proto::kPushPath, [this](const httplib::Request& req, httplib::Response& res) {
-        auto kiosk = kiosk_of(req, *store_);
-        if (!kiosk) return send_error(res, 403, "kiosk_certificate_required", "需要终端证书。");
-        auto body = proto::gzip_decompress(req.body, cfg_.max_inflated_bytes);
-        if (!body) return send_error(res, body.error().code == "too_large" ? 413 : 400, body.error().code, body.error().message);
-        json j = json::parse(*body, nullptr, false);
-        if (j.is_discarded()) return send_error(res, 400, "bad_request", "上传内容不是有效的 JSON。");
-        auto push = proto::push_request_from_json(j);
-        if (!push) return send_error(res, 400, push.error().code, push.error().message);
-        if (cfg_.kill_before_commit) raise(SIGKILL);
-        auto out = ingestor_->push(*kiosk, *push, clock_->now_utc_ms());
-        if (!out) return send_error(res, http_status_for(out.error().code), out.error().code, out.error().message);
-        if (cfg_.kill_after_events > 0 && ingestor_->committed_events() >= cfg_.kill_after_events) raise(SIGKILL);
-        send_json(res, 200, proto::to_json(*out));
-    });
-
-    svr.Get(proto::kPullPath, [this](const httplib::Request& req, httplib::Response& res) {
-        auto kiosk = kiosk_of(req, *store_);
-        if (!kiosk) return send_error(res, 403, "kiosk_certificate_required", "需要终端证书。");
-        std::int64_t cursor = 0;
-        if (req.has_param("cursor")) {
-            try {
-                cursor = std::stoll(req.get_param_value("cursor"));
-            } catch (...) {
-                return send_error(res, 400, "bad_request", "cursor 须为整数。");
-            }
-        }
-        proto::PullResponse out;
-        auto changes = store_->changes_after(kiosk->township, cursor, proto::kMaxChangesPerPull + 1);
-        out.more = changes.size() > static_cast<std::size_t>(proto::kMaxChangesPerPull);
-        if (out.more) changes.pop_back();
-        for (auto& c : changes) out.changes.push_back({c.id, c.kind, c.key, c.body});
-        out.cursor = changes.empty() ? cursor : changes.back().id;
-        auto [seq, hash] = store_->checkpoint(kiosk->kiosk_id);
-        out.checkpoint = seq;
-        out.checkpoint_hash = hash;
-        auto [day, high] = store_->receipt_high_water(kiosk->kiosk_id);
-        out.receipt_day = day;
-        out.receipt_high_water = high;
-        out.server_time = format_rfc3339(clock_->now_utc_ms());
-        send_json(res, 200, proto::to_json(out));
-    });
-
-    svr.Get(R"(/api/v1/status/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
-        auto kiosk = kiosk_of(req, *store_);
-        if (!kiosk) return send_error(res, 403, "kiosk_certificate_required", "需要终端证书。");
-        // Unknown, malformed, wrong digits and rate-limited all get this same answer.
-        auto not_found = [&] {
-            send_error(res, 404, "not_found", "没有找到这个回执编号，或身份证后四位不符。请核对后再试，或向工作人员咨询。");
-        };
-        const UtcMillis now = clock_->now_utc_ms();
-        const UtcMillis hour_ago = now - 3'600'000;
-        const std::string receipt = req.matches[1];
-        const std::string last4 = req.get_param_value("id_last4");
-        const std::string rkey = "status:receipt:" + receipt, kkey = "status:kiosk:" + kiosk->kiosk_id;
-        auto fail = [&] {
-            (void)store_->add_failure(rkey, now);
-            (void)store_->add_failure(kkey, now);
-            not_found();
-        };
-        if (store_->failures_since(rkey, hour_ago) >= cfg_.status_failures_per_receipt ||
-            store_->failures_since(kkey, hour_ago) >= cfg_.status_failures_per_kiosk)
-            return fail();
-        json rec = status_record(*store_, policy_->rules, policy_->calendar, receipt, clock_->today());
-        if (rec.is_null() || last4.size() != 4 || rec["id_last4_tag"] != proto::id_last4_tag(receipt, last4)) return fail();
-        rec.erase("id_last4_tag");
-        send_json(res, 200, rec);
-    });
-
-    auto staff_route = [this](auto handler) {
-        return [this, handler](const httplib::Request& req, httplib::Response& res) {
-            auto user = user_of(req, *store_);
-            if (!user) return send_error(res, 401, "unauthorised", "请使用有效的 API 令牌（Authorization: Bearer …）。");
-            handler(*user, req, res);
-        };
-    };
-
-    svr.Post(R"(/api/v1/cases/([^/]+)/stages)", staff_route([this](const User& user, const httplib::Request& req,
-                                                                     httplib::Response& res) {
-        json body = json::parse(req.body, nullptr, false);
-        if (body.is_discarded()) return send_error(res, 400, "bad_request", "请求内容不是有效的 JSON。");
-        auto out = casework_->record_stage(user, req.matches[1], body);
-        if (!out) return send_error(res, http_status_for(out.error().code), out.error().code, out.error().message);
-        send_json(res, 200, *out);
-    }));
-
-    svr.Get(R"(/api/v1/cases/([^/]+))", staff_route([this](const User& user, const httplib::Request& req,
-                                                           httplib::Response& res) {
-        auto out = casework_->view(user, req.matches[1]);
-        if (!out) return send_error(res, http_status_for(out.error().code), out.error().code, out.error().message);
-        send_json(res, 200, *out);
-    }));
-
-    svr.Get("/api/v1/stats/events", staff_route([this](const User& user, const httplib::Request&, httplib::Response& res) {
-        json counts = json::object();
-        for (auto& [type, n] : store_->event_counts_by_type()) counts[type] = n;
-        json alerts = json::array();
-        for (auto& a : store_->alerts())
-            if (user.role != "township-staff" || a["township"] == user.township) alerts.push_back(a);
-        send_json(res, 200, {{"events_by_type", counts}, {"alerts", alerts}});
-    }));
-}
+CountyServer::~CountyServer() { stop(); }
 
 Result<int> CountyServer::start() {
-    auto& svr = *http_->server;
-    if (cfg_.port == 0) {
-        const int p = svr.bind_to_any_port(cfg_.host);
-        if (p <= 0) return Error{"listen_failed", "无法监听 " + cfg_.host};
-        port_ = p;
-    } else {
-        if (!svr.bind_to_port(cfg_.host, cfg_.port))
-            return Error{"listen_failed", "无法监听 " + cfg_.host + ":" + std::to_string(cfg_.port) + "（端口被占用？）"};
-        port_ = cfg_.port;
-    }
-    thread_ = std::thread([this] { http_->server->listen_after_bind(); });
-    for (int i = 0; i < 5000 && !http_->server->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    if (!http_->server->is_running()) return Error{"listen_failed", "服务器未能开始监听。"};
+    auto p = impl_->http->start(cfg_.host, cfg_.port);
+    if (!p) return p.error();
+    port_ = *p;
     return port_;
 }
 
-void CountyServer::serve_blocking_after_start() {
-    if (thread_.joinable()) thread_.join();
-}
+void CountyServer::serve_blocking_after_start() { impl_->http->wait(); }
 
 void CountyServer::stop() {
-    if (http_ && http_->server) http_->server->stop();
+    if (impl_ && impl_->http) impl_->http->stop();
+}
+
+http::Server::Counters CountyServer::counters() const { return impl_->http->counters(); }
+
+void CountyServer::log_access(const http::AccessLogEntry& e) {
+    // No personal data: the route pattern, never the path (a path may carry a receipt number), and no query.
+    char line[512];
+    std::snprintf(line, sizeof line, "access method=%s route=%s status=%d bytes=%zu ms=%.1f who=%s peer=%s\n",
+                  e.method.c_str(), e.route.empty() ? "-" : e.route.c_str(), e.status, e.bytes, e.ms,
+                  e.principal.empty() ? "-" : e.principal.c_str(), e.peer.c_str());
+    std::lock_guard lock(impl_->log_mu);
+    std::fputs(line, impl_->access_log);
+    std::fflush(impl_->access_log);
+}
+
+std::optional<KioskRecord> CountyServer::kiosk_of(const http::Request& req) {
+    if (req.client_fingerprint.empty()) return std::nullopt;
+    auto k = store_->kiosk_by_fingerprint(req.client_fingerprint);
+    if (!k || k->revoked) return std::nullopt;
+    return k;
+}
+
+std::optional<User> CountyServer::user_of(const http::Request& req) {
+    const std::string auth = req.headers.get("Authorization");
+    const auto space = auth.find(' ');
+    if (space == std::string::npos) return std::nullopt;
+    std::string scheme = auth.substr(0, space);
+    for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (scheme != "bearer") return std::nullopt;  // auth schemes are case-insensitive (RFC 9110 §11.1)
+    std::string token = auth.substr(space + 1);
+    while (!token.empty() && token.front() == ' ') token.erase(token.begin());
+    return authenticate(*store_, token, clock_->now_utc_ms());
+}
+
+std::optional<http::Response> CountyServer::before_body(const http::Request& req, std::size_t& limit) {
+    limit = cfg_.max_staff_body_bytes;
+    if (!valid_utf8(req.path)) {
+        auto r = error_response(400, "bad_request", "请求路径不是有效的 UTF-8。");
+        r.route = "(invalid)";
+        return r;
+    }
+    if (is_kiosk_path(req.path) && req.client_fingerprint.empty()) {
+        auto r = error_response(403, "kiosk_certificate_required", "需要县 CA 签发、已登记且未吊销的终端证书。");
+        r.route = "(kiosk)";
+        return r;
+    }
+    if (req.method == "POST" && req.path == proto::kPushPath) {
+        limit = cfg_.max_push_bytes;
+        http::Response r;
+        // Refused before the body is read: a Content-Encoding would ask us to inflate without our cap.
+        if (!req.headers.has("Content-Length"))
+            r = error_response(411, "length_required", "上传须带 Content-Length，不接受分块传输。");
+        else if (media_type(req.headers.get("Content-Type")) != "application/gzip")
+            r = error_response(415, "unsupported_media_type", "上传内容须为 application/gzip。");
+        else if (req.headers.has("Content-Encoding"))
+            r = error_response(415, "unsupported_encoding", "上传内容须为 application/gzip，不使用 Content-Encoding。");
+        else
+            return std::nullopt;
+        r.route = proto::kPushPath;
+        return r;
+    }
+    return std::nullopt;
+}
+
+http::Response CountyServer::route(http::Request& req) {
+    http::Response res;
+    std::string route;
+    try {
+        res = dispatch(req, route);
+    } catch (const json::exception&) {
+        // A field of the wrong type reached a typed accessor: the request is at fault, not the server.
+        res = error_response(400, "bad_request", "请求内容的字段类型不正确，请对照 county/API.md 检查。");
+    }
+    if (res.route.empty()) res.route = route;
+    return res;
+}
+
+http::Response CountyServer::dispatch(http::Request& req, std::string& route) {
+    const std::string& path = req.path;
+    const std::string& method = req.method;
+    auto allow = [&](const char* m) { return method == m || (std::string_view(m) == "GET" && method == "HEAD"); };
+    auto wrong_method = [&](const char* allowed) {
+        auto r = error_response(405, "method_not_allowed", std::string("这个地址只接受 ") + allowed + " 请求。");
+        r.headers.set("Allow", allowed);
+        return r;
+    };
+
+    if (path == "/api/v1/health") {
+        route = path;
+        if (!allow("GET")) return wrong_method("GET");
+        return json_response(200, {{"ok", true}, {"service", "yimen-county"}});
+    }
+
+    // Kiosk routes: a verified, registered, unrevoked client certificate.
+    if (is_kiosk_path(path)) {
+        auto kiosk = kiosk_of(req);
+        if (!kiosk) {
+            route = "(kiosk)";
+            return error_response(403, "kiosk_certificate_required", "需要县 CA 签发、已登记且未吊销的终端证书。");
+        }
+        auto tag = [&](http::Response r) {
+            r.principal = "kiosk:" + kiosk->kiosk_id;
+            return r;
+        };
+        if (path == proto::kPushPath) {
+            route = path;
+            if (!allow("POST")) return tag(wrong_method("POST"));
+            return tag(handle_push(*kiosk, req));
+        }
+        if (path == proto::kPullPath) {
+            route = path;
+            if (!allow("GET")) return tag(wrong_method("GET"));
+            return tag(handle_pull(*kiosk, req));
+        }
+        if (match("/api/v1/status/*", path, req.matches)) {
+            route = "/api/v1/status/{receipt}";
+            if (!allow("GET")) return tag(wrong_method("GET"));
+            return tag(handle_status(*kiosk, req));
+        }
+        route = "(unknown)";
+        return tag(error_response(404, "not_found", "没有这个接口：请对照 sync/PROTOCOL.md 检查地址。"));
+    }
+
+    // Staff routes: a valid, unexpired token of an active user.
+    if (starts_with(path, "/api/v1/")) {
+        enum Kind { stages, case_view, events, alerts, renew, audit, none } kind = none;
+        if (match("/api/v1/cases/*/stages", path, req.matches)) route = "/api/v1/cases/{receipt}/stages", kind = stages;
+        else if (match("/api/v1/cases/*", path, req.matches)) route = "/api/v1/cases/{receipt}", kind = case_view;
+        else if (path == "/api/v1/stats/events") route = path, kind = events;
+        else if (path == "/api/v1/alerts") route = path, kind = alerts;
+        else if (path == "/api/v1/auth/renew") route = path, kind = renew;
+        else if (path == "/api/v1/audit") route = path, kind = audit;
+        if (kind == none) {
+            route = "(unknown)";
+            return error_response(404, "not_found", "没有这个接口：请对照 county/API.md 检查地址。");
+        }
+        auto user = user_of(req);
+        if (!user) {
+            auto r = error_response(401, "unauthorised", "请使用有效且未过期的 API 令牌（Authorization: Bearer …）。");
+            r.headers.set("WWW-Authenticate", "Bearer realm=\"yimen\"");
+            return r;
+        }
+        http::Response r;
+        switch (kind) {
+            case stages: r = allow("POST") ? handle_stage(*user, req) : wrong_method("POST"); break;
+            case case_view: r = allow("GET") ? handle_case(*user, req) : wrong_method("GET"); break;
+            case events: r = allow("GET") ? handle_events(*user, req) : wrong_method("GET"); break;
+            case alerts: r = allow("GET") ? handle_alerts(*user, req) : wrong_method("GET"); break;
+            case renew: r = allow("POST") ? handle_renew(*user) : wrong_method("POST"); break;
+            case audit: r = allow("GET") ? handle_audit(*user, req) : wrong_method("GET"); break;
+            case none: break;
+        }
+        r.principal = "user:" + user->user_id;
+        return r;
+    }
+    route = "(unknown)";
+    return error_response(404, "not_found", "没有这个页面。");
+}
+
+http::Response CountyServer::handle_push(const KioskRecord& kiosk, const http::Request& req) {
+    auto body = proto::gzip_decompress(req.body, cfg_.max_inflated_bytes);
+    if (!body) return from_error(body.error());
+    auto j = proto::parse_json_bounded(*body, cfg_.max_json_depth);
+    if (!j) return from_error(j.error());
+    auto push = proto::push_request_from_json(*j);
+    if (!push) return from_error(push.error());
+    if (cfg_.kill_before_commit) raise(SIGKILL);
+    auto out = impl_->ingestor->push(kiosk, *push, clock_->now_utc_ms());
+    if (!out) return from_error(out.error());
+    if (cfg_.kill_after_events > 0 && impl_->ingestor->committed_events() >= cfg_.kill_after_events) raise(SIGKILL);
+    return json_response(200, proto::to_json(*out));
+}
+
+http::Response CountyServer::handle_pull(const KioskRecord& kiosk, const http::Request& req) {
+    bool ok = true;
+    const std::int64_t cursor = int_param(req, "cursor", 0, 0, INT64_MAX / 2, ok);
+    if (!ok) return error_response(400, "bad_request", "cursor 须为不小于 0 的整数（上次回答里的 cursor）。");
+    proto::PullResponse out;
+    auto changes = store_->changes_after(kiosk.township, cursor, proto::kMaxChangesPerPull + 1);
+    out.more = changes.size() > static_cast<std::size_t>(proto::kMaxChangesPerPull);
+    if (out.more) changes.pop_back();
+    for (auto& c : changes) out.changes.push_back({c.id, c.kind, c.key, c.body});
+    out.cursor = changes.empty() ? cursor : changes.back().id;
+    auto [seq, hash] = store_->checkpoint(kiosk.kiosk_id);
+    out.checkpoint = seq;
+    out.checkpoint_hash = hash;
+    auto [day, high] = store_->receipt_high_water(kiosk.kiosk_id);
+    out.receipt_day = day;
+    out.receipt_high_water = high;
+    out.server_time = format_rfc3339(clock_->now_utc_ms());
+    return json_response(200, proto::to_json(out));
+}
+
+http::Response CountyServer::handle_status(const KioskRecord& kiosk, const http::Request& req) {
+    // Unknown, malformed, another township's, wrong digits and rate-limited all get this same answer.
+    const http::Response not_found =
+        error_response(404, "not_found", "没有找到这个回执编号，或身份证后四位不符。请核对后再试，或向工作人员咨询。");
+    const UtcMillis now = clock_->now_utc_ms();
+    const UtcMillis hour_ago = now - 3'600'000;
+    if (now - impl_->last_prune.load() > 600'000) {
+        impl_->last_prune = now;
+        (void)store_->prune_failures(hour_ago);
+    }
+    const std::string receipt = req.matches.at(0);
+    std::string last4 = req.param("id_last4");
+    for (auto& c : last4)
+        if (c == 'x') c = 'X';
+    // The lock-out is per (receipt, township): kiosks elsewhere cannot lock a resident out of her own query.
+    const std::string rkey = "status:" + receipt + ":" + kiosk.township, kkey = "status:kiosk:" + kiosk.kiosk_id;
+    auto fail = [&] {
+        (void)store_->add_failure(rkey, now);
+        (void)store_->add_failure(kkey, now);
+        return not_found;
+    };
+    if (receipt.size() > 32 || store_->failures_since(rkey, hour_ago) >= cfg_.status_failures_per_receipt ||
+        store_->failures_since(kkey, hour_ago) >= cfg_.status_failures_per_kiosk)
+        return fail();
+    json rec = status_record(*store_, policy_->rules, policy_->calendar, receipt, clock_->today());
+    if (rec.is_null() || last4.size() != 4 || rec["id_last4_tag"] != proto::id_last4_tag(receipt, last4)) return fail();
+    rec.erase("id_last4_tag");
+    return json_response(200, rec);
+}
+
+http::Response CountyServer::handle_stage(const User& user, const http::Request& req) {
+    auto body = proto::parse_json_bounded(req.body, cfg_.max_json_depth);
+    if (!body) return from_error(body.error());
+    const std::string& receipt = req.matches.at(0);
+    auto out = impl_->casework->record_stage(user, receipt, *body);
+    if (!out) return from_error(out.error());
+    log_audit(user, "stage.recorded", receipt, (*body)["stage"].get<std::string>());
+    return json_response(200, *out);
+}
+
+http::Response CountyServer::handle_case(const User& user, const http::Request& req) {
+    auto out = impl_->casework->view(user, req.matches.at(0));
+    if (!out) return from_error(out.error());
+    return json_response(200, *out);
+}
+
+http::Response CountyServer::handle_events(const User& user, const http::Request& req) {
+    bool ok = true;
+    const std::int64_t after = int_param(req, "after", 0, 0, INT64_MAX / 2, ok);
+    const std::int64_t limit = int_param(req, "limit", 100, 1, 1000, ok);
+    if (!ok) return error_response(400, "bad_request", "after 须为不小于 0 的整数，limit 须在 1 到 1000 之间。");
+    json counts = json::object();
+    for (auto& [type, n] : store_->event_counts_by_type()) counts[type] = n;
+    const std::string township = user.role == "township-staff" ? user.township : "";
+    auto page = store_->alerts(after, static_cast<int>(limit) + 1, township);
+    const bool more = page.size() > static_cast<std::size_t>(limit);
+    if (more) page.pop_back();
+    json alerts = page;
+    return json_response(200, {{"events_by_type", counts},
+                               {"alerts", alerts},
+                               {"next_after", page.empty() ? json(after) : page.back()["id"]},
+                               {"more", more}});
+}
+
+http::Response CountyServer::handle_alerts(const User& user, const http::Request& req) {
+    bool ok = true;
+    const std::int64_t after = int_param(req, "after", 0, 0, INT64_MAX / 2, ok);
+    const std::int64_t limit = int_param(req, "limit", 100, 1, 1000, ok);
+    if (!ok) return error_response(400, "bad_request", "after 须为不小于 0 的整数，limit 须在 1 到 1000 之间。");
+    const std::string township = user.role == "township-staff" ? user.township : "";
+    auto page = store_->alerts(after, static_cast<int>(limit) + 1, township);
+    const bool more = page.size() > static_cast<std::size_t>(limit);
+    if (more) page.pop_back();
+    json items = page;
+    return json_response(200, {{"items", items}, {"next_after", page.empty() ? json(after) : page.back()["id"]}, {"more", more}});
+}
+
+http::Response CountyServer::handle_renew(const User& user) {
+    Actor by{user.user_id, clock_->now_utc_ms(), cfg_.token_ttl_ms};
+    auto until = renew_token(*store_, user, by);
+    if (!until) return from_error(until.error());
+    return json_response(200, {{"expires_at", format_rfc3339(*until)}});
+}
+
+http::Response CountyServer::handle_audit(const User& user, const http::Request& req) {
+    if (user.role != "county-admin") return error_response(403, "forbidden", "只有县级管理员可以查看审计日志。");
+    bool ok = true;
+    const std::int64_t after = int_param(req, "after", 0, 0, INT64_MAX / 2, ok);
+    const std::int64_t limit = int_param(req, "limit", 100, 1, 1000, ok);
+    if (!ok) return error_response(400, "bad_request", "after 须为不小于 0 的整数，limit 须在 1 到 1000 之间。");
+    auto page = store_->audit_entries(after, static_cast<int>(limit) + 1);
+    const bool more = page.size() > static_cast<std::size_t>(limit);
+    if (more) page.pop_back();
+    json items = json::array();
+    for (auto& a : page)
+        items.push_back({{"id", a.id}, {"at", format_rfc3339(a.at_ms)}, {"user_id", a.user_id}, {"action", a.action},
+                         {"target", a.target}, {"detail", a.detail}});
+    return json_response(200, {{"items", items}, {"next_after", page.empty() ? after : page.back().id}, {"more", more}});
+}
+
+void CountyServer::log_audit(const User& user, const std::string& action, const std::string& target,
+                             const std::string& detail) {
+    // The audit row itself was written in the same transaction as the action (casework.cpp, users.cpp).
+    const UtcMillis now = clock_->now_utc_ms();
+    std::lock_guard lock(impl_->log_mu);
+    std::fprintf(impl_->access_log, "audit at=%s user=%s action=%s target=%s detail=%s\n", format_rfc3339(now).c_str(),
+                 user.user_id.c_str(), action.c_str(), target.c_str(), detail.c_str());
+    std::fflush(impl_->access_log);
 }
 
 }  // namespace yimen::county

@@ -1,13 +1,13 @@
-// server.hpp — the county server's HTTPS listener: one port, TLS 1.2+, client certificates requested but not
-// required; a pre-routing check admits the kiosk paths only with a verified, registered, unrevoked certificate
-// (looked up per request, so a revocation takes effect at once).
+// server.hpp — the county server: one HTTPS listener over the event-driven core (http_core.hpp), TLS 1.2 AEAD /
+// TLS 1.3, client certificates requested but not required; the kiosk paths admit only a verified, registered,
+// unrevoked certificate (looked up per request, so a revocation takes effect at once); staff use expiring tokens.
 #pragma once
-#include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
-#include <thread>
 
 #include "county/casework.hpp"
+#include "county/http_core.hpp"
 #include "county/ingest.hpp"
 #include "county/store.hpp"
 #include "policy/policy_data.hpp"
@@ -18,12 +18,19 @@ struct ServerConfig {
     std::string dir;                 // PKI and store live here
     std::string host = "127.0.0.1";
     int port = 8443;                 // 0 = pick a free port (tests)
-    int threads = 8;
+    int threads = 8;                 // workers that answer requests (the I/O threads are separate)
+    http::Limits limits;             // deadlines, connection caps, body size
     std::size_t max_push_bytes = sync::protocol::kMaxPushBytes;
     std::size_t max_inflated_bytes = sync::protocol::kMaxInflatedBytes;
+    std::size_t max_staff_body_bytes = 64 * 1024;
+    int max_json_depth = sync::protocol::kMaxJsonDepth;
     std::int64_t clock_skew_limit_ms = 120'000;
-    int status_failures_per_receipt = 5;   // per hour
+    std::string earliest_event_date = "2020-01-01";   // [limits] earliest_event_date
+    std::int64_t token_ttl_ms = 12LL * 3600 * 1000;   // [auth] token_hours
+    int status_failures_per_receipt = 5;   // per hour, per (receipt, township)
     int status_failures_per_kiosk = 30;    // per hour
+    // Access log: "-" or "" = standard error (the journal on a real installation), otherwise a file appended to.
+    std::string access_log = "-";
     // Fault injection for tests (also from the environment, see county-server): SIGKILL the process after this many
     // events have been committed in total, or inside the first push's transaction before it commits.
     std::int64_t kill_after_events = 0;
@@ -35,27 +42,41 @@ public:
     // Opens D/county.db and the PKI in D (ca.crt, server.crt, server.key).
     static Result<std::unique_ptr<CountyServer>> create(const ServerConfig& cfg, PolicyData policy, const Clock& clock);
     ~CountyServer();
-    // Binds and serves on a background thread; returns the bound port.
+    // Binds and serves on background threads; returns the bound port.
     Result<int> start();
-    // After start(): waits until stop() is called (from a signal handler or another thread).
+    // After start(): waits until stop() has finished.
     void serve_blocking_after_start();
+    // Graceful: in-flight requests finish and are answered, then the threads stop. Not from a signal handler.
     void stop();
     int port() const { return port_; }
     Store& store() { return *store_; }
+    http::Server::Counters counters() const;
 
 private:
     CountyServer() = default;
-    void install_routes();
+    http::Response route(http::Request& req);
+    http::Response dispatch(http::Request& req, std::string& route);
+    std::optional<http::Response> before_body(const http::Request& req, std::size_t& body_limit);
+    std::optional<KioskRecord> kiosk_of(const http::Request& req);
+    std::optional<User> user_of(const http::Request& req);
+    http::Response handle_push(const KioskRecord& kiosk, const http::Request& req);
+    http::Response handle_pull(const KioskRecord& kiosk, const http::Request& req);
+    http::Response handle_status(const KioskRecord& kiosk, const http::Request& req);
+    http::Response handle_stage(const User& user, const http::Request& req);
+    http::Response handle_case(const User& user, const http::Request& req);
+    http::Response handle_events(const User& user, const http::Request& req);
+    http::Response handle_alerts(const User& user, const http::Request& req);
+    http::Response handle_renew(const User& user);
+    http::Response handle_audit(const User& user, const http::Request& req);
+    void log_access(const http::AccessLogEntry& e);
+    void log_audit(const User& user, const std::string& action, const std::string& target, const std::string& detail);
 
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
     ServerConfig cfg_;
     std::unique_ptr<PolicyData> policy_;
     const Clock* clock_ = nullptr;
     std::unique_ptr<Store> store_;
-    std::unique_ptr<Ingestor> ingestor_;
-    std::unique_ptr<Casework> casework_;
-    struct Http;
-    std::unique_ptr<Http> http_;
-    std::thread thread_;
     int port_ = 0;
 };
 

@@ -2,7 +2,9 @@
 // (handlers run on several threads), cached prepared statements, and migrations keyed by PRAGMA user_version.
 #include "county/store.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <map>
 #include <mutex>
@@ -49,6 +51,21 @@ CREATE TABLE alerts(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, kiosk_id TEXT, t
   created_ms INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'raised');
 CREATE TABLE rate_failures(key TEXT NOT NULL, at_ms INTEGER NOT NULL);
 CREATE INDEX rate_failures_key ON rate_failures(key, at_ms);
+)sql",
+    // 2: staff lifecycle, alert de-duplication, the audit trail, failure pruning.
+    R"sql(
+ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE users ADD COLUMN token_expires_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE alerts ADD COLUMN repeats INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE alerts ADD COLUMN updated_ms INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX alerts_open ON alerts(kind, kiosk_id, township, state);
+CREATE TABLE audit_log(id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, user_id TEXT NOT NULL, action TEXT NOT NULL,
+  target TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE INDEX rate_failures_at ON rate_failures(at_ms);
 )sql",
 };
 
@@ -121,10 +138,39 @@ public:
 
     Status put_user(const User& u) override {
         std::lock_guard lock(mu_);
-        auto& st = stmt("INSERT INTO users(user_id, name, role, township, token_sha256, pin_hash) VALUES(?1,?2,?3,?4,?5,?6)"
-                        " ON CONFLICT(user_id) DO UPDATE SET name=?2, role=?3, township=?4, token_sha256=?5, pin_hash=?6");
+        auto& st = stmt("INSERT INTO users(user_id, name, role, township, token_sha256, pin_hash, active, token_expires_ms)"
+                        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(user_id) DO UPDATE SET name=?2, role=?3, township=?4,"
+                        " token_sha256=?5, pin_hash=?6, active=?7, token_expires_ms=?8");
         st.bind(1, u.user_id).bind(2, u.name).bind(3, u.role).bind(4, u.township).bind(5, u.token_sha256).bind(6, u.pin_hash);
+        st.bind(7, u.active ? 1 : 0).bind(8, u.token_expires_ms);
         return st.run();
+    }
+
+    std::vector<User> users() override {
+        std::lock_guard lock(mu_);
+        std::vector<User> out;
+        auto& st = stmt(std::string(kUserColumns) + " ORDER BY user_id");
+        while (st.step() == SQLITE_ROW) out.push_back(user_row(st));
+        st.reset();
+        return out;
+    }
+
+    Status append_audit(const AuditEntry& a) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("INSERT INTO audit_log(at_ms, user_id, action, target, detail) VALUES(?1,?2,?3,?4,?5)");
+        st.bind(1, a.at_ms).bind(2, a.user_id).bind(3, a.action).bind(4, a.target).bind(5, a.detail);
+        return st.run();
+    }
+
+    std::vector<AuditEntry> audit_entries(std::int64_t after_id, int limit) override {
+        std::lock_guard lock(mu_);
+        std::vector<AuditEntry> out;
+        auto& st = stmt("SELECT id, at_ms, user_id, action, target, detail FROM audit_log WHERE id > ?1 ORDER BY id LIMIT ?2");
+        st.bind(1, after_id).bind(2, limit);
+        while (st.step() == SQLITE_ROW)
+            out.push_back({st.integer(0), st.integer(1), st.text(2), st.text(3), st.text(4), st.text(5)});
+        st.reset();
+        return out;
     }
 
     std::optional<User> user_by_token(const std::string& token_sha256) override { return user_where("token_sha256", token_sha256); }
@@ -359,18 +405,27 @@ public:
     Status raise_alert(const std::string& kind, const std::string& kiosk, const std::string& township,
                        const std::string& detail, UtcMillis at) override {
         std::lock_guard lock(mu_);
-        auto& st = stmt("INSERT INTO alerts(kind, kiosk_id, township, detail, created_ms) VALUES(?1,?2,?3,?4,?5)");
+        auto& again = stmt("UPDATE alerts SET repeats = repeats + 1, updated_ms = ?5, detail = ?4 WHERE id ="
+                           " (SELECT id FROM alerts WHERE kind = ?1 AND kiosk_id = ?2 AND township = ?3"
+                           " AND state <> 'resolved' ORDER BY id LIMIT 1)");
+        again.bind(1, kind).bind(2, kiosk).bind(3, township).bind(4, detail).bind(5, at);
+        if (auto s = again.run(); !s) return s;
+        if (sqlite3_changes(db_->raw()) > 0) return Ok{};
+        auto& st = stmt("INSERT INTO alerts(kind, kiosk_id, township, detail, created_ms, updated_ms) VALUES(?1,?2,?3,?4,?5,?5)");
         st.bind(1, kind).bind(2, kiosk).bind(3, township).bind(4, detail).bind(5, at);
         return st.run();
     }
 
-    std::vector<json> alerts() override {
+    std::vector<json> alerts(std::int64_t after_id, int limit, const std::string& township) override {
         std::lock_guard lock(mu_);
         std::vector<json> out;
-        auto& st = stmt("SELECT id, kind, kiosk_id, township, detail, created_ms, state FROM alerts ORDER BY id");
+        auto& st = stmt("SELECT id, kind, kiosk_id, township, detail, created_ms, state, repeats, updated_ms FROM alerts"
+                        " WHERE id > ?1 AND (?3 = '' OR township = ?3) ORDER BY id LIMIT ?2");
+        st.bind(1, after_id).bind(2, limit).bind(3, township);
         while (st.step() == SQLITE_ROW)
             out.push_back({{"id", st.integer(0)}, {"kind", st.text(1)}, {"kiosk_id", st.text(2)}, {"township", st.text(3)},
-                           {"detail", st.text(4)}, {"created_ms", st.integer(5)}, {"state", st.text(6)}});
+                           {"detail", st.text(4)}, {"created_ms", st.integer(5)}, {"state", st.text(6)},
+                           {"repeats", st.integer(7)}, {"updated_ms", st.integer(8)}});
         st.reset();
         return out;
     }
@@ -391,8 +446,23 @@ public:
         return st.run();
     }
 
+    Status prune_failures(UtcMillis before) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("DELETE FROM rate_failures WHERE at_ms < ?1");
+        st.bind(1, before);
+        return st.run();
+    }
+
     Status backup_to(const std::string& path) override {
         std::lock_guard lock(mu_);
+        // The copy holds names and ID numbers: create it 0600 before SQLite writes a byte (umask cannot widen it).
+        {
+            const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+            if (fd < 0) return Error{"backup_failed", "无法创建备份文件：" + path + "（请检查目录是否存在、是否可写）"};
+            const bool ok = ::fchmod(fd, 0600) == 0;
+            ::close(fd);
+            if (!ok) return Error{"backup_failed", "无法设置备份文件权限：" + path};
+        }
         sqlite3* dest = nullptr;
         if (sqlite3_open(path.c_str(), &dest) != SQLITE_OK) {
             sqlite3_close(dest);
@@ -430,13 +500,19 @@ private:
         return out;
     }
 
+    static constexpr const char* kUserColumns =
+        "SELECT user_id, name, role, township, token_sha256, pin_hash, active, token_expires_ms FROM users";
+
+    static User user_row(sqlite::Statement& st) {
+        return User{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.integer(6) != 0, st.integer(7)};
+    }
+
     std::optional<User> user_where(const char* column, const std::string& value) {
         std::lock_guard lock(mu_);
-        auto& st = stmt(std::string("SELECT user_id, name, role, township, token_sha256, pin_hash FROM users WHERE ") + column +
-                        " = ?1");
+        auto& st = stmt(std::string(kUserColumns) + " WHERE " + column + " = ?1");
         st.bind(1, value);
         std::optional<User> out;
-        if (st.step() == SQLITE_ROW) out = User{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
+        if (st.step() == SQLITE_ROW) out = user_row(st);
         st.reset();
         return out;
     }

@@ -31,6 +31,17 @@ struct User {
     std::string township;      // for township-staff
     std::string token_sha256;
     std::string pin_hash;      // $scrypt$… or empty
+    bool active = true;        // a disabled user's token and PIN stop working at once
+    UtcMillis token_expires_ms = 0;
+};
+
+struct AuditEntry {
+    std::int64_t id = 0;
+    UtcMillis at_ms = 0;
+    std::string user_id;       // a staff id, or "cli:<login>" for an operator at the shell
+    std::string action;        // stage.recorded, user.disabled, token.rotated, …
+    std::string target;        // a receipt number, a user id, a kiosk id
+    std::string detail;        // never personal data
 };
 
 struct StoredEventRow {
@@ -112,6 +123,10 @@ public:
     virtual Status put_user(const User& u) = 0;
     virtual std::optional<User> user_by_token(const std::string& token_sha256) = 0;
     virtual std::optional<User> user(const std::string& id) = 0;
+    virtual std::vector<User> users() = 0;
+    // The append-only audit trail of staff and operator actions (the table refuses UPDATE and DELETE).
+    virtual Status append_audit(const AuditEntry& a) = 0;
+    virtual std::vector<AuditEntry> audit_entries(std::int64_t after_id, int limit) = 0;
 
     // Events.
     virtual std::optional<StoredEventRow> event(const std::string& kiosk, std::int64_t seq) = 0;
@@ -144,12 +159,17 @@ public:
     // Highest receipt sequence seen from a kiosk on its latest day: (YYYY-MM-DD, seq).
     virtual std::pair<std::string, int> receipt_high_water(const std::string& kiosk) = 0;
 
-    // Alerts and rate limits.
+    // Alerts and rate limits. The same condition (kind, kiosk, township) never opens a second alert while one is
+    // open: it counts a repeat on the open one instead.
     virtual Status raise_alert(const std::string& kind, const std::string& kiosk, const std::string& township,
                                const std::string& detail, UtcMillis at) = 0;
-    virtual std::vector<nlohmann::json> alerts() = 0;
+    // One page of alerts with id > after_id, oldest first; township "" = every township.
+    virtual std::vector<nlohmann::json> alerts(std::int64_t after_id = 0, int limit = 1000,
+                                               const std::string& township = "") = 0;
     virtual int failures_since(const std::string& key, UtcMillis since) = 0;
     virtual Status add_failure(const std::string& key, UtcMillis at) = 0;
+    // Drops failures older than `before` (they no longer count towards any window).
+    virtual Status prune_failures(UtcMillis before) = 0;
 
     // A consistent copy while serving.
     virtual Status backup_to(const std::string& path) = 0;

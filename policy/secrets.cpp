@@ -85,14 +85,24 @@ Result<std::string> hash_pin(const std::string& pin, std::uint64_t n, std::uint3
     return std::string(params) + base64_encode(salt) + "$" + base64_encode(*h);
 }
 
+std::optional<ScryptParams> scrypt_params(const std::string& encoded) {
+    unsigned long long n = 0;
+    unsigned r = 0, p = 0;
+    int consumed = 0;
+    if (std::sscanf(encoded.c_str(), "$scrypt$N=%llu,r=%u,p=%u$%n", &n, &r, &p, &consumed) != 3 || consumed == 0)
+        return std::nullopt;
+    return ScryptParams{n, r, p};
+}
+
 bool verify_pin(const std::string& pin, const std::string& encoded) {
     unsigned long long n = 0;
     unsigned r = 0, p = 0;
     int consumed = 0;
     if (std::sscanf(encoded.c_str(), "$scrypt$N=%llu,r=%u,p=%u$%n", &n, &r, &p, &consumed) != 3 || consumed == 0)
         return false;
-    // Bound the work a forged hash could demand of the kiosk.
+    // Bound the work and memory a forged hash could demand of the kiosk (at most 256 MiB).
     if (n < 2 || n > (1u << 20) || (n & (n - 1)) != 0 || r == 0 || r > 32 || p == 0 || p > 16) return false;
+    if (128ull * n * r > (256ull << 20)) return false;
     const std::string rest = encoded.substr(static_cast<std::size_t>(consumed));
     const auto dollar = rest.find('$');
     if (dollar == std::string::npos) return false;

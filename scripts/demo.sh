@@ -48,7 +48,7 @@ COUNTY="$OUT/county"
 KIOSK_ID=230523104-01
 TOWNSHIP=230523104
 STAFF_ID=104001
-STAFF_PIN=4826
+STAFF_PIN=482615
 
 say "county server: PKI, kiosk $KIOSK_ID, township staff $STAFF_ID (PIN $STAFF_PIN), policy bundle"
 "$BIN/county-server" pki init --dir "$COUNTY" >/dev/null

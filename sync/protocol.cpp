@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include "policy/canonical_json.hpp"
+#include "policy/civil_date.hpp"
 
 namespace yimen::sync::protocol {
 
@@ -27,6 +28,9 @@ Result<PushRequest> push_request_from_json(const json& j) {
     r.boot_id = j["boot_id"];
     r.uptime_ms = j["uptime_ms"];
     r.sent_at = j["sent_at"];
+    if (r.kiosk_id.empty() || r.boot_id.empty() || r.uptime_ms < 0)
+        return Error{"bad_request", "kiosk_id、boot_id 不能为空，uptime_ms 不能为负数。"};
+    if (!parse_rfc3339(r.sent_at)) return Error{"bad_request", "sent_at 须为 RFC 3339 UTC 时间，例如 2026-11-30T08:00:00.000Z。"};
     if (j["events"].size() > static_cast<std::size_t>(kMaxEventsPerPush))
         return Error{"too_many_events", "一次上传的记录过多。"};
     // Events stay as JSON text: the server hashes what it received, re-canonicalised.
@@ -105,28 +109,69 @@ std::string gzip_compress(const std::string& data) {
 }
 
 Result<std::string> gzip_decompress(const std::string& data, std::size_t max_out) {
+    const Error broken{"bad_gzip", "压缩数据不完整或已损坏。"};
+    if (data.empty()) return broken;
     z_stream zs{};
     if (inflateInit2(&zs, 15 + 16) != Z_OK) return Error{"bad_gzip", "压缩数据无法解开。"};
     zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
     zs.avail_in = static_cast<uInt>(data.size());
     std::string out;
     char buf[65536];
-    int rc = Z_OK;
-    while (rc == Z_OK) {
+    for (;;) {
         zs.next_out = reinterpret_cast<Bytef*>(buf);
         zs.avail_out = sizeof buf;
-        rc = inflate(&zs, Z_NO_FLUSH);
-        if (rc != Z_OK && rc != Z_STREAM_END) break;
+        const int rc = inflate(&zs, Z_NO_FLUSH);
         out.append(buf, sizeof buf - zs.avail_out);
         if (out.size() > max_out) {
             inflateEnd(&zs);
             return Error{"too_large", "解压后的内容超过上限。"};
         }
-        if (rc == Z_OK && zs.avail_in == 0 && zs.avail_out != 0) break;  // input ended before the stream did
+        if (rc == Z_STREAM_END) {
+            if (zs.avail_in == 0) break;  // the last member ended exactly at the end of the body
+            // Another member must follow, starting with the gzip magic; anything else is trailing garbage.
+            if (zs.avail_in < 2 || zs.next_in[0] != 0x1f || zs.next_in[1] != 0x8b || inflateReset(&zs) != Z_OK) {
+                inflateEnd(&zs);
+                return broken;
+            }
+            continue;
+        }
+        if (rc != Z_OK || (zs.avail_in == 0 && zs.avail_out != 0)) {  // corrupt, or input ended inside a member
+            inflateEnd(&zs);
+            return broken;
+        }
     }
     inflateEnd(&zs);
-    if (rc != Z_STREAM_END) return Error{"bad_gzip", "压缩数据不完整或已损坏。"};
     return out;
+}
+
+int json_nesting_depth(std::string_view text, int stop_after) {
+    int depth = 0, deepest = 0;
+    bool in_string = false, escaped = false;
+    for (const char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > deepest) deepest = depth;
+            if (deepest > stop_after) return deepest;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
+Result<json> parse_json_bounded(std::string_view text, int max_depth) {
+    if (json_nesting_depth(text, max_depth) > max_depth)
+        return Error{"too_deep", "JSON 嵌套超过 " + std::to_string(max_depth) + " 层。"};
+    json j = json::parse(text.begin(), text.end(), nullptr, false);
+    if (j.is_discarded()) return Error{"bad_request", "内容不是有效的 JSON。"};
+    return j;
 }
 
 std::string id_last4_tag(const std::string& receipt_number, const std::string& last4) {

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -20,11 +21,15 @@ inline constexpr int kMaxEventsPerPush = 500;
 inline constexpr std::size_t kMaxPushBytes = 2u << 20;         // compressed body (Content-Length)
 inline constexpr std::size_t kMaxInflatedBytes = 16u << 20;    // after gzip inflation
 inline constexpr int kMaxChangesPerPull = 500;
+inline constexpr int kMaxJsonDepth = 64;                      // nesting of arrays and objects in any body
 
 // Reason codes for per-event rejections in a push answer.
 namespace reason {
 inline constexpr const char* bad_envelope = "bad_envelope";      // not an envelope (shape, types)
 inline constexpr const char* chain_broken = "chain_broken";      // hash does not match the bytes, or prev_hash does not link
+inline constexpr const char* not_canonical = "not_canonical";    // holds a float or invalid UTF-8: no canonical form, no hash
+inline constexpr const char* implausible_time = "implausible_time";  // corrected time before the earliest date or > 1 day ahead
+inline constexpr const char* unknown_staff = "unknown_staff";    // names a staff member who is not active staff of this township
 inline constexpr const char* seq_conflict = "seq_conflict";      // this (kiosk, seq) is stored with another hash
 inline constexpr const char* gap = "gap";                        // an earlier sequence number is missing
 inline constexpr const char* wrong_kiosk = "wrong_kiosk";        // kiosk_id differs from the certificate's
@@ -85,9 +90,17 @@ Result<PushResponse> push_response_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const PullResponse& r);
 Result<PullResponse> pull_response_from_json(const nlohmann::json& j);
 
+// Parses JSON only after a non-recursive scan has checked that arrays and objects nest no deeper than max_depth
+// (nlohmann's parser, copy and dump recurse: 100,000 '[' would exhaust the stack). Errors: too_deep, bad_request.
+Result<nlohmann::json> parse_json_bounded(std::string_view text, int max_depth = kMaxJsonDepth);
+// The deepest nesting of arrays and objects in text (strings are skipped), stopping early past `stop_after`.
+int json_nesting_depth(std::string_view text, int stop_after);
+
 // gzip (RFC 1952) with zlib.
 std::string gzip_compress(const std::string& data);
 // Refuses ("too_large") to inflate beyond max_out bytes, and ("bad_gzip") anything that is not complete gzip data.
+// Several members one after another (RFC 1952 §2.2, what `cat a.gz b.gz` makes) are one body; bytes after the last
+// member that are not a gzip member are refused.
 Result<std::string> gzip_decompress(const std::string& data, std::size_t max_out);
 
 // The 4-digit check of a status query is stored as HMAC-SHA256(key = receipt number, message = last four) so that

@@ -1,7 +1,11 @@
 // county-server — the county service and its operator commands (serve, pki, users, bundle, backup, stats).
 // Every command works on one directory D holding the PKI, county.db and an optional county.toml.
 #include <CLI/CLI.hpp>
+#include <pwd.h>
+#include <sys/stat.h>
+
 #include <csignal>
+#include <thread>
 #include <filesystem>
 #include <iostream>
 #include <toml++/toml.h>
@@ -19,13 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-yimen::county::CountyServer* g_server = nullptr;
-
-void on_signal(int) {
-    // httplib's stop() only flips flags and shuts the listening socket: safe enough from a signal handler here.
-    if (g_server) g_server->stop();
-}
-
 int fail(const Error& e) {
     std::cerr << "county-server: " << e.message << " (" << e.code << ")\n";
     return 1;
@@ -36,8 +33,13 @@ std::int64_t env_int(const char* name) {
     return v && *v ? std::atoll(v) : 0;
 }
 
-// county.toml (optional): [server] host, port, threads; [limits] clock_skew_seconds, status_failures_per_receipt,
-// status_failures_per_kiosk; [pki] hosts = [...]
+// county.toml (optional), every key with its default:
+//   [server] host = "127.0.0.1", port = 8443, threads = 8, io_threads = 2, access_log = "-" (stderr) or a file
+//   [limits] clock_skew_seconds = 120, earliest_event_date = "2020-01-01", status_failures_per_receipt = 5,
+//            status_failures_per_kiosk = 30, handshake_seconds = 10, header_seconds = 10, body_seconds = 30,
+//            max_connections = 2048, max_connections_per_address = 64, max_json_depth = 64
+//   [auth]   token_hours = 12
+//   [pki]    hosts = [...]
 Status apply_config(const std::string& path, ServerConfig& cfg, std::vector<std::string>& hosts) {
     if (!std::filesystem::exists(path)) return Ok{};
     try {
@@ -45,9 +47,23 @@ Status apply_config(const std::string& path, ServerConfig& cfg, std::vector<std:
         cfg.host = t["server"]["host"].value_or(cfg.host);
         cfg.port = t["server"]["port"].value_or(cfg.port);
         cfg.threads = t["server"]["threads"].value_or(cfg.threads);
+        cfg.limits.io_threads = t["server"]["io_threads"].value_or(cfg.limits.io_threads);
+        cfg.access_log = t["server"]["access_log"].value_or(cfg.access_log);
         cfg.clock_skew_limit_ms = t["limits"]["clock_skew_seconds"].value_or(cfg.clock_skew_limit_ms / 1000) * 1000;
+        cfg.earliest_event_date = t["limits"]["earliest_event_date"].value_or(cfg.earliest_event_date);
         cfg.status_failures_per_receipt = t["limits"]["status_failures_per_receipt"].value_or(cfg.status_failures_per_receipt);
         cfg.status_failures_per_kiosk = t["limits"]["status_failures_per_kiosk"].value_or(cfg.status_failures_per_kiosk);
+        auto seconds = [&](const char* key, std::chrono::milliseconds& v) {
+            v = std::chrono::milliseconds(t["limits"][key].value_or<std::int64_t>(v.count() / 1000) * 1000);
+        };
+        seconds("handshake_seconds", cfg.limits.handshake);
+        seconds("header_seconds", cfg.limits.header);
+        seconds("body_seconds", cfg.limits.body);
+        cfg.limits.max_connections = t["limits"]["max_connections"].value_or(cfg.limits.max_connections);
+        cfg.limits.max_connections_per_peer =
+            t["limits"]["max_connections_per_address"].value_or(cfg.limits.max_connections_per_peer);
+        cfg.max_json_depth = t["limits"]["max_json_depth"].value_or(cfg.max_json_depth);
+        cfg.token_ttl_ms = t["auth"]["token_hours"].value_or<std::int64_t>(cfg.token_ttl_ms / 3'600'000) * 3'600'000;
         if (auto arr = t["pki"]["hosts"].as_array())
             for (auto& h : *arr)
                 if (auto s = h.value<std::string>()) hosts.push_back(*s);
@@ -112,7 +128,18 @@ int main(int argc, char** argv) {
     users_add->add_option("--role", nu.role, "county-admin | county-staff | township-staff")->required();
     users_add->add_option("--township", nu.township, "9-digit township code (township staff)");
     users_add->add_option("--id", nu.user_id, "staff number (default: generated)");
-    users_add->add_flag("--pin", read_pin, "read a 4–12 digit kiosk PIN from standard input");
+    users_add->add_flag("--pin", read_pin, "read a 6–12 digit kiosk PIN from standard input");
+    std::string user_id;
+    auto* users_disable = users->add_subcommand("disable", "stop a user at once: token refused, PIN removed from kiosks");
+    auto* users_enable = users->add_subcommand("enable", "let a disabled user work again");
+    auto* users_reset_pin = users->add_subcommand("reset-pin", "set a new 6–12 digit kiosk PIN read from standard input");
+    auto* users_rotate = users->add_subcommand("rotate-token", "issue a new API token (the old one stops) and print it once");
+    for (auto* c : {users_disable, users_enable, users_reset_pin, users_rotate}) {
+        add_dir(c);
+        c->add_option("--id", user_id, "the user's staff number")->required();
+    }
+    auto* users_list = users->add_subcommand("list", "every user with role, township, state and token expiry");
+    add_dir(users_list);
 
     auto* bundle = app.add_subcommand("bundle", "signed policy bundles");
     bundle->require_subcommand(1);
@@ -143,6 +170,18 @@ int main(int argc, char** argv) {
 
     SystemClock clock;
     auto open_store = [&]() { return open_sqlite_store(dir + "/county.db"); };
+    // Operator actions at the shell are audited under the login that ran them.
+    auto cli_actor = [&]() {
+        ServerConfig cfg;
+        std::vector<std::string> ignored;
+        (void)apply_config(dir + "/county.toml", cfg, ignored);
+        const passwd* pw = getpwuid(getuid());
+        return Actor{std::string("cli:") + (pw ? pw->pw_name : std::to_string(getuid())), clock.now_utc_ms(), cfg.token_ttl_ms};
+    };
+    auto read_secret_line = [](std::string& line) {
+        std::getline(std::cin, line);
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    };
 
     if (*pki_init) {
         ServerConfig cfg;
@@ -181,16 +220,55 @@ int main(int argc, char** argv) {
     if (*users_add) {
         if (read_pin) {
             std::string pin;
-            std::getline(std::cin, pin);
+            read_secret_line(pin);
             nu.pin = pin;
         }
         auto store = open_store();
         if (!store) return fail(store.error());
-        auto created = add_user(**store, nu);
+        auto created = add_user(**store, nu, cli_actor());
         if (!created) return fail(created.error());
         std::cout << "user " << created->user.user_id << " (" << created->user.role << ") created\n"
                   << "token " << created->token << "\n"
-                  << "(the token is shown only now; store it safely)\n";
+                  << "(the token is shown only now and expires " << format_rfc3339(created->user.token_expires_ms)
+                  << "; renew it with POST /api/v1/auth/renew or issue a new one with users rotate-token)\n";
+        return 0;
+    }
+    if (*users_disable || *users_enable || *users_reset_pin) {
+        auto store = open_store();
+        if (!store) return fail(store.error());
+        Status s = Ok{};
+        if (*users_disable) s = disable_user(**store, user_id, cli_actor());
+        else if (*users_enable) s = enable_user(**store, user_id, cli_actor());
+        else {
+            std::string pin;
+            read_secret_line(pin);
+            s = reset_pin(**store, user_id, pin, cli_actor());
+        }
+        if (!s) return fail(s.error());
+        std::cout << "user " << user_id << (*users_disable ? " disabled (token refused at once; PIN removed from kiosks at their next pull)"
+                                            : *users_enable ? " enabled"
+                                                            : ": PIN reset (reaches the township's kiosks at their next pull)")
+                  << "\n";
+        return 0;
+    }
+    if (*users_rotate) {
+        auto store = open_store();
+        if (!store) return fail(store.error());
+        auto token = rotate_token(**store, user_id, cli_actor());
+        if (!token) return fail(token.error());
+        std::cout << "user " << user_id << " has a new token (the old one no longer works)\n"
+                  << "token " << *token << "\n";
+        return 0;
+    }
+    if (*users_list) {
+        auto store = open_store();
+        if (!store) return fail(store.error());
+        const UtcMillis now = clock.now_utc_ms();
+        std::printf("%-10s %-14s %-10s %-9s %-9s %-4s %s\n", "id", "role", "township", "state", "token", "PIN", "name");
+        for (auto& u : (*store)->users())
+            std::printf("%-10s %-14s %-10s %-9s %-9s %-4s %s\n", u.user_id.c_str(), u.role.c_str(),
+                        u.township.empty() ? "-" : u.township.c_str(), u.active ? "active" : "disabled",
+                        u.token_expires_ms > now ? "valid" : "expired", u.pin_hash.empty() ? "no" : "yes", u.name.c_str());
         return 0;
     }
     if (*publish) {
@@ -215,7 +293,7 @@ int main(int argc, char** argv) {
         auto store = open_store();
         if (!store) return fail(store.error());
         if (auto s = (*store)->backup_to(out); !s) return fail(s.error());
-        std::cout << "backup written to " << out << "\n";
+        std::cout << "backup written to " << out << " (mode 0600: it holds personal data)\n";
         return 0;
     }
     if (*stats) {
@@ -241,13 +319,25 @@ int main(int argc, char** argv) {
         if (!policy) return fail(policy.error());
         auto server = CountyServer::create(cfg, std::move(policy).value(), clock);
         if (!server) return fail(server.error());
-        g_server = server->get();
-        std::signal(SIGTERM, on_signal);
-        std::signal(SIGINT, on_signal);
+        // SIGTERM/SIGINT are taken by a thread of their own (sigwait), never in a signal handler, so the graceful
+        // stop can wait for in-flight requests: nothing is answered half-written.
+        sigset_t stop_signals;
+        sigemptyset(&stop_signals);
+        sigaddset(&stop_signals, SIGTERM);
+        sigaddset(&stop_signals, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
         auto port = (*server)->start();
         if (!port) return fail(port.error());
         std::cout << "county-server listening on https://" << cfg.host << ":" << *port << " (pid " << getpid() << ")"
                   << std::endl;
+        CountyServer* srv = server->get();
+        std::thread waiter([&stop_signals, srv] {
+            int sig = 0;
+            sigwait(&stop_signals, &sig);
+            std::cerr << "county-server: signal " << sig << ", finishing in-flight requests" << std::endl;
+            srv->stop();
+        });
+        waiter.detach();
         (*server)->serve_blocking_after_start();
         std::cout << "county-server stopped" << std::endl;
         return 0;

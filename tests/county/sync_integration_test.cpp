@@ -6,7 +6,7 @@
 
 #include "county/users.hpp"
 #include "policy/secrets.hpp"
-#include "support/county_fixture.hpp"
+#include "support/county_http.hpp"
 #include "sync/bundle.hpp"
 #include "sync/protocol.hpp"
 
@@ -20,91 +20,8 @@ using nlohmann::json;
 
 namespace {
 
-struct Raw {
-    long status = 0;
-    CURLcode code = CURLE_OK;
-    std::string body;
-};
-
-std::size_t sink(char* p, std::size_t s, std::size_t n, void* u) {
-    static_cast<std::string*>(u)->append(p, s * n);
-    return s * n;
-}
-
-struct ChunkSource {
-    std::string data;
-    std::size_t pos = 0;
-};
-
-std::size_t chunk_read(char* buf, std::size_t s, std::size_t n, void* u) {
-    auto* src = static_cast<ChunkSource*>(u);
-    const std::size_t k = std::min(s * n, src->data.size() - src->pos);
-    std::memcpy(buf, src->data.data() + src->pos, k);
-    src->pos += k;
-    return k;
-}
-
-// A raw HTTPS request with the given client certificate (or none), for the protocol's edge cases.
-Raw raw(const County& c, const std::string& method, const std::string& path, const std::string& body,
-        const std::string& cert_dir, std::vector<std::string> headers = {}, bool chunked = false,
-        const std::string& ca = "") {
-    Raw r;
-    CURL* h = curl_easy_init();
-    const std::string url = "https://127.0.0.1:" + std::to_string(c.port) + path;
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_CAINFO, (ca.empty() ? c.dir + "/ca.crt" : ca).c_str());
-    if (!cert_dir.empty()) {
-        curl_easy_setopt(h, CURLOPT_SSLCERT, (cert_dir + "/client.crt").c_str());
-        curl_easy_setopt(h, CURLOPT_SSLKEY, (cert_dir + "/client.key").c_str());
-    }
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &r.body);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
-    ChunkSource src{body, 0};
-    curl_slist* hs = nullptr;
-    for (auto& x : headers) hs = curl_slist_append(hs, x.c_str());
-    hs = curl_slist_append(hs, "Expect:");
-    if (method == "POST") {
-        curl_easy_setopt(h, CURLOPT_POST, 1L);
-        if (chunked) {
-            hs = curl_slist_append(hs, "Transfer-Encoding: chunked");
-            curl_easy_setopt(h, CURLOPT_READFUNCTION, chunk_read);
-            curl_easy_setopt(h, CURLOPT_READDATA, &src);
-        } else {
-            curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
-            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-        }
-    }
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
-    r.code = curl_easy_perform(h);
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
-    UNSCOPED_INFO("raw " << method << " " << path << " → curl " << r.code << " HTTP " << r.status << " " << r.body);
-    curl_slist_free_all(hs);
-    curl_easy_cleanup(h);
-    return r;
-}
-
-std::string push_body(const Kiosk& k, const std::vector<std::string>& events) {
-    proto::PushRequest req{k.id, k.boot.boot_id(), k.boot.uptime_ms(), format_rfc3339(k.clock.now_utc_ms()), events};
-    return proto::gzip_compress(proto::to_json(req).dump());
-}
-
-std::vector<std::string> canonical_events(Kiosk& k, std::int64_t after = 0) {
-    std::vector<std::string> out;
-    auto events = k.journal->events_after(after, 1000, 1u << 30);
-    REQUIRE(events.ok());
-    for (auto& e : *events) out.push_back(e.canonical);
-    return out;
-}
-
 void quiz(Kiosk& k, int n) {
     for (int i = 0; i < n; ++i) k.append(rec::type::quiz_answered, rec::QuizAnswered{"2026.1", {{"q-publicity", 1, true}}});
-}
-
-std::int64_t count(County& c, const std::string& sql) {
-    auto db = sqlite::Database::open(c.dir + "/county.db");
-    REQUIRE(db.ok());
-    return (*db)->scalar(sql).value_or(-1);
 }
 
 }  // namespace
@@ -290,19 +207,16 @@ TEST_CASE("a restored kiosk re-sending old numbers with new content: seq_conflic
 TEST_CASE("the staff PIN set with users add verifies on the kiosk after a pull", "[sync][integration]") {
     County c;
     auto k = c.add_kiosk("230523104-01");
-    county::NewUser nu{"", "李娜", "township-staff", "230523104", std::string("4826")};
-    auto created = county::add_user(c.server->store(), nu);
-    REQUIRE(created.ok());
-    county::NewUser other{"", "赵强", "township-staff", "230523101", std::string("1111")};
-    REQUIRE(county::add_user(c.server->store(), other).ok());
+    auto created = add_user(c, "township-staff", "230523104", std::string("482615"));
+    add_user(c, "township-staff", "230523101", std::string("111111"));
     REQUIRE(k->uploader->sync_once().category == sync::ErrorCategory::none);
     auto pulled = sync::PulledStore::open(*k->db);
     REQUIRE(pulled.ok());
-    auto staff = (*pulled)->staff(created->user.user_id);
+    auto staff = (*pulled)->staff(created.user.user_id);
     REQUIRE(staff.has_value());
     CHECK(staff->name == "李娜");
-    CHECK(secrets::verify_pin("4826", staff->pin_hash));
-    CHECK_FALSE(secrets::verify_pin("4827", staff->pin_hash));
+    CHECK(secrets::verify_pin("482615", staff->pin_hash));
+    CHECK_FALSE(secrets::verify_pin("482616", staff->pin_hash));
     CHECK((*pulled)->all_staff().size() == 1);  // another township's staff do not reach this kiosk
 }
 
