@@ -188,6 +188,10 @@ struct Conn : std::enable_shared_from_this<Conn> {
     bool registered = false;
     Request req;
     Clock::time_point request_started;
+    Clock::time_point handshake_deadline;
+    bool drain_after_answer = false;
+    std::vector<char> scratch;
+    std::size_t drained = 0;
     std::size_t body_limit = 0;
     bool keep_alive = false;
     std::string method_for_log;
@@ -200,6 +204,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
     }
 
     void start() {
+        handshake_deadline = Clock::now() + srv.limits.handshake;
         beast::get_lowest_layer(stream).expires_after(srv.limits.handshake);
         stream.async_handshake(net::ssl::stream_base::server,
                                [self = shared_from_this()](beast::error_code ec) { self->on_handshake(ec); });
@@ -228,6 +233,8 @@ struct Conn : std::enable_shared_from_this<Conn> {
     }
 
     void on_handshake(beast::error_code ec) {
+        // The TLS layer may report the timer's cut as a stream error; the clock says which it was.
+        if (ec && Clock::now() >= handshake_deadline) ec = beast::error::timeout;
         if (ec) return fail(ec);
         fingerprint = fingerprint_of(stream.native_handle());
         read_request();
@@ -349,6 +356,9 @@ struct Conn : std::enable_shared_from_this<Conn> {
 
     void answer_and_close(Response res) {
         keep_alive = false;
+        // The client may still be sending a body we refused: read and discard it after answering, or closing with
+        // unread bytes makes the kernel send a reset that can destroy our answer before the client reads it.
+        drain_after_answer = true;
         phase = Phase::answering;
         if (method_for_log.empty()) method_for_log = "-";
         write(std::move(res));
@@ -373,7 +383,21 @@ struct Conn : std::enable_shared_from_this<Conn> {
             self->out.reset();
             if (ec) return self->fail(ec);
             if (self->keep_alive) return self->read_request();
+            if (self->drain_after_answer) return self->drain();
             self->shutdown();
+        });
+    }
+
+    void drain() {
+        if (phase != Phase::closed) {  // one 2-second deadline for the whole drain, not one per read
+            phase = Phase::closed;
+            beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+            scratch.resize(16 * 1024);
+        }
+        stream.async_read_some(net::buffer(scratch), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+            self->drained += n;
+            if (ec || self->drained > (8u << 20)) return self->close_now();
+            self->drain();
         });
     }
 
