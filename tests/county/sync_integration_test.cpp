@@ -126,13 +126,15 @@ TEST_CASE("certificates: another kiosk's batch, none, another CA, revoked", "[sy
     CHECK(raw(c, "POST", proto::kPushPath, push_body(*a, canonical_events(*a)), "", gz).status == 403);
     CHECK(raw(c, "GET", std::string(proto::kPullPath), "", "").status == 403);
     CHECK(raw(c, "GET", "/api/v1/health", "", "").status == 200);
-    // A certificate from another county's CA fails the TLS handshake or is refused.
+    // A certificate from another county's CA completes TLS and is refused with 403 (PROTOCOL.md §2).
     TempDir other;
     REQUIRE(county::pki::init(other.str() + "/x", {}).ok());
     auto foreign = county::pki::issue_kiosk(other.str() + "/x", "230523104-01", "230523104");
     REQUIRE(foreign.ok());
     auto f = raw(c, "POST", proto::kPushPath, push_body(*a, canonical_events(*a)), foreign->dir, gz);
-    CHECK((f.code != CURLE_OK || f.status == 403));
+    CHECK(f.code == CURLE_OK);
+    CHECK(f.status == 403);
+    CHECK(json::parse(f.body)["error"] == "kiosk_certificate_required");
     CHECK(count(c, "SELECT count(*) FROM events") == 0);
     // Revocation takes effect at once on the running server.
     REQUIRE(a->uploader->sync_once().category == sync::ErrorCategory::none);
