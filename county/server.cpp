@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdio>
 #include <mutex>
+#include <thread>
 
 #include "county/pki.hpp"
 #include "county/users.hpp"
@@ -379,6 +380,7 @@ http::Response CountyServer::handle_push(const KioskRecord& kiosk, const http::R
     if (!j) return from_error(j.error());
     auto push = proto::push_request_from_json(*j);
     if (!push) return from_error(push.error());
+    if (cfg_.handler_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(cfg_.handler_delay_ms));
     if (cfg_.kill_before_commit) raise(SIGKILL);
     auto out = impl_->ingestor->push(kiosk, *push, clock_->now_utc_ms());
     if (!out) return from_error(out.error());

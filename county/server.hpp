@@ -35,6 +35,7 @@ struct ServerConfig {
     // events have been committed in total, or inside the first push's transaction before it commits.
     std::int64_t kill_after_events = 0;
     bool kill_before_commit = false;
+    int handler_delay_ms = 0;        // the push handler sleeps this long first (tests of the graceful stop)
 };
 
 class CountyServer {

@@ -315,12 +315,14 @@ int main(int argc, char** argv) {
         }
         cfg.kill_after_events = env_int("YIMEN_FAULT_KILL_AFTER_EVENTS");
         cfg.kill_before_commit = env_int("YIMEN_FAULT_KILL_BEFORE_COMMIT") != 0;
+        cfg.handler_delay_ms = static_cast<int>(env_int("YIMEN_FAULT_HANDLER_DELAY_MS"));
         auto policy = load_policy_data(resolve_assets_dir(assets));
         if (!policy) return fail(policy.error());
         auto server = CountyServer::create(cfg, std::move(policy).value(), clock);
         if (!server) return fail(server.error());
         // SIGTERM/SIGINT are taken by a thread of their own (sigwait), never in a signal handler, so the graceful
         // stop can wait for in-flight requests: nothing is answered half-written.
+        std::signal(SIGPIPE, SIG_IGN);  // a closed stdout or peer must not kill the service
         sigset_t stop_signals;
         sigemptyset(&stop_signals);
         sigaddset(&stop_signals, SIGTERM);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <thread>
 
 #include "support/county_fixture.hpp"
 
@@ -44,6 +45,14 @@ struct ServerProcess {
         const auto colon = s.rfind(':', s.find(" (pid"));
         REQUIRE(colon != std::string::npos);
         port = std::stoi(s.substr(colon + 1));
+    }
+
+    // Waits for the process; true when it exited by itself with status 0.
+    bool wait_clean_exit() {
+        int status = 0;
+        waitpid(pid, &status, 0);
+        pid = -1;
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0;
     }
 
     // Waits for the process; true when it was killed by SIGKILL.
@@ -133,4 +142,22 @@ TEST_CASE("the server killed inside a push before committing: nothing stored, th
     }
     CHECK(county_count(s.county.dir, "SELECT count(*) FROM events") == 300);
     CHECK(county_count(s.county.dir, "SELECT count(*) FROM applications") == 10);
+}
+
+TEST_CASE("SIGTERM while a push is being answered: the push is committed and acknowledged, then the server exits 0",
+          "[fault]") {
+    Setup s;
+    ServerProcess p(s.county.dir, {"YIMEN_FAULT_HANDLER_DELAY_MS=1500"});
+    s.connect(p.port);
+    sync::SyncError result;
+    std::thread pusher([&] { result = s.kiosk->uploader->sync_once(); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the first push is now inside its handler
+    REQUIRE(kill(p.pid, SIGTERM) == 0);
+    pusher.join();
+    CHECK(p.wait_clean_exit());
+    // The batch in flight was answered; the ones after it found the server gone (or were answered before it left).
+    const auto acked = s.kiosk->journal->counts().acknowledged_through;
+    CHECK(acked >= 50);
+    CHECK(county_count(s.county.dir, "SELECT count(*) FROM events") == acked);
+    INFO(result.message);
 }
