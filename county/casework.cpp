@@ -67,6 +67,7 @@ Result<json> Casework::record_stage(const User& user, const std::string& receipt
         auto d = CivilDate::parse(body["date"].get<std::string>());
         if (!d) return Error{"bad_request", d.error().message};
         if (*d > today) return Error{"bad_request", "环节日期不能晚于今天。"};
+        if (*d < earliest_) return Error{"bad_request", "环节日期不能早于 " + earliest_.iso() + "，请核对年份。"};
         entry.date = *d;
     } else {
         entry.date = today;

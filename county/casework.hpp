@@ -11,8 +11,10 @@ namespace yimen::county {
 
 class Casework {
 public:
-    Casework(Store& store, const Rules& rules, const WorkCalendar& cal, const Clock& clock)
-        : store_(store), rules_(rules), cal_(cal), clock_(clock) {}
+    // earliest: no stage may be dated before this civil date ([limits] earliest_event_date).
+    Casework(Store& store, const Rules& rules, const WorkCalendar& cal, const Clock& clock,
+             CivilDate earliest = CivilDate::parse("2020-01-01").value())
+        : store_(store), rules_(rules), cal_(cal), clock_(clock), earliest_(earliest) {}
 
     // body: {"stage": id, "date": "YYYY-MM-DD" (default today), "reason": text, "fields": {…}, "documents": [codes]}
     // Errors: forbidden, unknown_case, bad_request, and the workflow's reason codes (illegal_transition, …).
@@ -27,6 +29,7 @@ private:
     const Rules& rules_;
     const WorkCalendar& cal_;
     const Clock& clock_;
+    CivilDate earliest_;
 };
 
 }  // namespace yimen::county

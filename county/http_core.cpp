@@ -375,6 +375,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
         out->keep_alive(keep_alive);
         out->prepare_payload();
         const std::size_t bytes = out->body().size();
+        if (method_for_log == "HEAD") out->body().clear();  // the headers say how long the body would be; none is sent
         AccessLogEntry log{method_for_log, res.route, res.principal, peer, res.status, bytes,
                            std::chrono::duration<double, std::milli>(Clock::now() - request_started).count()};
         beast::get_lowest_layer(stream).expires_after(srv.limits.write);

@@ -103,7 +103,8 @@ Status Ingestor::project(const KioskRecord& kiosk, const rec::Envelope& e, UtcMi
         e.type == rec::type::complaint_filed) {
         auto rn = parse_receipt_number(p.value("receipt_number", ""));
         const int want_type = e.type == rec::type::application_submitted ? 1 : e.type == rec::type::referral_issued ? 2 : 3;
-        const int township_digits = kiosk.township.size() >= 3 ? std::stoi(kiosk.township.substr(kiosk.township.size() - 3)) : -1;
+        const bool digits = kiosk.township.size() == 9 && kiosk.township.find_first_not_of("0123456789") == std::string::npos;
+        const int township_digits = digits ? std::stoi(kiosk.township.substr(6)) : -1;
         if (!rn || static_cast<int>(rn->type) != want_type || rn->township != township_digits)
             return reject(proto::reason::wrong_township, "回执编号与本终端的乡镇或记录类型不符。");
     }
@@ -138,7 +139,11 @@ Status Ingestor::project(const KioskRecord& kiosk, const rec::Envelope& e, UtcMi
         if (!prog || a.programme != app->programme)
             return reject(proto::reason::wrong_programme, "受理的项目与申请的项目不一致。");
         auto history = history_of(store_.stages(a.receipt_number));
-        StageEntry entry{"accepted", *CivilDate::parse(a.accepted_date), a.operator_id, "", json::object(), a.materials_checked};
+        const CivilDate accepted_on = *CivilDate::parse(a.accepted_date);
+        // The date a clerk typed is checked like the event's own time: not before the earliest date, not after tomorrow.
+        if (accepted_on < county_date_at(cfg_.earliest_event_ms) || accepted_on > day.plus_days(1))
+            return reject(proto::reason::implausible_time, "受理日期 " + a.accepted_date + " 不可信，请核对后重新受理。");
+        StageEntry entry{"accepted", accepted_on, a.operator_id, "", json::object(), a.materials_checked};
         // The commitment and the authorisation were tapped by the resident at intake (validated there).
         entry.documents.push_back("commitment");
         entry.documents.push_back("authorisation");
@@ -195,7 +200,7 @@ Status Ingestor::project(const KioskRecord& kiosk, const rec::Envelope& e, UtcMi
     }
     if (e.type == rec::type::complaint_filed) {
         if (auto s = store_.raise_alert("complaint", kiosk.kiosk_id, kiosk.township,
-                                        "新投诉，回执 " + p.value("receipt_number", ""), corrected_ms);
+                                        "新投诉，回执 " + p.value("receipt_number", ""), corrected_ms, /*dedupe=*/false);
             !s)
             return s;
     }

@@ -535,8 +535,8 @@ Result<IssuedKiosk> issue_kiosk(const std::string& dir, const std::string& kiosk
     if (!valid_id(kiosk_id))
         return err("bad_kiosk_id", "一体机编号“" + kiosk_id + "”不合规：只能用 1 到 64 个英文字母、数字、点、下划线或连字符。"
                                    "请换一个编号。");
-    if (!valid_id(township))
-        return err("bad_township", "乡镇代码“" + township + "”不合规：只能用英文字母、数字、点、下划线或连字符。请核对乡镇代码。");
+    if (township.size() != 9 || township.find_first_not_of("0123456789") != std::string::npos)
+        return err("bad_township", "乡镇代码“" + township + "”不合规：须为9位数字的乡镇（街道）代码，例如 230523104。请核对乡镇代码。");
     if (cert_days < 1 || cert_days > kKioskCertDaysMax)
         return err("bad_option", "证书有效天数须在 1 到 3650 之间。请改正天数后重试。");
     auto ca = load_ca(dir);

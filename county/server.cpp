@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <charconv>
 #include <cstdio>
 #include <mutex>
 #include <thread>
@@ -42,6 +43,7 @@ http::Response error_response(int status, const std::string& code, const std::st
 int http_status_for(const std::string& code) {
     if (code == "forbidden" || code == "wrong_actor" || code == proto::reason::wrong_kiosk) return 403;
     if (code == "unknown_case" || code == "not_found" || code == "unknown_user") return 404;
+    if (code == "unauthorised") return 401;
     if (code == "bad_request" || code == "bad_gzip" || code == "too_deep" || code == "too_many_events") return 400;
     if (code == "too_large") return 413;
     if (code == "db_error" || code == "disk_full" || code == "busy") return 503;
@@ -106,12 +108,13 @@ std::int64_t int_param(const http::Request& req, const char* name, std::int64_t 
                        bool& ok) {
     if (!req.has_param(name)) return fallback;
     const std::string v = req.param(name);
-    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789-") != std::string::npos) {
+    std::int64_t n = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    // The whole value must be the number: "5-3", "-", "" and "1e3" are refused, not read in part.
+    if (v.empty() || ec != std::errc() || end != v.data() + v.size() || n < lo || n > hi) {
         ok = false;
         return fallback;
     }
-    const std::int64_t n = std::stoll(v);
-    if (n < lo || n > hi) ok = false;
     return n;
 }
 
@@ -146,7 +149,7 @@ Result<std::unique_ptr<CountyServer>> CountyServer::create(const ServerConfig& c
     ic.clock_skew_limit_ms = cfg.clock_skew_limit_ms;
     ic.earliest_event_ms = county_midnight_ms(*earliest);
     s->impl_->ingestor = std::make_unique<Ingestor>(*s->store_, s->policy_->rules, s->policy_->calendar, ic);
-    s->impl_->casework = std::make_unique<Casework>(*s->store_, s->policy_->rules, s->policy_->calendar, clock);
+    s->impl_->casework = std::make_unique<Casework>(*s->store_, s->policy_->rules, s->policy_->calendar, clock, *earliest);
 
     if (cfg.access_log.empty() || cfg.access_log == "-") {
         s->impl_->access_log = stderr;
@@ -294,7 +297,7 @@ http::Response CountyServer::route(http::Request& req) {
 http::Response CountyServer::dispatch(http::Request& req, std::string& route) {
     const std::string& path = req.path;
     const std::string& method = req.method;
-    auto allow = [&](const char* m) { return method == m || (std::string_view(m) == "GET" && method == "HEAD"); };
+    auto allow = [&](const char* m) { return method == m; };
     auto wrong_method = [&](const char* allowed) {
         auto r = error_response(405, "method_not_allowed", std::string("这个地址只接受 ") + allowed + " 请求。");
         r.headers.set("Allow", allowed);
@@ -459,9 +462,9 @@ http::Response CountyServer::handle_events(const User& user, const http::Request
     const std::int64_t after = int_param(req, "after", 0, 0, INT64_MAX / 2, ok);
     const std::int64_t limit = int_param(req, "limit", 100, 1, 1000, ok);
     if (!ok) return error_response(400, "bad_request", "after 须为不小于 0 的整数，limit 须在 1 到 1000 之间。");
-    json counts = json::object();
-    for (auto& [type, n] : store_->event_counts_by_type()) counts[type] = n;
     const std::string township = user.role == "township-staff" ? user.township : "";
+    json counts = json::object();
+    for (auto& [type, n] : store_->event_counts_by_type(township)) counts[type] = n;
     auto page = store_->alerts(after, static_cast<int>(limit) + 1, township);
     const bool more = page.size() > static_cast<std::size_t>(limit);
     if (more) page.pop_back();

@@ -235,10 +235,12 @@ public:
         return st.run();
     }
 
-    std::vector<std::pair<std::string, std::int64_t>> event_counts_by_type() override {
+    std::vector<std::pair<std::string, std::int64_t>> event_counts_by_type(const std::string& township) override {
         std::lock_guard lock(mu_);
         std::vector<std::pair<std::string, std::int64_t>> out;
-        auto& st = stmt("SELECT type, count(*) FROM events GROUP BY type ORDER BY type");
+        auto& st = stmt("SELECT e.type, count(*) FROM events e WHERE ?1 = '' OR e.kiosk_id IN"
+                        " (SELECT kiosk_id FROM kiosks WHERE township = ?1) GROUP BY e.type ORDER BY e.type");
+        st.bind(1, township);
         while (st.step() == SQLITE_ROW) out.push_back({st.text(0), st.integer(1)});
         st.reset();
         return out;
@@ -403,8 +405,13 @@ public:
     }
 
     Status raise_alert(const std::string& kind, const std::string& kiosk, const std::string& township,
-                       const std::string& detail, UtcMillis at) override {
+                       const std::string& detail, UtcMillis at, bool dedupe) override {
         std::lock_guard lock(mu_);
+        if (!dedupe) {
+            auto& st = stmt("INSERT INTO alerts(kind, kiosk_id, township, detail, created_ms, updated_ms) VALUES(?1,?2,?3,?4,?5,?5)");
+            st.bind(1, kind).bind(2, kiosk).bind(3, township).bind(4, detail).bind(5, at);
+            return st.run();
+        }
         auto& again = stmt("UPDATE alerts SET repeats = repeats + 1, updated_ms = ?5, detail = ?4 WHERE id ="
                            " (SELECT id FROM alerts WHERE kind = ?1 AND kiosk_id = ?2 AND township = ?3"
                            " AND state <> 'resolved' ORDER BY id LIMIT 1)");

@@ -137,7 +137,8 @@ public:
     virtual std::optional<std::int64_t> boot_offset(const std::string& kiosk, const std::string& boot) = 0;
     virtual Status set_boot_offset(const std::string& kiosk, const std::string& boot, std::int64_t offset_ms,
                                    UtcMillis at) = 0;
-    virtual std::vector<std::pair<std::string, std::int64_t>> event_counts_by_type() = 0;
+    // Accepted and rejected events by type, from the kiosks of one township ("" = all).
+    virtual std::vector<std::pair<std::string, std::int64_t>> event_counts_by_type(const std::string& township = "") = 0;
 
     // Projections.
     virtual Status insert_application(const ApplicationRow& a) = 0;
@@ -161,8 +162,9 @@ public:
 
     // Alerts and rate limits. The same condition (kind, kiosk, township) never opens a second alert while one is
     // open: it counts a repeat on the open one instead.
+    // dedupe = false for conditions that are each their own (a complaint): every one opens its own alert.
     virtual Status raise_alert(const std::string& kind, const std::string& kiosk, const std::string& township,
-                               const std::string& detail, UtcMillis at) = 0;
+                               const std::string& detail, UtcMillis at, bool dedupe = true) = 0;
     // One page of alerts with id > after_id, oldest first; township "" = every township.
     virtual std::vector<nlohmann::json> alerts(std::int64_t after_id = 0, int limit = 1000,
                                                const std::string& township = "") = 0;

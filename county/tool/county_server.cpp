@@ -202,6 +202,7 @@ int main(int argc, char** argv) {
         if (auto s = (*store)->put_kiosk({issued->kiosk_id, issued->township, issued->fingerprint, issued->serial_hex, false, false});
             !s)
             return fail(s.error());
+        (void)(*store)->append_audit({0, clock.now_utc_ms(), cli_actor().id, "kiosk.issued", kiosk_id, township});
         std::cout << "kiosk " << kiosk_id << " registered; its files are in " << issued->dir << "\n"
                   << "fingerprint " << issued->fingerprint << "\n";
         return 0;
@@ -210,6 +211,7 @@ int main(int argc, char** argv) {
         auto store = open_store();
         if (!store) return fail(store.error());
         if (auto s = (*store)->set_kiosk_revoked(kiosk_id); !s) return fail(s.error());
+        (void)(*store)->append_audit({0, clock.now_utc_ms(), cli_actor().id, "kiosk.revoked", kiosk_id, ""});
         std::vector<std::string> serials;
         for (auto& k : (*store)->kiosks())
             if (k.revoked && !k.serial.empty()) serials.push_back(k.serial);
@@ -282,6 +284,8 @@ int main(int argc, char** argv) {
         auto store = open_store();
         if (!store) return fail(store.error());
         if (auto s = (*store)->transaction([&] {
+                if (auto a = (*store)->append_audit({0, clock.now_utc_ms(), cli_actor().id, "bundle.published", version, from}); !a)
+                    return a;
                 return (*store)->append_change({0, "*", "bundle", version, sync::bundle::to_json(*b)});
             });
             !s)

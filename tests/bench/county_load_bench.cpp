@@ -28,31 +28,16 @@
 #include "policy/receipt_number.hpp"
 #include "policy/records.hpp"
 #include "policy/secrets.hpp"
-#include "policy/sqlite.hpp"
 #include "sync/protocol.hpp"
+#include "bench_support.hpp"
 
 using namespace yimen;
 namespace rec = yimen::records;
 namespace proto = yimen::sync::protocol;
 using Steady = std::chrono::steady_clock;
+using yimen::bench::must;
 
 namespace {
-
-template <class T>
-T must(Result<T> r, const char* what) {
-    if (!r) {
-        std::fprintf(stderr, "county_load_bench: %s: %s\n", what, r.error().message.c_str());
-        std::exit(1);
-    }
-    return std::move(r).value();
-}
-
-void must(const Status& s, const char* what) {
-    if (!s) {
-        std::fprintf(stderr, "county_load_bench: %s: %s\n", what, s.error().message.c_str());
-        std::exit(1);
-    }
-}
 
 double ms_since(Steady::time_point t0) { return std::chrono::duration<double, std::milli>(Steady::now() - t0).count(); }
 
@@ -157,6 +142,7 @@ CURL* kiosk_handle(const FleetKiosk& k, std::string& sink, curl_slist*& headers)
 }  // namespace
 
 int main(int argc, char** argv) {
+    bench::g_name = "county_load_bench";
     const bool tiny = argc > 1 && std::strcmp(argv[1], "--tiny") == 0;
     const int kiosks = tiny ? 10 : 200;
     const int batches = tiny ? 3 : 10;
@@ -356,28 +342,13 @@ int main(int argc, char** argv) {
 
     // The same rows straight into SQLite: same schema, durability and batch size — the ceiling for comparison.
     {
-        auto raw = must(sqlite::Database::open(tmp + "/raw.db"), "raw db");
-        must(raw->exec("CREATE TABLE events(kiosk_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, hash TEXT NOT NULL,"
-                       " prev_hash TEXT NOT NULL, envelope TEXT NOT NULL, boot_id TEXT NOT NULL, wall_ms INTEGER NOT NULL,"
-                       " corrected_ms INTEGER NOT NULL, received_ms INTEGER NOT NULL, status TEXT NOT NULL, reason TEXT,"
-                       " PRIMARY KEY(kiosk_id, seq)) WITHOUT ROWID"),
-             "raw schema");
-        auto ins = raw->prepare("INSERT INTO events VALUES(?1,?2,'quiz.answered',?3,?4,?5,'b',0,0,0,'accepted',NULL)");
         const std::string envelope(420, 'e');  // about the size of a canonical quiz event
-        const auto r0 = Steady::now();
-        std::int64_t rows = 0;
-        for (auto& k : fleet)
-            for (int b = 0; b < batches; ++b) {
-                auto tx = must(sqlite::Transaction::begin(*raw), "begin");
-                for (int i = 0; i < per_batch; ++i, ++rows)
-                    must(ins.bind(1, k.id).bind(2, rows).bind(3, std::to_string(rows)).bind(4, std::to_string(rows)).bind(5, envelope).run(),
-                         "raw insert");
-                must(tx->commit(), "raw commit");
-            }
-        const double raw_rate = static_cast<double>(rows) / (ms_since(r0) / 1000);
-        std::printf("  raw SQLite insert of %lld rows (%d per transaction, WAL, synchronous=FULL): %.0f rows/s; "
+        const std::size_t rows = static_cast<std::size_t>(kiosks) * static_cast<std::size_t>(batches * per_batch);
+        const double raw_rate = bench::raw_sqlite_rows_per_second(tmp + "/raw.db", rows, per_batch,
+                                                                   [&](std::size_t) { return envelope; });
+        std::printf("  raw SQLite insert of %zu rows (%d per transaction, WAL, synchronous=FULL): %.0f rows/s; "
                     "ingest/raw = %.2f\n",
-                    static_cast<long long>(rows), per_batch, raw_rate, ingest_rate / raw_rate);
+                    rows, per_batch, raw_rate, ingest_rate / raw_rate);
     }
 
     // One guess at a staff PIN hash, with the parameters users add stores (they travel to kiosks).

@@ -13,6 +13,7 @@
 #include "county/server.hpp"
 #include "sync/protocol.hpp"
 #include "sync/uploader.hpp"
+#include "bench_support.hpp"
 
 #include <atomic>
 #include <curl/curl.h>
@@ -21,24 +22,9 @@ using namespace yimen;
 namespace rec = yimen::records;
 namespace proto = yimen::sync::protocol;
 using Steady = std::chrono::steady_clock;
+using yimen::bench::must;
 
 namespace {
-
-template <class T>
-T must(Result<T> r, const char* what) {
-    if (!r) {
-        std::fprintf(stderr, "sync_bench: %s: %s\n", what, r.error().message.c_str());
-        std::exit(1);
-    }
-    return std::move(r).value();
-}
-
-void must(const Status& s, const char* what) {
-    if (!s) {
-        std::fprintf(stderr, "sync_bench: %s: %s\n", what, s.error().message.c_str());
-        std::exit(1);
-    }
-}
 
 double seconds_since(Steady::time_point t0) { return std::chrono::duration<double>(Steady::now() - t0).count(); }
 
@@ -69,6 +55,7 @@ KioskDb make_kiosk(county::CountyServer& server, const std::string& county_dir, 
 }  // namespace
 
 int main(int argc, char** argv) {
+    bench::g_name = "sync_bench";
     const bool tiny = argc > 1 && std::strcmp(argv[1], "--tiny") == 0;
     const int upload_events = tiny ? 200 : 10000;
     const int kiosks = tiny ? 4 : 20;
@@ -175,27 +162,8 @@ int main(int argc, char** argv) {
     server->stop();
 
     // 3. The same rows inserted straight into SQLite, same durability, same batch size: the ceiling for comparison.
-    auto raw = must(sqlite::Database::open(tmp + "/raw.db"), "raw db");
-    must(raw->exec("CREATE TABLE events(kiosk_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, hash TEXT NOT NULL,"
-                   " prev_hash TEXT NOT NULL, envelope TEXT NOT NULL, boot_id TEXT NOT NULL, wall_ms INTEGER NOT NULL,"
-                   " corrected_ms INTEGER NOT NULL, received_ms INTEGER NOT NULL, status TEXT NOT NULL, reason TEXT,"
-                   " PRIMARY KEY(kiosk_id, seq)) WITHOUT ROWID"),
-         "raw schema");
-    const auto r0 = Steady::now();
-    auto ins = raw->prepare("INSERT INTO events VALUES(?1,?2,'quiz.answered',?3,?4,?5,'b',0,0,0,'accepted',NULL)");
-    for (std::size_t off = 0; off < all_rows.size(); off += 500) {
-        auto tx = must(sqlite::Transaction::begin(*raw), "begin");
-        for (std::size_t j = off; j < std::min(all_rows.size(), off + 500); ++j) {
-            ins.bind(1, std::string("k") + std::to_string(j / static_cast<std::size_t>(per_kiosk)))
-                .bind(2, static_cast<std::int64_t>(j))
-                .bind(3, std::to_string(j))
-                .bind(4, std::to_string(j))
-                .bind(5, all_rows[j]);
-            must(ins.run(), "raw insert");
-        }
-        must(tx->commit(), "raw commit");
-    }
-    const double raw_rate = static_cast<double>(all_rows.size()) / seconds_since(r0);
+    const double raw_rate = bench::raw_sqlite_rows_per_second(tmp + "/raw.db", all_rows.size(), 500,
+                                                              [&](std::size_t j) { return all_rows[j]; });
     std::printf("  raw SQLite insert of the same %zu rows (500 per transaction): %.0f rows/s; ingest/raw = %.2f\n",
                 all_rows.size(), raw_rate, ingest_rate / raw_rate);
     std::filesystem::remove_all(tmp);

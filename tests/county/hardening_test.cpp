@@ -503,3 +503,25 @@ TEST_CASE("hardening: the access log names routes and actors, never receipts or 
     CHECK(log.find("0012") == std::string::npos);
     CHECK(log.find("王秀英") == std::string::npos);
 }
+
+TEST_CASE("hardening: stage dates before the earliest date are refused, from a kiosk and through the API",
+          "[county][hardening]") {
+    County c;
+    auto k = c.add_kiosk("230523104-01");
+    auto staff = add_user(c, "township-staff", "230523104");
+    auto first = k->application("linshi_jinan");
+    first.materials_received = {"id_card"};
+    first.materials_missing = {};
+    k->append(rec::type::application_submitted, first);
+    k->append(rec::type::application_accepted,
+              rec::ApplicationAccepted{first.receipt_number, "linshi_jinan", "1900-01-01", {"id_card"}, staff.user.user_id},
+              {"staff", staff.user.user_id});
+    CHECK(k->uploader->sync_once().category == sync::ErrorCategory::rejected_event);
+    auto q = k->journal->quarantined();
+    REQUIRE(q.size() == 1);
+    CHECK(q[0].code == "implausible_time");
+    const Api api{c, staff.token};
+    auto [status, body] = api.post(first.receipt_number, {{"stage", "accepted"}, {"date", "1900-01-01"}, {"documents", {"id_card"}}});
+    CHECK(status == 400);
+    CHECK(count(c, "SELECT count(*) FROM stage_events WHERE date < '2020-01-01'") == 0);
+}

@@ -355,6 +355,7 @@ TEST_CASE("pki issue_kiosk refuses bad kiosk ids and a missing PKI", "[pki]") {
     }
     CHECK(pki::issue_kiosk(tmp.str(), std::string(64, 'k'), "360123101").ok());
     CHECK(pki::issue_kiosk(tmp.str(), "K_1.a-b", "360123101").ok());
+    CHECK_FALSE(pki::issue_kiosk(tmp.str(), "kiosk-9", "36012310A").ok());  // a township code is 9 digits
     auto bad_town = pki::issue_kiosk(tmp.str(), "kiosk-9", "36/0");
     REQUIRE_FALSE(bad_town.ok());
     CHECK(bad_town.error().code == "bad_township");

@@ -92,6 +92,8 @@ inline Raw request(int port, const std::string& county_dir, const std::string& m
             curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
             curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
         }
+    } else if (method == "HEAD") {
+        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
     } else if (method != "GET") {
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
         if (!body.empty()) {
