@@ -94,6 +94,7 @@ struct World {
     std::unique_ptr<Casework> casework;
     std::vector<User> users;
     std::uint64_t json_exceptions = 0;
+    std::uint64_t recorded = 0;
 
     World() {
         char tmpl[] = "/tmp/yimen-fuzz-casework-XXXXXX";
@@ -142,7 +143,8 @@ World& world() {
     static World w;
     static const bool report = [] {
         std::atexit([] {
-            std::fprintf(stderr, "yimen-fuzz: json exceptions escaped record_stage %llu times\n",
+            std::fprintf(stderr, "yimen-fuzz: %llu steps recorded, json exceptions escaped record_stage %llu times\n",
+                         static_cast<unsigned long long>(world().recorded),
                          static_cast<unsigned long long>(world().json_exceptions));
         });
         return true;
@@ -170,6 +172,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         ++w.json_exceptions;
         if (std::getenv("YIMEN_FUZZ_STRICT")) throw;
     }
-    if (changed) w.reopen();
+    if (changed) {
+        ++w.recorded;
+        w.reopen();
+    }
     return 0;
 }
