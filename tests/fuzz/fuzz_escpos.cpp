@@ -28,8 +28,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     fuzz::reached();
     const std::string_view stream(reinterpret_cast<const char*>(data) + 1, size - 1);
-    for (std::size_t i = 0; i < stream.size(); i += chunk) (void)engine.feed(stream.substr(i, chunk));
+    std::size_t taken = 0;
+    for (std::size_t i = 0; i < stream.size(); i += chunk) {
+        (void)engine.feed(stream.substr(i, chunk));
+        for (const auto& job : engine.take_jobs()) {  // taken as the socket loop would, so memory stays per job
+            fuzz::check(job.height <= opt.max_job_rows + 65'535, "a job's picture stays bounded");
+            ++taken;
+        }
+    }
     engine.end_of_stream();
-    fuzz::check(engine.take_jobs().size() == jobs, "every finished job is announced once");
+    taken += engine.take_jobs().size();
+    fuzz::check(taken == jobs, "every finished job is announced once");
     return 0;
 }
