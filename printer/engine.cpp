@@ -86,7 +86,7 @@ void PrinterEngine::flush_line() {
 void PrinterEngine::finish_job() {
     line_.clear();
     if (!has_content_) return;
-    jobs_.push_back(page_);
+    jobs_.push_back(std::move(page_));
     if (on_job) on_job(jobs_.back());
     page_ = Bitmap(paper_dots(opt_.paper), 0);
     has_content_ = false;

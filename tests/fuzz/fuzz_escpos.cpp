@@ -21,6 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     opt.paper = (mode & 1) ? printer::PaperWidth::mm58 : printer::PaperWidth::mm80;
     opt.paper_out_after_lines = (mode & 2) ? 40 : -1;
     opt.near_end_after_lines = (mode & 2) ? 30 : -1;
+    opt.max_job_rows = 4'000;  // the cap's logic at a size that keeps executions fast (default: 64 000)
     const std::size_t chunk = 1u + ((mode >> 2) & 63u) * 7u;
     printer::PrinterEngine engine(opt, font);
     std::size_t jobs = 0;
