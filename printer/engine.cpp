@@ -58,9 +58,16 @@ bool PrinterEngine::advance(int rows) {
 
 void PrinterEngine::print_band(const Bitmap& band) {
     if (stopped() || !advance(band.height)) return;
+    if (page_.height > 0 && page_.height + band.height > opt_.max_job_rows) finish_job();
     Bitmap b(page_.width, band.height);
     b.blit(band, 0, 0);
     page_.append(b);
+    has_content_ = true;
+}
+
+void PrinterEngine::feed_blank(int rows) {
+    if (!advance(rows)) return;
+    page_.add_blank_rows(std::min(rows, std::max(0, opt_.max_job_rows - page_.height)));
     has_content_ = true;
 }
 
@@ -79,7 +86,7 @@ void PrinterEngine::flush_line() {
 void PrinterEngine::finish_job() {
     line_.clear();
     if (!has_content_) return;
-    jobs_.push_back(page_);
+    jobs_.push_back(std::move(page_));
     if (on_job) on_job(jobs_.back());
     page_ = Bitmap(paper_dots(opt_.paper), 0);
     has_content_ = false;
@@ -137,8 +144,8 @@ bool PrinterEngine::step(std::string& replies) {
                 if (k == 'a') align_ = v % 48;
                 else if (k == 'E') bold_ = v & 1;
                 else if (k == '3') spacing_ = v;
-                else if (k == 'J') { if (advance(v)) { page_.add_blank_rows(v); has_content_ = true; } }
-                else if (k == 'd') { if (advance(v * spacing_)) { page_.add_blank_rows(v * spacing_); has_content_ = true; } }
+                else if (k == 'J') feed_blank(v);
+                else if (k == 'd') feed_blank(v * spacing_);
             }
         }
     } else if (c == 0x1C) {  // FS
@@ -157,7 +164,9 @@ bool PrinterEngine::step(std::string& replies) {
             const int rows = u8(buf_[6]) | (u8(buf_[7]) << 8);
             const std::size_t len = 8 + static_cast<std::size_t>(wb) * static_cast<std::size_t>(rows);
             if (!need(len)) return false;
-            if (live) print_band(unpack_rows(std::string_view(buf_).substr(8, len - 8), wb, rows));
+            // The command's own limits (1–128 bytes across, 1–4095 rows); outside them the data is skipped.
+            if (live && wb >= 1 && wb <= 128 && rows >= 1 && rows <= 4095)
+                print_band(unpack_rows(std::string_view(buf_).substr(8, len - 8), wb, rows));
             used = len;
         } else if (k == '(') {
             if (!need(5)) return false;
@@ -165,7 +174,7 @@ bool PrinterEngine::step(std::string& replies) {
             if (!need(5 + plen)) return false;
             if (live && u8(buf_[2]) == 'k' && plen >= 3) {
                 const int fn = u8(buf_[6]);
-                if (fn == 67) qr_module_ = u8(buf_[7]);
+                if (fn == 67 && u8(buf_[7]) >= 1 && u8(buf_[7]) <= 16) qr_module_ = u8(buf_[7]);  // n = 1–16
                 if (fn == 80) qr_data_ = buf_.substr(8, plen - 3);
                 if (fn == 81 && !qr_data_.empty()) {
                     Line l;

@@ -22,6 +22,9 @@ struct EngineOptions {
     int near_end_after_lines = -1;
     bool cover_open = false;
     bool no_status = false;          // never answers anything (a printer without a back channel, or a dead one)
+    // A job's picture stops growing here (8 m of paper): further blank feed moves the paper but is not drawn, and
+    // printing that would pass it starts a new job. A few bytes of ESC d must not cost gigabytes of blank rows.
+    int max_job_rows = 64'000;
 };
 
 class PrinterEngine {
@@ -50,6 +53,7 @@ private:
     // Parses one command at the front of buf_; false when it is incomplete.
     bool step(std::string& replies);
     bool advance(int rows);  // paper movement; false when the paper ran out first
+    void feed_blank(int rows);
     void print_band(const Bitmap& band);
     void flush_line();
     void finish_job();

@@ -69,3 +69,33 @@ TEST_CASE("A silent virtual printer answers nothing", "[printer][engine]") {
     CHECK(e.feed(escpos::dle_eot(1) + escpos::init() + text_line("A") + escpos::gs_r1()).empty());
     CHECK(e.take_jobs().size() == 1);  // it still prints
 }
+
+// Found by tests/fuzz (fuzz_escpos); the inputs are kept in tests/fuzz/corpus/escpos/regression-*.
+TEST_CASE("A few bytes of feed cannot grow a job's picture without bound", "[printer][engine][fuzz]") {
+    PrinterEngine e(EngineOptions{}, shared_font());
+    std::string s = escpos::init() + "\x1B\x33\xFF";  // ESC 3 255: the widest line spacing
+    for (int i = 0; i < 200; ++i) s += "\x1B\x64\xFF";  // ESC d 255: 65 025 dot rows each, 13 million in all
+    s += "x\n" + escpos::gs_r1();
+    e.feed(s);
+    const auto jobs = e.take_jobs();
+    REQUIRE(!jobs.empty());
+    for (const auto& j : jobs) CHECK(j.height <= EngineOptions{}.max_job_rows + 255);
+    CHECK(e.rows_fed() > 13'000'000);  // the paper still moved
+}
+
+TEST_CASE("Raster bands and QR module sizes outside the command's limits are skipped", "[printer][engine][fuzz]") {
+    PrinterEngine e(EngineOptions{}, shared_font());
+    // GS v 0 with 0 bytes across and 65 535 rows: no data, but it used to allocate 65 535 full-width rows.
+    e.feed(escpos::init() + std::string("\x1D\x76\x30\x00\x00\x00\xFF\xFF", 8) + escpos::gs_r1());
+    CHECK(e.take_jobs().empty());
+    // GS ( k function 67 with module size 255 is ignored (n = 1–16): the QR prints at the default size.
+    auto gsk = [](int fn, const std::string& body) {
+        const std::size_t n = body.size() + 2;
+        return std::string("\x1D(k") + char(n & 255) + char(n >> 8) + '\x31' + char(fn) + body;
+    };
+    e.feed(escpos::init() + gsk(67, "\xFF") + gsk(80, "\x30" + std::string(600, 'A')) + gsk(81, "\x30") +
+           escpos::gs_r1());
+    const auto jobs = e.take_jobs();
+    REQUIRE(jobs.size() == 1);
+    CHECK(jobs[0].height < 1000);  // a 600-byte QR at 3 dots per module, not 255
+}
