@@ -148,6 +148,15 @@ const char* self_care_grade_zh(SelfCareGrade g) {
     return "";
 }
 
+const char* self_care_grade_code(SelfCareGrade g) {
+    switch (g) {
+        case SelfCareGrade::full_self_care: return "full_self_care";
+        case SelfCareGrade::partly_lost: return "partly_lost";
+        case SelfCareGrade::fully_lost: return "fully_lost";
+    }
+    return "";
+}
+
 const char* self_care_tier_zh(SelfCareGrade g) {
     switch (g) {
         case SelfCareGrade::full_self_care: return "全自理";

@@ -70,6 +70,7 @@ inline constexpr std::array<const char*, 6> kSelfCareIndicatorsZh = {"自主吃�
 // achieved[i] = the person can do indicator i unaided. 0 not achieved → full self-care; 1–3 → partly; ≥4 → fully lost.
 SelfCareGrade self_care_grade(const std::array<bool, 6>& achieved);
 const char* self_care_grade_zh(SelfCareGrade g);
+const char* self_care_grade_code(SelfCareGrade g);  // full_self_care / partly_lost / fully_lost (stored)
 const char* self_care_tier_zh(SelfCareGrade g);  // 全自理 / 半护理 / 全护理
 
 }  // namespace yimen
