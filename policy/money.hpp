@@ -28,8 +28,19 @@ struct BenefitInput {
     Fen income_per_person = 0;     // assessed household per-capita monthly income
     int covered_members = 0;
 };
-// 差额 = (standard − per-capita income) × covered members; never negative.
+// 差额 = (standard − per-capita income) × covered members; never negative, never above standard × members
+// (a negative income counts as 0), saturating instead of overflowing.
 Fen difference_benefit(const BenefitInput& in);
+
+// The ranges a typed benefit question must lie in (a month's standard or income per person, household members).
+inline constexpr Fen kMaxMonthlyFen = 10'000'000;  // 100,000 元 per person per month
+inline constexpr int kMaxMembers = 50;
+struct BenefitAnswer {
+    Fen benefit = 0;
+    bool eligible = false;  // per-capita income below the standard (the income test only)
+};
+// Codes: standard_out_of_range, negative_income, income_out_of_range, bad_members.
+Result<BenefitAnswer> benefit_checked(const BenefitInput& in);
 // Household income over members, rounded half up to the fen.
 Result<Fen> per_capita_income(Fen household_income, int members);
 

@@ -269,7 +269,7 @@ TEST_CASE("One rating per case and low grades ask for reasons", "[kiosk][rating]
 
 TEST_CASE("A scanner burst opens the status query with the number and typing by hand does not", "[kiosk][scanner]") {
     ScannerDetector d;
-    std::string number = "11000126111700073";
+    std::string number = "11000126111700074";
     std::int64_t t = 1000;
     for (char c : number) d.key(c, t += 5);
     auto burst = d.enter(t + 5);
@@ -422,7 +422,7 @@ TEST_CASE("Every UI string key exists in both languages", "[kiosk][i18n]") {
 }
 
 TEST_CASE("Text helpers group and mask and edit UTF-8", "[kiosk][text]") {
-    CHECK(group4("11000126111700073") == "1100 0126 1117 0007 3");
+    CHECK(group4("11000126111700074") == "1100 0126 1117 0007 4");
     CHECK(mask_name("张建华") == "张*华");
     CHECK(mask_name("张建") == "张*");
     CHECK(mask_phone("13812345678") == "138****5678");
