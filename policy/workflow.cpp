@@ -280,7 +280,7 @@ CaseStatus evaluate_case(const Programme& p, const CaseFacts& facts, const std::
     }
     st.current_stage = h.back().stage;
     const StageDef* cur = p.stage(st.current_stage);
-    st.closed = cur && cur->terminal;
+    st.closed = cur && (cur->terminal || cur->settled);
     const StageDef* clock = p.clock_start_stage();
     if (clock)
         if (auto e = latest(h, clock->id)) {

@@ -100,14 +100,14 @@ TEST_CASE("公示 is seven calendar days, start day not counted, not extended by
 TEST_CASE("a replacement calendar takes effect for new readers", "[calendar]") {
     SharedCalendar shared(cal());
     auto before = shared.get();
-    auto next = WorkCalendar::from_json(R"({"version":"test","years":{"2027":{"off":["2027-02-10"],"work":["2027-02-06"]}}})");
+    auto next = WorkCalendar::from_json(R"({"version":"test","years":{"2027":{"off":["2027-03-10"],"work":["2027-03-06"]}}})");
     REQUIRE(next.ok());
     shared.replace(std::move(next).value());
     CHECK(shared.get()->version() == "test");
-    CHECK_FALSE(shared.get()->is_working_day(date("2027-02-10")));
-    CHECK(shared.get()->is_working_day(date("2027-02-06")));
+    CHECK_FALSE(shared.get()->is_working_day(date("2027-03-10")));
+    CHECK(shared.get()->is_working_day(date("2027-03-06")));
     CHECK(shared.get()->is_published_year(2027));
-    CHECK(before->is_working_day(date("2027-02-10")));  // old readers keep the old data
+    CHECK(before->is_working_day(date("2027-03-10")));  // old readers keep the old data
 }
 
 TEST_CASE("malformed calendar files are refused", "[calendar]") {
