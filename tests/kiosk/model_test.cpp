@@ -70,6 +70,7 @@ struct Fixture {
         REQUIRE(m.step == IntakeStep::household);
         app->intake_next();
         m.wages.value = "300";
+        m.area_kind = "rural";
         app->intake_next();
         m.hardship.value = "家人患重病";
         app->intake_next();
@@ -626,4 +627,17 @@ TEST_CASE("Numbers people read aloud are grouped: ID as 6 8 4, policy previews s
             CHECK(h.snippet.rfind(heading, 0) != 0);
         }
     }
+}
+
+TEST_CASE("The 低保 estimate uses the household's urban or rural standard, and guesses neither", "[kiosk][intake][rules]") {
+    Fixture f("estimate-area");
+    auto& m = f.app->intake;
+    m.programme = "dibao";
+    m.wages.value = "0";
+    const CivilDate day{2026, 6, 1};
+    CHECK(m.estimate(f.data, "230523104", day) == -1);  // not said yet: no estimate rather than the rural one
+    m.area_kind = "urban";
+    CHECK(m.estimate(f.data, "230523104", day) == 66900);
+    m.area_kind = "rural";
+    CHECK(m.estimate(f.data, "230523104", day) == 44100);
 }
