@@ -37,6 +37,7 @@ public:
 private:
     Status project(const KioskRecord& kiosk, const records::Envelope& e, UtcMillis corrected_ms, std::string& reject_code,
                    std::string& reject_message, std::vector<std::string>& touched_cases);
+    Status link_complaint_to_cases(const nlohmann::json& payload, std::vector<std::string>& touched_cases);
 
     Store& store_;
     const Rules& rules_;

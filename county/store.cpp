@@ -50,6 +50,12 @@ CREATE TABLE alerts(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, kiosk_id TEXT, t
 CREATE TABLE rate_failures(key TEXT NOT NULL, at_ms INTEGER NOT NULL);
 CREATE INDEX rate_failures_key ON rate_failures(key, at_ms);
 )sql",
+    // Complaints linked to the cases they name (issue 13, point 13).
+    R"sql(
+CREATE TABLE complaint_links(complaint_receipt TEXT NOT NULL, case_receipt TEXT NOT NULL,
+  PRIMARY KEY(complaint_receipt, case_receipt));
+CREATE INDEX complaint_links_case ON complaint_links(case_receipt);
+)sql",
 };
 
 std::string join_docs(const std::vector<std::string>& v) { return json(v).dump(); }
@@ -315,6 +321,20 @@ public:
         auto& st = stmt("INSERT INTO records(type, kiosk_id, seq, township, corrected_ms, payload) VALUES(?1,?2,?3,?4,?5,?6)");
         st.bind(1, type).bind(2, kiosk).bind(3, seq).bind(4, township).bind(5, corrected_ms).bind(6, payload.dump());
         return st.run();
+    }
+
+    Status link_complaint(const std::string& complaint_receipt, const std::string& case_receipt) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("INSERT OR IGNORE INTO complaint_links(complaint_receipt, case_receipt) VALUES(?1,?2)");
+        st.bind(1, complaint_receipt).bind(2, case_receipt);
+        return st.run();
+    }
+
+    int complaints_about(const std::string& case_receipt) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("SELECT count(*) FROM complaint_links WHERE case_receipt = ?1");
+        st.bind(1, case_receipt);
+        return st.step() == SQLITE_ROW ? static_cast<int>(st.integer(0)) : 0;
     }
 
     Status append_change(const ChangeRow& c) override {
