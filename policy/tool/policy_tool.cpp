@@ -300,7 +300,9 @@ int main(int argc, char** argv) {
                                {"title_hit", h.title_hit}});
             std::cout << json{{"query", query}, {"hits", arr}}.dump() << "\n";
         } else {
-            if (hits->empty()) std::cout << "没有找到与“" << query << "”有关的文章。\n";
+            if (hits->empty())
+                std::cout << "没有找到与“" << query << "”有关的文章。可以换一个词；用空格分开的几个词要同时出现，"
+                          << "用 OR 连接的词出现其一即可（例如：救助 OR 低保）。\n";
             int i = 0;
             for (auto& h : *hits) std::cout << ++i << ". " << h.title << " [" << h.id << "]\n   " << h.snippet << "\n";
         }
