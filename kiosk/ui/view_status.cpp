@@ -120,8 +120,9 @@ void draw_status(ViewCtx& c) {
             items.push_back({st ? st->name : rec.history[i].stage, md(rec.history[i].date)});
         }
         std::size_t n_done = items.size();
-        if (prog) {
-            // The stages still ahead on the ordinary path: forward stages after the current one, no branches.
+        if (prog && !ev.closed) {
+            // The stages still ahead on the ordinary path: forward stages after the current one, no branches (and
+            // never a recipient's exit steps, nor the county's exceptional ones).
             bool after = false;
             int shown = 0;
             for (auto& st : prog->stages) {
@@ -132,7 +133,8 @@ void draw_status(ViewCtx& c) {
                 if (!after || st.terminal || st.reason_required || st.extends) continue;
                 if (std::find(done_ids.begin(), done_ids.end(), st.id) != done_ids.end()) continue;
                 if (st.id == "reinvestigation" || st.id == "democratic_review" || st.id == "county_household_visit" ||
-                    st.id == "objection")
+                    st.id == "objection" || st.id == "reopinion" || st.id == "county_approval" ||
+                    st.id.rfind("exit_", 0) == 0 || st.id.rfind("phase_out", 0) == 0)
                     continue;
                 items.push_back({st.name, c.tr("status.pending")});
                 if (++shown >= 4) break;
