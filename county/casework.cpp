@@ -86,7 +86,8 @@ Result<json> Casework::record_stage(const User& user, const std::string& receipt
         history.push_back({r.stage, d ? *d : CivilDate{}, r.actor, r.reason, r.fields, r.documents});
     }
     auto app = store_.application(receipt);
-    CaseFacts facts{app && app->close_relative, ""};
+    CaseFacts facts{app && app->close_relative, "", store_.complaints_about(receipt)};
+    complete_stage_fields(*p, entry);  // e.g. the 特困 self-care grade, stored with the assessment
     if (auto s = check_transition(*p, facts, history, entry, rules_); !s) return s.error();
     StageRow row{0, receipt, programme, entry.stage, entry.date.iso(), user.user_id, entry.reason, entry.fields,
                  entry.documents, clock_.now_utc_ms(), "county"};

@@ -37,6 +37,7 @@ json status_record(Store& store, const Rules& rules, const WorkCalendar& cal, co
     if (!p) return json();
     CaseFacts facts;
     facts.close_relative = app && app->close_relative;
+    facts.complaints = store.complaints_about(receipt);
     const auto history = history_of(rows);
     const CaseStatus st = evaluate_case(*p, facts, history, today, cal, rules);
     json timeline = json::array();
@@ -203,8 +204,21 @@ Status Ingestor::project(const KioskRecord& kiosk, const rec::Envelope& e, UtcMi
                                         "新投诉，回执 " + p.value("receipt_number", ""), corrected_ms, /*dedupe=*/false);
             !s)
             return s;
+        if (auto s = link_complaint_to_cases(p, touched); !s) return s;
     }
     return store_.insert_record(e.type, kiosk.kiosk_id, e.seq, kiosk.township, corrected_ms, p);
+}
+
+// A complaint whose text names a case's receipt number is linked to that case; the case's status is republished, and
+// its decision now needs the county's own visit (CaseFacts::complaints).
+Status Ingestor::link_complaint_to_cases(const json& payload, std::vector<std::string>& touched) {
+    const std::string own = payload.value("receipt_number", "");
+    for (auto& named : receipt_numbers_in(payload.value("text", ""))) {
+        if (named == own || !store_.application(named)) continue;
+        if (auto s = store_.link_complaint(own, named); !s) return s;
+        touched.push_back(named);
+    }
+    return Ok{};
 }
 
 Result<proto::PushResponse> Ingestor::push(const KioskRecord& kiosk, const proto::PushRequest& req, UtcMillis received_ms) {

@@ -44,6 +44,7 @@ private:
                    std::string& reject_code, std::string& reject_message, std::vector<std::string>& touched_cases);
     // The staff member a kiosk record names must exist, be active, and work in the kiosk's township.
     bool is_township_staff(const std::string& user_id, const std::string& township);
+    Status link_complaint_to_cases(const nlohmann::json& payload, std::vector<std::string>& touched_cases);
 
     Store& store_;
     const Rules& rules_;

@@ -67,6 +67,12 @@ CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE INDEX rate_failures_at ON rate_failures(at_ms);
 )sql",
+    // 3: complaints linked to the cases they name.
+    R"sql(
+CREATE TABLE complaint_links(complaint_receipt TEXT NOT NULL, case_receipt TEXT NOT NULL,
+  PRIMARY KEY(complaint_receipt, case_receipt));
+CREATE INDEX complaint_links_case ON complaint_links(case_receipt);
+)sql",
 };
 
 std::string join_docs(const std::vector<std::string>& v) { return json(v).dump(); }
@@ -363,6 +369,20 @@ public:
         auto& st = stmt("INSERT INTO records(type, kiosk_id, seq, township, corrected_ms, payload) VALUES(?1,?2,?3,?4,?5,?6)");
         st.bind(1, type).bind(2, kiosk).bind(3, seq).bind(4, township).bind(5, corrected_ms).bind(6, payload.dump());
         return st.run();
+    }
+
+    Status link_complaint(const std::string& complaint_receipt, const std::string& case_receipt) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("INSERT OR IGNORE INTO complaint_links(complaint_receipt, case_receipt) VALUES(?1,?2)");
+        st.bind(1, complaint_receipt).bind(2, case_receipt);
+        return st.run();
+    }
+
+    int complaints_about(const std::string& case_receipt) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt("SELECT count(*) FROM complaint_links WHERE case_receipt = ?1");
+        st.bind(1, case_receipt);
+        return st.step() == SQLITE_ROW ? static_cast<int>(st.integer(0)) : 0;
     }
 
     Status append_change(const ChangeRow& c) override {

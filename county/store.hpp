@@ -153,6 +153,9 @@ public:
     virtual Status set_rating_status(std::int64_t id, const std::string& status) = 0;
     virtual Status insert_record(const std::string& type, const std::string& kiosk, std::int64_t seq,
                                  const std::string& township, UtcMillis corrected_ms, const nlohmann::json& payload) = 0;
+    // Complaints that name a case by its receipt number (S1 art. 20: the county visits such a case before deciding).
+    virtual Status link_complaint(const std::string& complaint_receipt, const std::string& case_receipt) = 0;
+    virtual int complaints_about(const std::string& case_receipt) = 0;
 
     // The pull feed.
     virtual Status append_change(const ChangeRow& c) = 0;

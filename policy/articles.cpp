@@ -1,5 +1,6 @@
 // articles.cpp — article files, placeholder expansion, and the FTS5 index with a per-character tokenizer.
 #include "policy/articles.hpp"
+#include "policy/workflow.hpp"
 
 #include <sqlite3.h>
 
@@ -230,17 +231,28 @@ Result<Article> parse_article(const std::string& text) {
 
 std::map<std::string, std::string> placeholder_values(const Rules& rules, const RatingModel* rating) {
     std::map<std::string, std::string> v;
+    // {{note.<key>}} follows a figure in the text: "（以乡镇通知为准）" when the figure is an assumption (❌), else "".
+    const std::string note = std::string("（") + kUnconfirmedNote + "）";
+    auto mark = [&](const std::string& key, const std::string& confidence) {
+        v["note." + key] = is_unconfirmed(confidence) ? note : "";
+    };
     for (auto& p : rules.programmes()) {
         const std::string pre = "limit." + p.id + ".";
         if (p.overall) {
             v[pre + "overall_wd"] = std::to_string(p.overall->working_days);
             v[pre + "extended_wd"] = std::to_string(p.overall->extended_working_days);
+            mark(pre + "overall_wd", p.overall->confidence);
+            mark(pre + "extended_wd", p.overall->confidence);
         }
         for (auto& s : p.stages)
-            if (s.limit && !s.limit->figure.empty()) v[pre + s.limit->figure] = std::to_string(s.limit->days);
+            if (s.limit && !s.limit->figure.empty()) {
+                v[pre + s.limit->figure] = std::to_string(s.limit->hours > 0 ? s.limit->hours : s.limit->days);
+                mark(pre + s.limit->figure, s.limit->confidence);
+            }
         for (auto& [name, f] : p.figures) {
             const auto& val = f.contains("value") ? f["value"] : f;
             v[pre + name] = val.is_string() ? val.get<std::string>() : val.dump();
+            mark(pre + name, f.value("confidence", ""));
         }
         std::string list;
         for (auto& m : p.materials) {
@@ -255,8 +267,10 @@ std::map<std::string, std::string> placeholder_values(const Rules& rules, const 
     for (const char* name : {"publicity_days", "selfcare_reassess_wd", "recheck_stable_months", "recheck_irregular_months",
                              "phaseout_months", "lowincome_multiplier", "tekun_basic_multiplier", "bad_rating_fix_wd",
                              "application_to_acceptance_wd"})
-        if (const Fact* f = rules.fact(name))
+        if (const Fact* f = rules.fact(name)) {
             v[std::string("limit.") + name] = f->value.is_string() ? f->value.get<std::string>() : f->value.dump();
+            mark(std::string("limit.") + name, f->confidence);
+        }
     v["hotline.service"] = rules.hotline("service");
     v["hotline.civil_affairs"] = rules.hotline("civil_affairs");
     if (rules.examples().contains("benefit")) {
@@ -378,7 +392,14 @@ Status ArticleIndex::replace_all(const std::vector<Article>& articles) {
         ins.bind(4, tags);
         ins.bind(5, a.effective);
         ins.bind(6, a.body_markdown);
-        ins.bind(7, a.plain_text());
+        // Tags are searchable too (单人保, 授权核对): they are indexed after the text, on a line of their own.
+        std::string plain = a.plain_text();
+        if (!a.tags.empty()) {
+            std::string joined;
+            for (auto& t : a.tags) joined += (joined.empty() ? "" : "、") + t;
+            plain += "\n标签：" + joined;
+        }
+        ins.bind(7, plain);
         if (ins.step() != SQLITE_DONE) return fail("插入文章");
         ins.reset();
     }
@@ -431,6 +452,62 @@ Result<std::vector<Ranked>> rank_all(sqlite3* db, const std::string& table, cons
     return out;
 }
 
+std::string ascii_lower(std::string s) {
+    for (auto& c : s)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return s;
+}
+
+// A window of about `width` characters around the first match of any term; every whole match inside it is wrapped in
+// the markers, and the window grows rather than cut a match (or an ASCII word or number) in two.
+std::string make_snippet(const std::string& text, const std::vector<std::string>& terms, const std::string& open,
+                         const std::string& close, int width) {
+    const std::string low = ascii_lower(text);
+    std::size_t first = std::string::npos;
+    for (auto& t : terms)
+        if (auto p = low.find(ascii_lower(t)); p != std::string::npos) first = std::min(first, p);
+    auto back_chars = [&](std::size_t pos, int n) {
+        while (pos > 0 && n > 0) {
+            --pos;
+            while (pos > 0 && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) --pos;
+            --n;
+        }
+        return pos;
+    };
+    auto fwd_chars = [&](std::size_t pos, int n) {
+        while (pos < text.size() && n > 0) {
+            pos += static_cast<std::size_t>(utf8_len(static_cast<unsigned char>(text[pos])));
+            --n;
+        }
+        return std::min(pos, text.size());
+    };
+    auto word = [&](std::size_t i) {
+        const char c = text[i];
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    };
+    std::size_t start = first == std::string::npos ? 0 : back_chars(first, width / 4);
+    std::size_t end = fwd_chars(start, width);
+    while (start > 0 && start < text.size() && word(start) && word(start - 1)) --start;
+    while (end < text.size() && end > 0 && word(end) && word(end - 1)) ++end;
+    std::string out = start > 0 ? "…" : "";
+    for (std::size_t i = start; i < end;) {
+        std::size_t len = 0;
+        for (auto& t : terms)
+            if (!t.empty() && low.compare(i, t.size(), ascii_lower(t)) == 0) len = std::max(len, t.size());
+        if (len) {
+            end = std::max(end, i + len);  // never cut a match
+            out += open + text.substr(i, len) + close;
+            i += len;
+            continue;
+        }
+        const std::size_t n = static_cast<std::size_t>(utf8_len(static_cast<unsigned char>(text[i])));
+        out += text[i] == '\n' ? std::string(" ") : text.substr(i, n);
+        i += n;
+    }
+    if (end < text.size()) out += "…";
+    return out;
+}
+
 void best_first(std::vector<Ranked>& v) {
     std::stable_sort(v.begin(), v.end(), [](const Ranked& a, const Ranked& b) {
         if (a.title_hit != b.title_hit) return a.title_hit;
@@ -441,20 +518,34 @@ void best_first(std::vector<Ranked>& v) {
 }  // namespace
 
 Result<std::vector<SearchHit>> ArticleIndex::search(const std::string& query, const SearchOptions& opt) const {
-    // Whitespace separates terms; each term is a phrase; all terms must match.
+    // Whitespace separates terms; each term is a phrase; all terms of a group must match. "OR" (or "|") between
+    // groups finds articles matching any group: "救 OR 低保".
+    std::vector<std::vector<std::string>> groups(1);
     std::vector<std::string> terms;
     {
         std::istringstream in(query);
         std::string t;
-        while (in >> t) terms.push_back(t);
+        while (in >> t) {
+            if (t == "OR" || t == "|") {
+                if (!groups.back().empty()) groups.emplace_back();
+                continue;
+            }
+            groups.back().push_back(t);
+            terms.push_back(t);
+        }
+        if (groups.back().empty()) groups.pop_back();
     }
     std::vector<SearchHit> hits;
     if (terms.empty() || opt.limit <= 0) return hits;
     std::string all;
     bool all_long = true;
-    for (auto& t : terms) {
-        all += (all.empty() ? "" : " AND ") + fts_phrase(t);
-        all_long = all_long && utf8_chars(t) >= 3;
+    for (auto& g : groups) {
+        std::string conj;
+        for (auto& t : g) {
+            conj += (conj.empty() ? "" : " AND ") + fts_phrase(t);
+            all_long = all_long && utf8_chars(t) >= 3;
+        }
+        all += (all.empty() ? "" : " OR ") + ("(" + conj + ")");
     }
     // Terms of 3+ characters use the trigram index (short doclists); shorter ones need the per-character index.
     const std::string table = all_long ? "article_tri" : "article_fts";
@@ -491,21 +582,15 @@ Result<std::vector<SearchHit>> ArticleIndex::search(const std::string& query, co
     }
     if (static_cast<int>(chosen.size()) > opt.limit) chosen.resize(static_cast<std::size_t>(opt.limit));
 
-    // Snippets only for the rows shown.
-    const std::string sql = "SELECT a.id, a.title, a.programme, snippet(" + table + ", 1, ?1, ?2, '…', ?3) FROM " + table +
-                            " JOIN articles a ON a.rowid = " + table + ".rowid WHERE " + table + " MATCH ?4 AND " + table +
-                            ".rowid = ?5";
-    Stmt st(db_, sql.c_str());
+    // Snippets only for the rows shown, cut at character boundaries that never split a matched term.
+    Stmt st(db_, "SELECT id, title, programme, plain FROM articles WHERE rowid = ?1");
     if (!st.ok()) return db_error(db_, "准备查询");
     for (auto& r : chosen) {
-        st.bind(1, opt.open_mark);
-        st.bind(2, opt.close_mark);
-        st.bind(3, std::clamp(opt.snippet_tokens, 1, 64));
-        st.bind(4, all);
-        sqlite3_bind_int64(st.raw(), 5, r.rowid);
+        sqlite3_bind_int64(st.raw(), 1, r.rowid);
         if (st.step() != SQLITE_ROW) return db_error(db_, "读取摘要");
-        SearchHit h{st.text(0), st.text(1), st.text(2), st.text(3), r.title_hit};
-        std::replace(h.snippet.begin(), h.snippet.end(), '\n', ' ');
+        SearchHit h{st.text(0), st.text(1), st.text(2),
+                    make_snippet(st.text(3), terms, opt.open_mark, opt.close_mark, std::clamp(opt.snippet_tokens, 1, 64)),
+                    r.title_hit};
         hits.push_back(std::move(h));
         st.reset();
     }

@@ -2,6 +2,8 @@
 #include "policy/calendar.hpp"
 
 #include <fstream>
+
+#include "policy/lunar.hpp"
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -42,6 +44,36 @@ Result<WorkCalendar> WorkCalendar::from_json(const std::string& text) {
             if (!probe) return bad;
             cal.fixed_off_.insert({probe->month, probe->day});
         }
+    // Unpublished years around the published ones: the fixed-date holidays' names and the lunar festivals.
+    int spring_from = -1, spring_to = 6;
+    if (j.contains("fallback") && j["fallback"].contains("spring_festival")) {
+        const auto& sf = j["fallback"]["spring_festival"];
+        spring_from = sf.value("from", spring_from);
+        spring_to = sf.value("to", spring_to);
+        if (spring_from > spring_to || spring_from < -10 || spring_to > 15) return bad;
+    }
+    if (!cal.published_years_.empty()) {
+        const int first = *cal.published_years_.begin() - 10, last = *cal.published_years_.rbegin() + 20;
+        auto mark = [&](CivilDate d, const char* name) {
+            if (cal.off_days_.count(d.to_days()) || cal.make_up_days_.count(d.to_days())) return;
+            cal.computed_off_.insert(d.to_days());
+            cal.names_.emplace(d.to_days(), name);
+        };
+        for (int y = first; y <= last; ++y) {
+            if (cal.is_published_year(y)) continue;
+            for (auto [m, d] : cal.fixed_off_)
+                if (CivilDate::valid(y, m, d))
+                    cal.names_.emplace(CivilDate{y, m, d}.to_days(), m == 1 ? "元旦" : m == 5 ? "劳动节" : m == 10 ? "国庆节" : "节日");
+            // 春节 of year y (除夕 may fall in January of y) and the previous lunar year's span reaching into y.
+            for (int ly : {y, y + 1})
+                if (auto ny = lunar_to_civil(ly, 1, 1))
+                    for (int k = spring_from; k <= spring_to; ++k)
+                        if (auto d = ny->plus_days(k); d.year == y) mark(d, "春节");
+            mark(qingming(y), "清明节");
+            if (auto d = lunar_to_civil(y, 5, 5)) mark(*d, "端午节");
+            if (auto d = lunar_to_civil(y, 8, 15)) mark(*d, "中秋节");
+        }
+    }
     return cal;
 }
 
@@ -63,18 +95,22 @@ bool WorkCalendar::is_working_day(CivilDate d) const {
     // An off day of a published year can spill into this one (元旦 2023 began on 2022-12-31).
     if (off_days_.count(z)) return false;
     if (make_up_days_.count(z)) return true;
-    return d.iso_weekday() <= 5 && !fixed_off_.count({d.month, d.day});
+    return d.iso_weekday() <= 5 && !fixed_off_.count({d.month, d.day}) && !computed_off_.count(z);
 }
 
 std::string WorkCalendar::holiday_name(CivilDate d) const {
     auto it = names_.find(d.to_days());
-    if (it != names_.end() && off_days_.count(d.to_days())) return it->second;
+    if (it != names_.end() && !is_working_day(d) &&
+        (off_days_.count(d.to_days()) || computed_off_.count(d.to_days()) || !is_published_year(d.year)))
+        return it->second;
     return "";
 }
 
+// The counted days are those after a up to and including b: only their years matter.
 bool WorkCalendar::provisional_between(CivilDate a, CivilDate b) const {
     if (b < a) std::swap(a, b);
-    for (int y = a.year; y <= b.year; ++y)
+    if (!(a < b)) return false;  // nothing counted
+    for (int y = a.plus_days(1).year; y <= b.year; ++y)
         if (!is_published_year(y)) return true;
     return false;
 }

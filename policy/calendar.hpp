@@ -1,7 +1,8 @@
 // calendar.hpp — the working-day calendar: official holidays and make-up working days, and the counting rules.
 // Day 1 of "N working days from X" is the first working day after X (民法典 art. 201: the start day does not count).
-// Years without a published notice fall back to Monday–Friday minus the fixed-date holidays, and every answer that
-// touches such a year is marked provisional.
+// Years without a published notice fall back to Monday–Friday minus the fixed-date holidays and the lunar ones
+// computed for that year (春节 eve–初六 by default, 清明 by the solar term, 端午, 中秋; see lunar.hpp), and every answer
+// whose counted days touch such a year is marked provisional.
 #pragma once
 #include <memory>
 #include <mutex>
@@ -54,6 +55,7 @@ private:
     std::unordered_map<std::int64_t, std::string> names_;
     std::set<int> published_years_;
     std::set<std::pair<int, int>> fixed_off_;  // (month, day) for unpublished years
+    std::unordered_set<std::int64_t> computed_off_;  // lunar festivals of unpublished years (provisional)
 };
 
 // A calendar that can be replaced at run time (a newer file arrives by sync) while readers hold the old one.

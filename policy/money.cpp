@@ -18,6 +18,24 @@ Result<Fen> parse_yuan(std::string_view t) {
         t.remove_prefix(1);
     }
     if (t.empty()) return bad;
+    // Thousands separators, when used, must group the whole integer part in threes: "1,200" yes, "7,00" and "1,,2" no.
+    {
+        const auto dot = t.find('.');
+        const std::string_view whole = t.substr(0, dot);
+        if (whole.find(',') != std::string_view::npos) {
+            std::size_t group = 0;
+            for (std::size_t i = whole.size(); i-- > 0;) {
+                if (whole[i] == ',') {
+                    if (group != 3 || i == 0) return bad;
+                    group = 0;
+                } else {
+                    ++group;
+                }
+            }
+            if (group == 0 || group > 3) return bad;
+        }
+        if (dot != std::string_view::npos && t.substr(dot).find(',') != std::string_view::npos) return bad;
+    }
     Fen yuan = 0;
     int int_digits = 0, frac_digits = 0;
     Fen frac = 0;
@@ -62,9 +80,30 @@ Fen divide_round_half_up(Fen a, std::int64_t b) {
 }
 
 Fen difference_benefit(const BenefitInput& in) {
-    if (in.covered_members <= 0) return 0;
-    const Fen gap = in.standard_per_person - in.income_per_person;
-    return gap > 0 ? gap * in.covered_members : 0;
+    if (in.covered_members <= 0 || in.standard_per_person <= 0) return 0;
+    // Negative income is not income: it never raises the benefit above the standard.
+    const Fen income = in.income_per_person < 0 ? 0 : in.income_per_person;
+    if (income >= in.standard_per_person) return 0;
+    const Fen gap = in.standard_per_person - income;
+    Fen out = 0;
+    if (__builtin_mul_overflow(gap, static_cast<Fen>(in.covered_members), &out)) return std::numeric_limits<Fen>::max();
+    return out;
+}
+
+Result<BenefitAnswer> benefit_checked(const BenefitInput& in) {
+    if (in.standard_per_person <= 0 || in.standard_per_person > kMaxMonthlyFen)
+        return Error{"standard_out_of_range", "低保标准应大于0且不超过" + format_yuan(kMaxMonthlyFen) +
+                                                  "元/人·月，请核对。"};
+    if (in.income_per_person < 0)
+        return Error{"negative_income", "家庭人均收入不能为负数，没有收入请填0。"};
+    if (in.income_per_person > kMaxMonthlyFen)
+        return Error{"income_out_of_range", "家庭人均收入不超过" + format_yuan(kMaxMonthlyFen) + "元/月，请核对。"};
+    if (in.covered_members < 1 || in.covered_members > kMaxMembers)
+        return Error{"bad_members", "保障人数应在1到" + std::to_string(kMaxMembers) + "人之间。"};
+    BenefitAnswer a;
+    a.eligible = in.income_per_person < in.standard_per_person;
+    a.benefit = a.eligible ? difference_benefit(in) : 0;
+    return a;
 }
 
 Result<Fen> per_capita_income(Fen household_income, int members) {
@@ -144,6 +183,15 @@ const char* self_care_grade_zh(SelfCareGrade g) {
         case SelfCareGrade::full_self_care: return "具备生活自理能力";
         case SelfCareGrade::partly_lost: return "部分丧失生活自理能力";
         case SelfCareGrade::fully_lost: return "完全丧失生活自理能力";
+    }
+    return "";
+}
+
+const char* self_care_grade_code(SelfCareGrade g) {
+    switch (g) {
+        case SelfCareGrade::full_self_care: return "full_self_care";
+        case SelfCareGrade::partly_lost: return "partly_lost";
+        case SelfCareGrade::fully_lost: return "fully_lost";
     }
     return "";
 }

@@ -28,8 +28,19 @@ struct BenefitInput {
     Fen income_per_person = 0;     // assessed household per-capita monthly income
     int covered_members = 0;
 };
-// 差额 = (standard − per-capita income) × covered members; never negative.
+// 差额 = (standard − per-capita income) × covered members; never negative, never above standard × members
+// (a negative income counts as 0), saturating instead of overflowing.
 Fen difference_benefit(const BenefitInput& in);
+
+// The ranges a typed benefit question must lie in (a month's standard or income per person, household members).
+inline constexpr Fen kMaxMonthlyFen = 10'000'000;  // 100,000 元 per person per month
+inline constexpr int kMaxMembers = 50;
+struct BenefitAnswer {
+    Fen benefit = 0;
+    bool eligible = false;  // per-capita income below the standard (the income test only)
+};
+// Codes: standard_out_of_range, negative_income, income_out_of_range, bad_members.
+Result<BenefitAnswer> benefit_checked(const BenefitInput& in);
 // Household income over members, rounded half up to the fen.
 Result<Fen> per_capita_income(Fen household_income, int members);
 
@@ -70,6 +81,7 @@ inline constexpr std::array<const char*, 6> kSelfCareIndicatorsZh = {"自主吃�
 // achieved[i] = the person can do indicator i unaided. 0 not achieved → full self-care; 1–3 → partly; ≥4 → fully lost.
 SelfCareGrade self_care_grade(const std::array<bool, 6>& achieved);
 const char* self_care_grade_zh(SelfCareGrade g);
+const char* self_care_grade_code(SelfCareGrade g);  // full_self_care / partly_lost / fully_lost (stored)
 const char* self_care_tier_zh(SelfCareGrade g);  // 全自理 / 半护理 / 全护理
 
 }  // namespace yimen

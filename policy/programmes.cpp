@@ -29,17 +29,26 @@ StageDef parse_stage(const json& s) {
     st.terminal = s.value("terminal", false);
     st.reason_required = s.value("reason", false);
     st.extends = s.value("extends", false);
+    st.settled = s.value("settled", false);
+    st.once = s.value("once", false);
+    st.notice = s.value("notice", false);
     st.requires_stages = strings(s, "requires");
     st.documents = strings(s, "documents");
     if (s.contains("fields"))
         for (auto& f : s["fields"])
             st.fields.push_back({f.at("name").get<std::string>(), f.value("type", "text"), f.value("required", true),
-                                 f.value("min", 0)});
+                                 f.value("min", 0), f.value("check", ""), f.value("ceiling", ""), f.value("approval", ""),
+                                 strings(f, "options"), f.value("max_fact", "")});
     if (s.contains("limit") && s["limit"].is_object()) {
         const json& l = s["limit"];
         StageLimit lim;
         lim.working_days = l.contains("wd");
-        lim.days = lim.working_days ? l["wd"].get<int>() : l.at("cd").get<int>();
+        if (l.contains("hours")) {
+            lim.hours = l["hours"].get<int>();
+            lim.working_days = false;
+        } else {
+            lim.days = lim.working_days ? l["wd"].get<int>() : l.at("cd").get<int>();
+        }
         lim.after = strings(l, "after");
         lim.figure = l.value("figure", "");
         lim.confidence = l.value("confidence", "");
@@ -77,6 +86,11 @@ const StageDef* Programme::clock_start_stage() const {
     return nullptr;
 }
 
+const nlohmann::json* Programme::figure(const std::string& figure_name) const {
+    auto it = figures.find(figure_name);
+    return it == figures.end() ? nullptr : &it->second;
+}
+
 bool Programme::has_material(const std::string& code) const {
     for (auto& m : materials)
         if (m.code == code) return true;
@@ -112,6 +126,8 @@ Result<Rules> Rules::from_json(const std::string& base, const std::string& count
             prog.confidence = p.value("confidence", "");
             prog.bring = strings(p, "bring");
             prog.close_relative_requires = strings(p, "close_relative_requires");
+            prog.close_relative_before = strings(p, "close_relative_before");
+            if (prog.close_relative_before.empty()) prog.close_relative_before = {"confirmed"};
             for (auto& m : p.at("materials")) {
                 Material mat{m.at("code").get<std::string>(), "", m.value("when", ""), m.value("confidence", "")};
                 auto it = r.documents_.find(mat.code);
@@ -162,6 +178,14 @@ Result<Rules> Rules::from_json(const std::string& base, const std::string& count
                     if (!check(f)) return Error{"bad_rules", p.id + "." + s.id + " 的时限引用了不存在的环节 " + f};
             for (auto& d : s.documents)
                 if (!r.documents_.count(d)) return Error{"bad_rules", p.id + "." + s.id + " 引用了未定义的文书 " + d};
+            for (auto& f : s.fields) {
+                if (!f.approval.empty() && !check(f.approval))
+                    return Error{"bad_rules", p.id + "." + s.id + " 的审批环节不存在：" + f.approval};
+                if (!f.ceiling.empty() && !p.figure(f.ceiling))
+                    return Error{"bad_rules", p.id + "." + s.id + " 引用了未定义的额度：" + f.ceiling};
+                if (!f.max_fact.empty() && !r.facts_.count(f.max_fact))
+                    return Error{"bad_rules", p.id + "." + s.id + " 引用了未定义的期限：" + f.max_fact};
+            }
         }
         for (auto& f : p.close_relative_requires)
             if (!check(f)) return Error{"bad_rules", p.id + " 的近亲属备案要求引用了不存在的环节 " + f};

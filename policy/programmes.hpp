@@ -23,6 +23,7 @@ struct Material {
 struct StageLimit {
     int days = 0;
     bool working_days = true;  // false = calendar days
+    int hours = 0;             // > 0: counted in hours from the time of the `after` stage (先行救助 48 h); days unused
     std::vector<std::string> after;
     std::string figure;        // placeholder name for articles (limit.<programme>.<figure>)
     std::string confidence;
@@ -31,9 +32,15 @@ struct StageLimit {
 
 struct FieldRule {
     std::string name;
-    std::string type;   // "fen", "month", "names", "self_care", "text"
+    std::string type;   // "fen" (> 0), "fen0" (≥ 0), "count" (≥ 1), "month", "time" (HH:MM), "names", "self_care",
+                        // "self_care_grade", "choice", "text"
     bool required = true;
     int min = 0;        // for "names": at least this many
+    std::string check;      // "difference" (低保 差额 × members), "month_after_decision"
+    std::string ceiling;    // programme figure (yuan) above which `approval` must have been reached
+    std::string approval;   // the stage that authorises an amount above the ceiling
+    std::vector<std::string> options;  // for "choice"
+    std::string max_fact;   // for "count": a fact giving the maximum (渐退 months)
 };
 
 struct StageDef {
@@ -47,6 +54,10 @@ struct StageDef {
     bool terminal = false;
     bool reason_required = false;
     bool extends = false;                  // reaching it grants the extended overall limit (objection)
+    bool settled = false;                  // the application is settled (办结) here; only stages naming it in `from`
+                                           // (a recipient's exit) may follow
+    bool once = false;
+    bool notice = false;                   // its reason goes to the applicant in writing (refusal, exit)                     // may be recorded only once per case (低保's 公示)
     std::vector<std::string> requires_stages;
     std::vector<std::string> documents;    // document codes required to record this stage
     std::vector<FieldRule> fields;
@@ -73,7 +84,8 @@ struct Programme {
     std::vector<Material> materials;
     std::vector<std::string> bring;  // referrals: what to bring to the department
     std::optional<OverallLimit> overall;
-    std::vector<std::string> close_relative_requires;
+    std::vector<std::string> close_relative_requires;  // stages a 近亲属备案 (or complained-about) case must pass …
+    std::vector<std::string> close_relative_before;    // … before any of these (default: confirmed)
     std::vector<StageDef> stages;
     std::map<std::string, nlohmann::json> figures;
 
@@ -82,6 +94,8 @@ struct Programme {
     const StageDef* initial_stage() const;
     const StageDef* clock_start_stage() const;
     bool has_material(const std::string& code) const;
+    // A figure of the programme (e.g. "approval_ceiling"), or nullptr.
+    const nlohmann::json* figure(const std::string& name) const;
 };
 
 struct Fact {

@@ -1,9 +1,11 @@
 // receipt_number.cpp — receipt numbers are typed by residents from paper: forgiving input, strict check.
 #include "policy/receipt_number.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "policy/check_digit.hpp"
+#include "policy/resident_id.hpp"
 
 namespace yimen {
 
@@ -28,12 +30,8 @@ Result<ReceiptNumber> make_receipt_number(ReceiptType type, int township_code, i
     return r;
 }
 
-Result<ReceiptNumber> parse_receipt_number(std::string_view input) {
-    std::string s;
-    for (char c : input) {
-        if (c == ' ' || c == '-' || c == '\t') continue;
-        s.push_back(c == 'x' ? 'X' : c);
-    }
+Result<ReceiptNumber> parse_receipt_number(std::string_view input, std::optional<CivilDate> today) {
+    const std::string s = normalise_digits(input);
     if (s.size() != 17) return Error{"bad_length", "回执编号应为17位，请对照回执核对。"};
     for (std::size_t i = 0; i < 16; ++i)
         if (s[i] < '0' || s[i] > '9') return Error{"bad_character", "回执编号前16位只能是数字，请核对。"};
@@ -50,9 +48,25 @@ Result<ReceiptNumber> parse_receipt_number(std::string_view input) {
     };
     const int yy = num(6, 2), mm = num(8, 2), dd = num(10, 2);
     if (!CivilDate::valid(2000 + yy, mm, dd)) return Error{"bad_date", "回执编号中的日期不存在，请核对。"};
+    const CivilDate issued{2000 + yy, mm, dd};
+    if (issued < CivilDate{2020, 1, 1} || (today && today->plus_days(1) < issued))
+        return Error{"date_out_of_range", "回执编号中的日期（第7到12位）不在开具回执的时间范围内，请对照回执核对。"};
     ReceiptNumber r{static_cast<ReceiptType>(t), num(1, 3), num(4, 2), CivilDate{2000 + yy, mm, dd}, num(12, 4), s};
     if (r.sequence == 0) return Error{"bad_sequence", "回执编号中的序号无效，请核对。"};
     return r;
+}
+
+std::vector<std::string> receipt_numbers_in(std::string_view text) {
+    std::vector<std::string> out;
+    const std::string s = normalise_digits(text);  // also joins "1104 0125 …" written in groups
+    for (std::size_t i = 0; i + 17 <= s.size(); ++i) {
+        if (s[i] < '1' || s[i] > '3' || (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9')) continue;
+        const std::string candidate = s.substr(i, 17);
+        if (i + 17 < s.size() && ((s[i + 17] >= '0' && s[i + 17] <= '9') || s[i + 17] == 'X')) continue;
+        if (auto r = parse_receipt_number(candidate); r && std::find(out.begin(), out.end(), r->text) == out.end())
+            out.push_back(r->text);
+    }
+    return out;
 }
 
 const char* receipt_type_name_zh(ReceiptType t) {

@@ -146,7 +146,9 @@ std::int64_t IntakeModel::estimate(const PolicyData& data, const std::string& to
     if (programme != "dibao") return -1;
     auto in = income();
     if (!in) return -1;
-    auto std_ = data.standards.for_month(township, AreaKind::rural, today.year, today.month);
+    if (area_kind != "urban" && area_kind != "rural") return -1;
+    auto std_ = data.standards.for_month(township, area_kind == "urban" ? AreaKind::urban : AreaKind::rural, today.year,
+                                         today.month);
     if (!std_) return -1;
     int people = static_cast<int>(members.size()) + 1;
     auto pc = per_capita_income(in.value().total(), people);

@@ -59,6 +59,9 @@ struct IntakeModel {
     TextField deposits{"intake.deposits", InputKind::money, 12, "", false};
     int vehicles = 0;
     int houses = 0;
+    // 城镇 or 农村 (by 户籍, or where the family lives): the standards differ (669 vs 441 in the defaults). Empty until
+    // the resident says; then there is no estimate rather than a guess.
+    std::string area_kind;
 
     TextField hardship{"intake.hardship", InputKind::chinese, 300, "", false};
     std::optional<bool> close_relative;
@@ -92,7 +95,8 @@ struct IntakeModel {
     bool save_member(CivilDate today);
     Result<records::Income> income() const;
     Result<records::Assets> assets() const;
-    // The 差额 estimate for 低保 (−1 when it does not apply or inputs are incomplete).
+    // The 差额 estimate for 低保 at the household's urban or rural standard (−1 when it does not apply, inputs are
+    // incomplete, or urban/rural is not yet said).
     std::int64_t estimate(const PolicyData& data, const std::string& township, CivilDate today) const;
     std::vector<std::string> missing_materials(const Rules& rules) const;
 

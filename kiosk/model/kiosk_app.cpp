@@ -10,6 +10,7 @@
 #include "kiosk/model/text.hpp"
 #include "policy/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
+#include "policy/workflow.hpp"
 
 namespace yimen::kiosk {
 
@@ -1068,8 +1069,11 @@ void KioskApp::staff_accept() {
     d.lines.push_back({"受理日期：" + today.iso() + "（办理期限自受理之日起计算）", false});
     if (p->overall) {
         auto due = data_->calendar.add_working_days(today, p->overall->working_days);
+        // An assumed limit (❌) or a date in a year without a published holiday notice is not printed as law.
+        const bool unconfirmed = is_unconfirmed(p->overall->confidence);
         d.lines.push_back({"办结期限：" + due.date.iso() + "（" + std::to_string(p->overall->working_days) +
-                               " 个工作日）",
+                               " 个工作日" + (unconfirmed || due.provisional ? std::string("，") + kUnconfirmedNote : "") +
+                               "）",
                            false});
     }
     d.lines.push_back({"受理人工号：" + staff.logged_in, false});

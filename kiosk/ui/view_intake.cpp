@@ -4,6 +4,7 @@
 #include "kiosk/model/text.hpp"
 #include "kiosk/ui/views.hpp"
 #include "policy/receipt_number.hpp"
+#include "policy/workflow.hpp"
 
 namespace yimen::kiosk {
 namespace {
@@ -20,6 +21,7 @@ const Choice kHealth[] = {{"healthy", "health.healthy"}, {"chronic_illness", "he
 const Choice kWork[] = {{"full", "work.full"}, {"partial", "work.partial"}, {"none", "work.none"}};
 const Choice kCloseRel[] = {{"village_committee", "close.village"}, {"township_staff", "close.township"},
                             {"civil_affairs", "close.civil"}};
+const Choice kAreaKind[] = {{"urban", "area.urban"}, {"rural", "area.rural"}};
 const char* kHardshipPhrases[] = {"hard.illness", "hard.disability", "hard.unemployed", "hard.elderly",
                                   "hard.school", "hard.accident"};
 
@@ -171,10 +173,10 @@ void draw_intake(ViewCtx& c) {
                 y += 24;
                 if (prog->overall) {
                     y = section(c, x, y, c.tr("intake.time_limit"));
-                    y += ui.paragraph(x, y, w,
-                                      app.i18n().fmt("intake.time_limit_text",
-                                                     {std::to_string(prog->overall->working_days)}),
-                                      FontRole::body, colour::text, 1.4f);
+                    std::string limit = app.i18n().fmt("intake.time_limit_text",
+                                                       {std::to_string(prog->overall->working_days)});
+                    if (is_unconfirmed(prog->overall->confidence)) limit += std::string("（") + kUnconfirmedNote + "）";
+                    y += ui.paragraph(x, y, w, limit, FontRole::body, colour::text, 1.4f);
                 }
             }
             break;
@@ -288,6 +290,11 @@ void draw_intake(ViewCtx& c) {
             };
             counter(c.tr("intake.vehicles"), m.vehicles);
             counter(c.tr("intake.houses"), m.houses);
+            if (m.programme == "dibao") {
+                // The standard differs for urban and rural households: ask rather than assume.
+                y = section(c, x, y + 12, c.tr("intake.area"));
+                y = choice_row(c, x, y, w, kAreaKind, m.area_kind);
+            }
             auto in = m.income();
             if (in) {
                 y += 8;

@@ -4,6 +4,7 @@
 
 #include "kiosk/model/text.hpp"
 #include "kiosk/ui/views.hpp"
+#include "policy/workflow.hpp"
 
 namespace yimen::kiosk {
 namespace {
@@ -75,10 +76,12 @@ void draw_status(ViewCtx& c) {
         }
         lines.push_back({now_line, colour::text});
         if (ev.overall_due) {
-            lines.push_back({app.i18n().fmt("status.overall_due",
-                                            {ymd(ev.overall_due->date),
-                                             std::to_string(prog && prog->overall ? prog->overall->working_days : 0)}),
-                             colour::text});
+            // The limit in force: the extended one once an extension applies; an assumed limit says so.
+            std::string due_line =
+                app.i18n().fmt("status.overall_due", {ymd(ev.overall_due->date), std::to_string(ev.overall_working_days)});
+            if (ev.extension_applies) due_line += c.tr("status.extended");
+            if (ev.overall_unconfirmed) due_line += std::string("（") + kUnconfirmedNote + "）";
+            lines.push_back({due_line, colour::text});
             auto today = app.clock().today();
             if (ev.overdue) {
                 auto over = app.data().calendar.working_days_between(ev.overall_due->date, today).days;
@@ -92,6 +95,12 @@ void draw_status(ViewCtx& c) {
             }
         } else if (!ev.accepted) {
             lines.push_back({c.tr("status.not_accepted"), colour::amber_text});
+        }
+        // A refusal or an exit is told with its written reason (personal numbers masked).
+        if (!ev.written_reason.empty()) {
+            const StageDef* rs = prog ? prog->stage(ev.written_reason_stage) : nullptr;
+            lines.push_back({app.i18n().fmt("status.reason", {rs ? rs->name : ev.written_reason_stage, ev.written_reason}),
+                             colour::text});
         }
         float inner = w - 72;
         float ch = 40;
@@ -111,8 +120,9 @@ void draw_status(ViewCtx& c) {
             items.push_back({st ? st->name : rec.history[i].stage, md(rec.history[i].date)});
         }
         std::size_t n_done = items.size();
-        if (prog) {
-            // The stages still ahead on the ordinary path: forward stages after the current one, no branches.
+        if (prog && !ev.closed) {
+            // The stages still ahead on the ordinary path: forward stages after the current one, no branches (and
+            // never a recipient's exit steps, nor the county's exceptional ones).
             bool after = false;
             int shown = 0;
             for (auto& st : prog->stages) {
@@ -123,7 +133,8 @@ void draw_status(ViewCtx& c) {
                 if (!after || st.terminal || st.reason_required || st.extends) continue;
                 if (std::find(done_ids.begin(), done_ids.end(), st.id) != done_ids.end()) continue;
                 if (st.id == "reinvestigation" || st.id == "democratic_review" || st.id == "county_household_visit" ||
-                    st.id == "objection")
+                    st.id == "objection" || st.id == "reopinion" || st.id == "county_approval" ||
+                    st.id.rfind("exit_", 0) == 0 || st.id.rfind("phase_out", 0) == 0)
                     continue;
                 items.push_back({st.name, c.tr("status.pending")});
                 if (++shown >= 4) break;

@@ -178,10 +178,17 @@ int main(int argc, char** argv) {
         if (!s) return emit_error(o, s.error());
         auto i = parse_yuan(income);
         if (!i) return emit_error(o, i.error());
-        if (members < 1) return emit_error(o, Error{"bad_members", "保障人数至少为1人。"});
-        const Fen b = difference_benefit({*s, *i, members});
-        if (o.json) std::cout << json{{"benefit_fen", b}, {"benefit_yuan", format_yuan(b)}}.dump() << "\n";
-        else std::cout << format_yuan(b) << "\n";
+        auto b = benefit_checked({*s, *i, members});
+        if (!b) return emit_error(o, b.error());
+        if (o.json)
+            std::cout << json{{"benefit_fen", b->benefit}, {"benefit_yuan", format_yuan(b->benefit)},
+                              {"eligible", b->eligible}}
+                             .dump()
+                      << "\n";
+        else if (!b->eligible)
+            std::cout << format_yuan(0) << " 不符合：家庭人均收入不低于低保标准，按差额计算没有低保金。\n";
+        else
+            std::cout << format_yuan(b->benefit) << "\n";
         return 0;
     }
 
@@ -200,10 +207,12 @@ int main(int argc, char** argv) {
         bool provisional = false;
         for (auto& s : p->stages) {
             if (!s.limit) continue;
-            json row = {{"stage", s.id}, {"name", s.name}, {"days", s.limit->days},
-                        {"unit", s.limit->working_days ? "working" : "calendar"}, {"after", s.limit->after}};
+            const bool hours = s.limit->hours > 0;
+            json row = {{"stage", s.id}, {"name", s.name}, {"days", hours ? s.limit->hours : s.limit->days},
+                        {"unit", hours ? "hours" : s.limit->working_days ? "working" : "calendar"},
+                        {"after", s.limit->after}, {"unconfirmed", is_unconfirmed(s.limit->confidence)}};
             const bool from_clock = clock && s.limit->after.size() >= 1 && s.limit->after.back() == clock->id;
-            if (from_clock) {
+            if (from_clock && !hours) {  // hours count from the 受理 time, which a date alone does not give
                 auto due = s.limit->working_days ? data->calendar.add_working_days(*acc, s.limit->days)
                                                  : data->calendar.add_calendar_days(*acc, s.limit->days);
                 row["due"] = due.date.iso();
@@ -212,36 +221,54 @@ int main(int argc, char** argv) {
             stages.push_back(row);
         }
         json out = {{"programme", p->id}, {"accepted", acc->iso()}, {"stages", stages}};
+        const bool has_extension = p->overall && p->overall->extended_working_days > p->overall->working_days;
         if (p->overall) {
             auto due = data->calendar.add_working_days(*acc, p->overall->working_days);
-            auto ext = data->calendar.add_working_days(*acc, p->overall->extended_working_days);
             out["overall"] = {{"days", p->overall->working_days}, {"due", due.date.iso()},
-                              {"extended_days", p->overall->extended_working_days}, {"extended_due", ext.date.iso()},
-                              {"confidence", p->overall->confidence}};
-            provisional = provisional || due.provisional || ext.provisional;
+                              {"confidence", p->overall->confidence},
+                              {"unconfirmed", is_unconfirmed(p->overall->confidence)}};
+            provisional = provisional || due.provisional;
+            if (has_extension) {
+                auto ext = data->calendar.add_working_days(*acc, p->overall->extended_working_days);
+                out["overall"]["extended_days"] = p->overall->extended_working_days;
+                out["overall"]["extended_due"] = ext.date.iso();
+                provisional = provisional || ext.provisional;
+            }
         }
         out["provisional"] = provisional;
         if (o.json) {
             std::cout << out.dump() << "\n";
             return 0;
         }
-        std::cout << p->name << "：" << acc->iso() << " 受理（当天不计，从下一个工作日起算）\n";
+        // The clock starts at 受理 for applications and at 开具转办单 for referrals: name the step that starts it.
+        const std::string start_name = !clock ? "起算" : clock->id == "accepted" ? "受理" : clock->name;
+        const std::string note = std::string("（") + kUnconfirmedNote + "，暂定）";
+        std::cout << p->name << "：" << acc->iso() << " " << start_name << "（当天不计，从下一个工作日起算）\n";
         for (auto& r : stages) {
-            std::string unit = r["unit"] == "working" ? "个工作日" : "天";
+            std::string unit = r["unit"] == "working" ? "个工作日" : r["unit"] == "hours" ? "小时" : "天";
             std::string after;
             for (auto& a : r["after"]) {
                 const StageDef* d = p->stage(a.get<std::string>());
                 after += (after.empty() ? "" : "或") + (d ? d->name : a.get<std::string>());
             }
             std::cout << "  " << r["name"].get<std::string>() << "：";
-            if (r.contains("due")) std::cout << r["due"].get<std::string>() << " 前（受理后" << r["days"] << unit << "）\n";
-            else std::cout << after << "后" << r["days"] << unit << "内\n";
+            const std::string mark = r["unconfirmed"].get<bool>() ? note : "";
+            if (r["unit"] == "hours")
+                std::cout << start_name << "时起" << r["days"] << unit << "内" << mark << "\n";
+            else if (r.contains("due"))
+                std::cout << r["due"].get<std::string>() << " 前（" << start_name << "后" << r["days"] << unit << "）" << mark
+                          << "\n";
+            else std::cout << after << "后" << r["days"] << unit << "内" << mark << "\n";
         }
-        if (p->overall)
+        if (p->overall) {
+            const std::string mark = is_unconfirmed(p->overall->confidence) ? note : "";
             std::cout << "  总时限：" << out["overall"]["due"].get<std::string>() << " 前（" << p->overall->working_days
-                      << "个工作日）；有法定延期理由的：" << out["overall"]["extended_due"].get<std::string>() << " 前（"
-                      << p->overall->extended_working_days << "个工作日）\n";
-        else
+                      << "个工作日）" << mark;
+            if (has_extension)
+                std::cout << "；有法定延期理由的：" << out["overall"]["extended_due"].get<std::string>() << " 前（"
+                          << p->overall->extended_working_days << "个工作日）";
+            std::cout << "\n";
+        } else
             std::cout << "  本事项为转办，无统一总时限。\n";
         provisional_note(provisional);
         return 0;
@@ -273,7 +300,9 @@ int main(int argc, char** argv) {
                                {"title_hit", h.title_hit}});
             std::cout << json{{"query", query}, {"hits", arr}}.dump() << "\n";
         } else {
-            if (hits->empty()) std::cout << "没有找到与“" << query << "”有关的文章。\n";
+            if (hits->empty())
+                std::cout << "没有找到与“" << query << "”有关的文章。可以换一个词；用空格分开的几个词要同时出现，"
+                          << "用 OR 连接的词出现其一即可（例如：救助 OR 低保）。\n";
             int i = 0;
             for (auto& h : *hits) std::cout << ++i << ". " << h.title << " [" << h.id << "]\n   " << h.snippet << "\n";
         }
@@ -281,7 +310,12 @@ int main(int argc, char** argv) {
     }
 
     if (*receipt_check) {
-        auto r = parse_receipt_number(receipt_number);
+        auto today = today_of(o);
+        if (!today) {
+            std::cerr << "policy-tool: --today: " << today.error().message << "\n";
+            return 2;
+        }
+        auto r = parse_receipt_number(receipt_number, *today);
         if (!r) return emit_error(o, r.error());
         if (o.json)
             std::cout << json{{"ok", true}, {"number", r->text}, {"grouped", r->grouped()},

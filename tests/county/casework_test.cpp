@@ -47,12 +47,18 @@ TEST_CASE("casework: illegal steps are refused with 422 and a reason code, legal
 
     struct Row { const char* what; json body; long status; const char* code; };
     const json visit = {{"fields", {{"investigators", {"张三", "李四"}}}}};
-    const json confirm = {{"fields", {{"amount_fen", 120000}, {"first_month", day(0).substr(0, 7)}}}};
+    // (700 − 300) × 3 = 1,200 元, paid from the month after the decision.
+    auto confirm_on = [](int offset) {
+        const CivilDate d = SystemClock().today().plus_days(offset);
+        const CivilDate next = d.month == 12 ? CivilDate{d.year + 1, 1, 1} : CivilDate{d.year, d.month + 1, 1};
+        return json{{"fields", {{"amount_fen", 120000}, {"first_month", next.iso().substr(0, 7)}, {"standard_fen", 70000},
+                                {"income_per_capita_fen", 30000}, {"members", 3}}}};
+    };
     const std::vector<Row> rows = {
         {"any stage before 受理", step("investigation_started", -40), 422, "not_accepted"},
         {"受理", step("accepted", -40), 200, ""},
         {"investigation", step("investigation_started", -39), 200, ""},
-        {"confirming before the household visit", step("confirmed", -38, confirm), 422, "missing_prerequisite"},
+        {"confirming before the household visit", step("confirmed", -38, confirm_on(-38)), 422, "missing_prerequisite"},
         {"a visit with one investigator", step("household_visit_done", -37, {{"fields", {{"investigators", {"张三"}}}}}), 422,
          "field_required"},
         {"household visit", step("household_visit_done", -37, visit), 200, ""},
@@ -63,7 +69,7 @@ TEST_CASE("casework: illegal steps are refused with 422 and a reason code, legal
         {"ending 公示 before 7 days", step("publicity_ended", -24), 422, "publicity_too_short"},
         {"公示 end", step("publicity_ended", -23), 200, ""},
         {"confirming without an amount", step("confirmed", -22), 422, "field_required"},
-        {"confirmation", step("confirmed", -22, confirm), 200, ""},
+        {"confirmation", step("confirmed", -22, confirm_on(-22)), 200, ""},
         {"anything after the case is closed", step("terminated", -21, {{"reason", "x"}}), 422, "case_closed"}};
     for (auto& row : rows) {
         INFO(row.what);
@@ -81,12 +87,12 @@ TEST_CASE("casework: illegal steps are refused with 422 and a reason code, legal
                     step("verification_done", -37), step("preliminary_opinion", -36), step("publicity_started", -35),
                     step("publicity_ended", -28)})
         REQUIRE((b["stage"] == "verification_done" ? county_api : api).post(rr, b).first == 200);
-    auto [status, body] = api.post(rr, step("confirmed", -27, confirm));
+    auto [status, body] = api.post(rr, step("confirmed", -27, confirm_on(-27)));
     CHECK(status == 422);
     CHECK(body["error"] == "county_visit_required");
     CHECK(api.post(rr, step("county_household_visit", -27)).first == 403);  // not the township's to record
     CHECK(county_api.post(rr, step("county_household_visit", -27)).first == 200);
-    CHECK(api.post(rr, step("confirmed", -26, confirm)).first == 200);
+    CHECK(api.post(rr, step("confirmed", -26, confirm_on(-26))).first == 200);
 
     // Another township's staff (told the same as for a case that does not exist), a bad token, an unknown case.
     auto other = add_user(c, "township-staff", "230523101");

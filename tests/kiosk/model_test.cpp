@@ -70,6 +70,7 @@ struct Fixture {
         REQUIRE(m.step == IntakeStep::household);
         app->intake_next();
         m.wages.value = "300";
+        m.area_kind = "rural";
         app->intake_next();
         m.hardship.value = "家人患重病";
         app->intake_next();
@@ -269,7 +270,7 @@ TEST_CASE("One rating per case and low grades ask for reasons", "[kiosk][rating]
 
 TEST_CASE("A scanner burst opens the status query with the number and typing by hand does not", "[kiosk][scanner]") {
     ScannerDetector d;
-    std::string number = "11000126111700073";
+    std::string number = "11000126111700074";
     std::int64_t t = 1000;
     for (char c : number) d.key(c, t += 5);
     auto burst = d.enter(t + 5);
@@ -422,7 +423,7 @@ TEST_CASE("Every UI string key exists in both languages", "[kiosk][i18n]") {
 }
 
 TEST_CASE("Text helpers group and mask and edit UTF-8", "[kiosk][text]") {
-    CHECK(group4("11000126111700073") == "1100 0126 1117 0007 3");
+    CHECK(group4("11000126111700074") == "1100 0126 1117 0007 4");
     CHECK(mask_name("张建华") == "张*华");
     CHECK(mask_name("张建") == "张*");
     CHECK(mask_phone("13812345678") == "138****5678");
@@ -626,4 +627,17 @@ TEST_CASE("Numbers people read aloud are grouped: ID as 6 8 4, policy previews s
             CHECK(h.snippet.rfind(heading, 0) != 0);
         }
     }
+}
+
+TEST_CASE("The 低保 estimate uses the household's urban or rural standard, and guesses neither", "[kiosk][intake][rules]") {
+    Fixture f("estimate-area");
+    auto& m = f.app->intake;
+    m.programme = "dibao";
+    m.wages.value = "0";
+    const CivilDate day{2026, 6, 1};
+    CHECK(m.estimate(f.data, "230523104", day) == -1);  // not said yet: no estimate rather than the rural one
+    m.area_kind = "urban";
+    CHECK(m.estimate(f.data, "230523104", day) == 66900);
+    m.area_kind = "rural";
+    CHECK(m.estimate(f.data, "230523104", day) == 44100);
 }

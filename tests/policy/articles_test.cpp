@@ -1,6 +1,9 @@
 // articles_test.cpp — the shipped articles (coverage, length, placeholders) and FTS5 search with Chinese queries.
 #include "policy/articles.hpp"
 
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "test_support.hpp"
@@ -159,4 +162,76 @@ TEST_CASE("an article can be fetched whole for the article view", "[articles]") 
     REQUIRE(a.ok());
     CHECK(a->title == articles().front().title);
     CHECK(idx->get("no-such-article").error().code == "not_found");
+}
+
+TEST_CASE("search finds tags, keeps matched words whole in snippets, and joins alternatives with OR",
+          "[articles][search][rules]") {
+    auto idx = shipped_index();
+    for (const char* tag : {"单人保", "授权核对"}) {
+        INFO(tag);
+        bool tagged = false;
+        for (auto& a : articles())
+            for (auto& t : a.tags) tagged = tagged || t == tag;
+        REQUIRE(tagged);
+        auto hits = idx->search(tag);
+        REQUIRE(hits.ok());
+        CHECK_FALSE(hits->empty());
+    }
+    SearchOptions opt;
+    opt.open_mark = "[";
+    opt.close_mark = "]";
+    opt.limit = 100;
+    for (const char* q : {"公示", "再公示", "低保标准", "救"}) {
+        auto hits = idx->search(q, opt);
+        REQUIRE(hits.ok());
+        for (auto& h : *hits) {
+            INFO(q << " → " << h.snippet);
+            // Every opened mark closes on the whole query, never on a part of it.
+            for (auto p = h.snippet.find('['); p != std::string::npos; p = h.snippet.find('[', p + 1))
+                CHECK(h.snippet.compare(p + 1, std::strlen(q), q) == 0);
+        }
+    }
+    auto either = idx->search("救 OR 低保", opt);
+    REQUIRE(either.ok());
+    auto only_jiu = idx->search("救", opt);
+    CHECK(either->size() >= only_jiu->size());
+    CHECK_FALSE(either->empty());
+    auto both_rare = idx->search("单人保 OR 授权核对", opt);
+    CHECK(both_rare->size() >= idx->search("单人保", opt)->size());
+}
+
+TEST_CASE("the 特困 article puts the self-care assessment before 初审, as the workflow does", "[articles][rules]") {
+    const Article* a = nullptr;
+    for (auto& art : articles())
+        if (art.id == "tekun-apply") a = &art;
+    REQUIRE(a);
+    const auto assess = a->body_markdown.find("生活自理能力评估");
+    const auto prelim = a->body_markdown.find("初审");
+    REQUIRE(assess != std::string::npos);
+    REQUIRE(prelim != std::string::npos);
+    CHECK(assess < prelim);
+    const Programme* p = yimen::test::policy_data().rules.programme("tekun");
+    CHECK(p->stage("preliminary_opinion")->from.front() == "self_care_assessment");
+}
+
+TEST_CASE("every unconfirmed figure an article shows is marked 以乡镇通知为准", "[articles][rules]") {
+    const auto values = placeholder_values(yimen::test::policy_data().rules, nullptr);
+    int marked = 0;
+    for (auto& entry : std::filesystem::directory_iterator(yimen::test::policy_data().assets_dir + "/policy/articles")) {
+        std::ifstream in(entry.path());
+        for (std::string line; std::getline(in, line);) {
+            for (auto p = line.find("{{limit."); p != std::string::npos; p = line.find("{{limit.", p + 1)) {
+                const auto key = line.substr(p + 2, line.find("}}", p) - p - 2);
+                auto note = values.find("note." + key);
+                REQUIRE(note != values.end());
+                if (note->second.empty()) continue;
+                INFO(entry.path().filename().string() << ": " << line);
+                CHECK(line.find("{{note." + key + "}}") != std::string::npos);
+                ++marked;
+            }
+        }
+    }
+    CHECK(marked >= 5);
+    CHECK(values.at("note.limit.tekun.overall_wd") == "（以乡镇通知为准）");
+    CHECK(values.at("note.limit.dibao.overall_wd").empty());
 }

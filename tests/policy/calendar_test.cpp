@@ -1,6 +1,13 @@
 // calendar_test.cpp — working days, holidays, make-up days, fallback years and time-zone independence.
 #include "policy/calendar.hpp"
 
+#include <memory>
+
+#include <unicode/calendar.h>
+#include <unicode/locid.h>
+#include <unicode/timezone.h>
+
+#include "policy/lunar.hpp"
 #include "test_support.hpp"
 
 using namespace yimen;
@@ -63,7 +70,8 @@ TEST_CASE("an unpublished year falls back and says it is provisional", "[calenda
     CHECK_FALSE(cal().is_working_day(date("2027-01-01")));  // Friday, fixed-date 元旦
     CHECK_FALSE(cal().is_working_day(date("2027-10-01")));
     CHECK(cal().is_working_day(date("2027-05-03")));        // Monday: no published block, so a working day
-    CHECK(cal().is_working_day(date("2027-02-10")));        // 春节 moves each year: unknown, so a working day
+    CHECK_FALSE(cal().is_working_day(date("2027-02-10")));  // 春节 初五, computed from the lunar calendar
+    CHECK(cal().is_working_day(date("2027-02-15")));        // the Monday after 初六
     auto r = cal().add_working_days(date("2026-12-31"), 1);
     CHECK(r.date.iso() == "2027-01-04");
     CHECK(r.provisional);
@@ -92,14 +100,14 @@ TEST_CASE("公示 is seven calendar days, start day not counted, not extended by
 TEST_CASE("a replacement calendar takes effect for new readers", "[calendar]") {
     SharedCalendar shared(cal());
     auto before = shared.get();
-    auto next = WorkCalendar::from_json(R"({"version":"test","years":{"2027":{"off":["2027-02-10"],"work":["2027-02-06"]}}})");
+    auto next = WorkCalendar::from_json(R"({"version":"test","years":{"2027":{"off":["2027-03-10"],"work":["2027-03-06"]}}})");
     REQUIRE(next.ok());
     shared.replace(std::move(next).value());
     CHECK(shared.get()->version() == "test");
-    CHECK_FALSE(shared.get()->is_working_day(date("2027-02-10")));
-    CHECK(shared.get()->is_working_day(date("2027-02-06")));
+    CHECK_FALSE(shared.get()->is_working_day(date("2027-03-10")));
+    CHECK(shared.get()->is_working_day(date("2027-03-06")));
     CHECK(shared.get()->is_published_year(2027));
-    CHECK(before->is_working_day(date("2027-02-10")));  // old readers keep the old data
+    CHECK(before->is_working_day(date("2027-03-10")));  // old readers keep the old data
 }
 
 TEST_CASE("malformed calendar files are refused", "[calendar]") {
@@ -138,4 +146,67 @@ TEST_CASE("weekday arithmetic across eras", "[time]") {
     CHECK(date("1900-01-01").iso_weekday() == 1);
     CHECK(CivilDate::from_days(date("1800-01-01").to_days()).iso() == "1800-01-01");
     CHECK(date("2024-03-01").to_days() - date("2024-02-28").to_days() == 2);
+}
+
+namespace {
+
+// The lunar month (1-based), day and leap flag of a civil date, asked of ICU in the Gregorian → Chinese direction
+// (the library goes the other way), so the two cross-check each other.
+struct LunarDay { int month, day; bool leap; };
+LunarDay lunar_of(CivilDate d) {
+    UErrorCode st = U_ZERO_ERROR;
+    std::unique_ptr<icu::Calendar> c(icu::Calendar::createInstance(icu::TimeZone::createTimeZone("GMT+08:00"),
+                                                                    icu::Locale("zh_CN@calendar=chinese"), st));
+    REQUIRE(U_SUCCESS(st));
+    c->setTime(static_cast<UDate>(d.to_days()) * 86'400'000.0 + 4.0 * 3'600'000, st);  // noon at +08:00
+    LunarDay out{c->get(UCAL_MONTH, st) + 1, c->get(UCAL_DATE, st), c->get(UCAL_IS_LEAP_MONTH, st) != 0};
+    REQUIRE(U_SUCCESS(st));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("years without a notice rest on 春节 (eve to 初六), 清明, 端午 and 中秋 as ICU's Chinese calendar gives them, "
+          "provisionally",
+          "[calendar][rules]") {
+    CHECK_FALSE(cal().is_working_day(date("2027-02-08")));  // 春节 初三, a Monday
+    for (int y = 2027; y <= 2036; ++y) {
+        INFO(y);
+        REQUIRE_FALSE(cal().is_published_year(y));
+        int festival_days = 0;
+        for (CivilDate d{y, 1, 1}; d.year == y; d = d.plus_days(1)) {
+            const LunarDay l = lunar_of(d);
+            const LunarDay next = lunar_of(d.plus_days(1));
+            const bool spring = (!l.leap && l.month == 1 && l.day <= 6) || (next.month == 1 && next.day == 1 && !next.leap);
+            const bool duanwu = !l.leap && l.month == 5 && l.day == 5;
+            const bool zhongqiu = !l.leap && l.month == 8 && l.day == 15;
+            if (!(spring || duanwu || zhongqiu)) continue;
+            INFO(d.iso() << " lunar " << l.month << "-" << l.day);
+            ++festival_days;
+            CHECK_FALSE(cal().is_working_day(d));
+            CHECK_FALSE(cal().holiday_name(d).empty());
+            CHECK(cal().working_days_between(d.plus_days(-1), d).provisional);
+        }
+        CHECK(festival_days >= 9);  // 7 days of 春节 at least within the year, 端午, 中秋
+        // 清明: the day the sun reaches 15°, always 4–6 April.
+        const CivilDate q = qingming(y);
+        CHECK(q.month == 4);
+        CHECK(q.day >= 4);
+        CHECK(q.day <= 6);
+        CHECK_FALSE(cal().is_working_day(q));
+        CHECK(cal().holiday_name(q) == "清明节");
+    }
+    // The solar term for years whose notice is published agrees with the notice (清明 inside the official block).
+    for (int y = 2022; y <= 2026; ++y) {
+        INFO(y);
+        CHECK_FALSE(cal().is_working_day(qingming(y)));
+    }
+}
+
+TEST_CASE("a between whose counted days are all published is not provisional", "[calendar][rules]") {
+    auto r = cal().working_days_between(date("2021-12-31"), date("2022-01-04"));
+    CHECK(r.days == 1);
+    CHECK_FALSE(r.provisional);
+    CHECK(cal().working_days_between(date("2026-12-31"), date("2027-01-04")).provisional);
+    CHECK_FALSE(cal().add_working_days(date("2021-12-31"), 1).provisional);
 }

@@ -1,6 +1,8 @@
 // money_test.cpp — exact decimal parsing, rounding, 差额, dated standards, self-care grades.
 #include "policy/money.hpp"
 
+#include <limits>
+
 #include "test_support.hpp"
 
 using namespace yimen;
@@ -74,4 +76,53 @@ TEST_CASE("特困 self-care grade from the six indicators", "[money]") {
     CHECK(self_care_grade({false, false, false, false, true, true}) == SelfCareGrade::fully_lost);
     CHECK(self_care_grade({false, false, false, false, false, false}) == SelfCareGrade::fully_lost);
     CHECK(std::string(self_care_tier_zh(SelfCareGrade::partly_lost)) == "半护理");
+}
+
+TEST_CASE("only a money amount is read as money: thousands groups of three, no stray commas", "[money][rules]") {
+    CHECK(parse_yuan("1,200.00").value() == 120000);
+    CHECK(parse_yuan("12,345,678").value() == 1234567800);
+    CHECK(parse_yuan("7,00").error().code == "bad_amount");
+    CHECK(parse_yuan("1,,2").error().code == "bad_amount");
+    CHECK(parse_yuan(",700").error().code == "bad_amount");
+    CHECK(parse_yuan("700,").error().code == "bad_amount");
+    CHECK(parse_yuan("1,2345").error().code == "bad_amount");
+    CHECK(parse_yuan("700.5,0").error().code == "bad_amount");
+}
+
+TEST_CASE("a benefit question is checked for range; income at or above the standard is 不符合, never negative or "
+          "above the standard",
+          "[money][rules]") {
+    CHECK(benefit_checked({900000000000000000, 0, 100}).error().code == "standard_out_of_range");
+    CHECK(benefit_checked({70000, -10000, 3}).error().code == "negative_income");
+    CHECK(benefit_checked({70000, 0, 51}).error().code == "bad_members");
+    CHECK(benefit_checked({70000, 0, 0}).error().code == "bad_members");
+    auto over = benefit_checked({70000, 80000, 3});
+    REQUIRE(over.ok());
+    CHECK_FALSE(over->eligible);
+    CHECK(over->benefit == 0);
+    auto equal = benefit_checked({70000, 70000, 3});
+    CHECK_FALSE(equal->eligible);
+    auto ok = benefit_checked({70000, 30000, 3});
+    CHECK(ok->eligible);
+    CHECK(ok->benefit == 120000);
+    // The bare arithmetic never goes above standard × members, and saturates instead of overflowing.
+    CHECK(difference_benefit({70000, -50000, 1}) == 70000);
+    CHECK(difference_benefit({std::numeric_limits<Fen>::max() / 2, 0, 100}) == std::numeric_limits<Fen>::max());
+}
+
+TEST_CASE("the estimate takes the household's urban or rural standard, and rural 特困 care tiers are never the urban "
+          "ones",
+          "[money][rules]") {
+    const auto& table = yimen::test::policy_data().standards;
+    auto urban = table.for_month("230523104", AreaKind::urban, 2026, 6);
+    auto rural = table.for_month("230523104", AreaKind::rural, 2026, 6);
+    REQUIRE(urban);
+    REQUIRE(rural);
+    CHECK(urban->dibao_monthly == 66900);
+    CHECK(rural->dibao_monthly == 44100);
+    // No rural care figures are known (domain file §5): they stay unset rather than borrow the urban ones.
+    for (Fen Standard::*tier : {&Standard::care_full_self, &Standard::care_partial, &Standard::care_full}) {
+        CHECK((*urban).*tier > 0);
+        CHECK(((*rural).*tier == 0 || (*rural).*tier != (*urban).*tier));
+    }
 }

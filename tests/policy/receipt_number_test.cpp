@@ -84,3 +84,21 @@ TEST_CASE("receipt number errors", "[receipt]") {
     bad_type += mod11_2_check(bad_type);
     CHECK(parse_receipt_number(bad_type).error().code == "bad_type");
 }
+
+TEST_CASE("a receipt's date is 20YY, not before 2020-01-01 and not after tomorrow", "[receipt][rules]") {
+    auto with_check = [](std::string body) { return body + mod11_2_check(body); };
+    const CivilDate today{2026, 11, 27};
+    CHECK(parse_receipt_number(with_check("3523999912310001"), today).error().code == "date_out_of_range");  // 2099-12-31
+    CHECK(parse_receipt_number(with_check("1104011912310001"), today).error().code == "date_out_of_range");  // 2019
+    CHECK(parse_receipt_number(with_check("1104012611280001"), today).ok());                                 // tomorrow
+    CHECK(parse_receipt_number(with_check("1104012611290001"), today).error().code == "date_out_of_range");
+    CHECK(parse_receipt_number(with_check("1104012001010001"), today).ok());
+    CHECK(parse_receipt_number("１１０４ ０１２５ １１２２ ０００７ ８", today).ok());  // typed full-width
+}
+
+TEST_CASE("receipt numbers named in free text are found, in groups or not", "[receipt][rules]") {
+    const auto found = receipt_numbers_in("我对办件 1104 0125 1122 0007 8 的处理不满意，另见11040126112700018；"
+                                          "11040125112200073 校验不对，12345678901234567890 太长");
+    CHECK(found == std::vector<std::string>{"11040125112200078", "11040126112700018"});
+    CHECK(receipt_numbers_in("没有编号").empty());
+}

@@ -91,3 +91,24 @@ TEST_CASE("masking shows the first six and last four", "[id]") {
     CHECK(mask_resident_id("11010519491231002X") == "110105********002X");
     CHECK(mask_resident_id("12345") == "*****");
 }
+
+TEST_CASE("ID numbers: births before 1850 are refused (GB 11643's own 1880 example stays valid), full-width digits and "
+          "Ｘ are read as digits, dashes and spaces separate, 000000 and 999999 are not regions",
+          "[id][rules]") {
+    auto with_check = [](std::string body) { return body + mod11_2_check(body); };
+    CHECK(parse_resident_id(with_check("23052318000101001"), kToday).error().code == "date_out_of_range");
+    CHECK(parse_resident_id(with_check("23052318491231001"), kToday).error().code == "date_out_of_range");
+    CHECK(parse_resident_id(with_check("23052318500101001"), kToday).ok());
+    CHECK(parse_resident_id("440524188001010014", kToday).ok());
+    // Full-width digits count as one character each, and are accepted.
+    auto fw = parse_resident_id("１１０１０５１９４９１２３１００２Ｘ", kToday);
+    REQUIRE(fw.ok());
+    CHECK(fw->number == "11010519491231002X");
+    auto short_fw = parse_resident_id("１１０１０５１９４９１２３１００２", kToday);
+    CHECK(short_fw.error().code == "bad_length");
+    CHECK(short_fw.error().message.find("现在是17位") != std::string::npos);
+    CHECK(parse_resident_id("230523-19900101-0012", kToday)->number == "230523199001010012");
+    CHECK(parse_resident_id("230523 19900101 0012", kToday)->number == "230523199001010012");
+    CHECK(parse_resident_id(with_check("00000019900101001"), kToday).error().code == "bad_region");
+    CHECK(parse_resident_id(with_check("99999919900101001"), kToday).error().code == "bad_region");
+}

@@ -119,7 +119,7 @@ TEST_CASE("Every printed QR code decodes to the exact receipt number", "[printer
     Document d;
     Block q;
     q.kind = Block::Kind::qr;
-    q.text = "申请回执 10120126112700070";
+    q.text = "申请回执 10120126112700076";
     d.blocks.push_back(q);
     CHECK(qr_needs_eci(q.text));
     CHECK(decode_qr(render_layout(layout_document(d, PaperWidth::mm80), font())) == std::vector<std::string>{q.text});
