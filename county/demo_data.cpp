@@ -180,18 +180,19 @@ struct TownshipSpec {
     double quality;   // 0–1: pace of the township's casework and its residents' satisfaction
     int kiosks;
     bool urban;
+    double last_quarter_quality = -1;  // ≥ 0: the township's quality over the last three months (a drop to find)
 };
 
 // The 2023 statistical codes of 宝清县 (domain file §7.2) and three of its farms. Quality is invented for the demo:
-// 小城子镇 and 尖山子乡 are the slow, badly rated ones the figures should find.
+// 小城子镇 and 尖山子乡 are the slow, badly rated ones the figures should find; 青原镇 slips in the last quarter.
 const TownshipSpec kTownships[] = {
-    {"230523100", "宝清镇", 30, 0.85, 3, true},   {"230523101", "七星泡镇", 12, 0.80, 2, false},
-    {"230523102", "青原镇", 10, 0.70, 2, false},  {"230523103", "夹信子镇", 9, 0.75, 2, false},
-    {"230523104", "龙头镇", 10, 0.80, 2, false},  {"230523105", "小城子镇", 8, 0.50, 2, false},
-    {"230523106", "朝阳镇", 8, 0.80, 1, false},   {"230523203", "万金山乡", 5, 0.65, 1, false},
-    {"230523204", "尖山子乡", 5, 0.40, 1, false}, {"230523209", "七星河乡", 5, 0.80, 1, false},
-    {"230523500", "五九七农场", 6, 0.75, 1, false}, {"230523501", "八五二农场", 7, 0.85, 2, false},
-    {"230523502", "八五三农场", 6, 0.60, 1, false},
+    {"230523100", "宝清镇", 30, 0.85, 3, true, -1},   {"230523101", "七星泡镇", 12, 0.80, 2, false, -1},
+    {"230523102", "青原镇", 10, 0.80, 2, false, 0.45},  {"230523103", "夹信子镇", 9, 0.75, 2, false, -1},
+    {"230523104", "龙头镇", 10, 0.80, 2, false, -1},  {"230523105", "小城子镇", 8, 0.50, 2, false, -1},
+    {"230523106", "朝阳镇", 8, 0.80, 1, false, -1},   {"230523203", "万金山乡", 5, 0.65, 1, false, -1},
+    {"230523204", "尖山子乡", 5, 0.40, 1, false, -1}, {"230523209", "七星河乡", 5, 0.80, 1, false, -1},
+    {"230523500", "五九七农场", 6, 0.75, 1, false, -1}, {"230523501", "八五二农场", 7, 0.85, 2, false, -1},
+    {"230523502", "八五三农场", 6, 0.60, 1, false, -1},
 };
 
 // Applications and referrals per month over the whole county at full scale.
@@ -299,6 +300,12 @@ private:
     Identity new_identity(std::size_t township, int birth_from, int birth_to);
     rec::Person member(const std::string& relation, int birth_from, int birth_to, const TownshipSpec& spec);
     int rating_level(double quality);
+    // The township's quality on a day (青原镇 slips in the last quarter: the satisfaction-drop alert should see it).
+    double quality(std::size_t township, CivilDate day) const {
+        const TownshipSpec& spec = *townships_[township].spec;
+        return spec.last_quarter_quality >= 0 && day.to_days() > last_.to_days() - 91 ? spec.last_quarter_quality
+                                                                                      : spec.quality;
+    }
     json rating_payload(const std::string& receipt, int level, const std::string& channel, const std::string& served_by);
     json quiz_payload(double quality);
     std::size_t kiosk_for(std::size_t township, std::int64_t day);
@@ -601,13 +608,13 @@ Status Generator::application_visit(DemoKiosk& k, UtcMillis t) {
     // Rating the service just received, sometimes the quiz too (the resident's own taps, never the clerk's).
     bool rated = false;
     if (dice_.chance(0.45)) {
-        const int level = rating_level(spec.quality);
+        const int level = rating_level(quality(ti, day));
         emit(k, t, rec::type::rating_given,
              rating_payload(a.receipt_number, level, assisted ? "assisted" : "kiosk", assisted ? tw.staff.user_id : ""),
              {"resident", ""});
         rated = true;
     }
-    if (dice_.chance(0.3)) emit(k, t, rec::type::quiz_answered, quiz_payload(spec.quality), {"resident", ""});
+    if (dice_.chance(0.3)) emit(k, t, rec::type::quiz_answered, quiz_payload(quality(ti, day)), {"resident", ""});
     k.busy_until = t;
     plan_case(ti, a.receipt_number, programme, day, t, accept_here, close_relative, household, per_capita, urban, rated);
     return Ok{};
@@ -640,9 +647,10 @@ void Generator::follow_up_visits(std::size_t township, const std::string& receip
     }
     if (rated || decided == from) return;
     if (dice_.chance(0.25)) {
-        const double quality = townships_[township].spec->quality - (late ? 0.3 : 0) - (refused ? 0.2 : 0);
-        const int level = rating_level(std::clamp(quality, 0.0, 1.0));
-        schedule_visit(decided.plus_days(dice_.between(1, 20)), township, [this, receipt, level](DemoKiosk& k) {
+        const CivilDate when = decided.plus_days(dice_.between(1, 20));
+        const double felt = quality(township, when) - (late ? 0.3 : 0) - (refused ? 0.2 : 0);
+        const int level = rating_level(std::clamp(felt, 0.0, 1.0));
+        schedule_visit(when, township, [this, receipt, level](DemoKiosk& k) {
             UtcMillis t = std::max(k.busy_until, k.last_event_ms);
             emit(k, t, rec::type::status_queried, rec::StatusQueried{receipt, "online", true}, {"resident", ""});
             emit(k, t, rec::type::rating_given, rating_payload(receipt, level, "kiosk", ""), {"resident", ""});
@@ -661,7 +669,7 @@ void Generator::plan_case(std::size_t ti, const std::string& receipt, const std:
                           UtcMillis submitted_ms, bool accepted_at_kiosk, bool close_relative, int members,
                           Fen income_per_capita, bool urban, bool rated) {
     const TownshipSpec& spec = *townships_[ti].spec;
-    const bool slow = dice_.chance(0.04 + 0.36 * (1 - spec.quality));
+    const bool slow = dice_.chance(0.04 + 0.36 * (1 - quality(ti, submitted)));
     const double pace = slow ? 2.0 : 1.0;
     auto steps = [&](int lo, int hi) { return static_cast<int>(std::lround(dice_.between(lo, hi) * pace)); };
     auto add = [&](CivilDate& d, const std::string& id, int days, json fields = json::object(), std::string reason = "") {
@@ -721,7 +729,8 @@ void Generator::plan_case(std::size_t ti, const std::string& receipt, const std:
             return follow_up_visits(ti, receipt, submitted, d, slow, true, rated);
         }
         add(d, "verification_done", steps(1, 2) + ext_pace);
-        if (close_relative) add(d, "county_household_visit", dice_.between(1, 3));
+        // The county's own visit to a close-relative case: usually soon, sometimes weeks later (an alert to raise).
+        if (close_relative) add(d, "county_household_visit", dice_.chance(0.3) ? dice_.between(8, 15) : dice_.between(1, 3));
         if (outcome < 0.08) {
             decided = refusal(d, dice_.between(1, 2), "经信息核对，家庭人均收入高于当地低保标准，不符合条件。");
             refused = true;
@@ -881,7 +890,7 @@ Status Generator::referral_visit(DemoKiosk& k, UtcMillis t) {
     summary_.receipts.push_back(ref.receipt_number);
     ++summary_.counts["case.referral"];
     if (dice_.chance(0.35)) {
-        emit(k, t, rec::type::rating_given, rating_payload(ref.receipt_number, rating_level(tw.spec->quality),
+        emit(k, t, rec::type::rating_given, rating_payload(ref.receipt_number, rating_level(quality(ti, county_date_at(t))),
                                                            assisted ? "assisted" : "kiosk", assisted ? tw.staff.user_id : ""),
              {"resident", ""});
     }
@@ -891,8 +900,7 @@ Status Generator::referral_visit(DemoKiosk& k, UtcMillis t) {
 }
 
 void Generator::plan_referral(std::size_t ti, const std::string& receipt, CivilDate issued) {
-    const double quality = townships_[ti].spec->quality;
-    const bool slow = dice_.chance(0.05 + 0.3 * (1 - quality));
+    const bool slow = dice_.chance(0.05 + 0.3 * (1 - quality(ti, issued)));
     CivilDate d = wd(issued, slow ? dice_.between(3, 6) : dice_.between(0, 2));
     auto add = [&](const char* id) {
         tasks_[d.to_days()].push_back({receipt, {{"stage", id}, {"date", d.iso()}}, false, ti});
@@ -962,7 +970,7 @@ void Generator::arrivals(CivilDate day) {
         add(dice_.poisson(kReferralsPerMonth * share),
             [this](DemoKiosk& k, UtcMillis t) { return referral_visit(k, t); });
         // Residents who look up policies, answer the quiz, rate the hall, or complain without a case of their own.
-        const double q = spec.quality;
+        const double q = quality(ti, day);
         add(dice_.poisson(60 * share), [this, q](DemoKiosk& k, UtcMillis t) {
             emit(k, t, rec::type::quiz_answered, quiz_payload(q), {"resident", ""});
             if (dice_.chance(0.5))
