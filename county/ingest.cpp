@@ -257,15 +257,20 @@ Result<proto::PushResponse> Ingestor::push(const KioskRecord& kiosk, const proto
                 stop(proto::reason::bad_envelope, "未知的操作人类型：" + kind);
                 break;
             }
-            if (auto canon = canonical_json(j); !canon) {
+            // One canonical form (without "hash"): none exists for a float; otherwise its SHA-256 is the event's hash.
+            auto computed = rec::compute_hash(j);
+            if (!computed) {
                 stop(proto::reason::not_canonical, "记录含有小数或无效的 UTF-8，没有规范形式，无法核对哈希。");
                 break;
             }
-            if (!rec::hash_matches(j)) {
+            if (*computed != env->hash) {
                 stop(proto::reason::chain_broken, "记录内容与其哈希不符（可能被篡改），本批次已停止处理。");
                 break;
             }
-            if (auto existing = store_.event(kiosk.kiosk_id, env->seq)) {
+            // Only sequences up to the checkpoint can be stored already (nothing is stored past a gap).
+            std::optional<StoredEventRow> existing;
+            if (env->seq <= cp_seq) existing = store_.event(kiosk.kiosk_id, env->seq);
+            if (existing) {
                 if (existing->hash == env->hash) {  // a duplicate: already stored, acknowledged again
                     ++duplicates;
                     continue;
@@ -312,7 +317,7 @@ Result<proto::PushResponse> Ingestor::push(const KioskRecord& kiosk, const proto
                 return s;
             }
             if (!code.empty() && status == "accepted") status = "rejected";
-            StoredEventRow row{kiosk.kiosk_id, env->seq, env->type, env->hash, env->prev_hash, j.dump(), env->boot_id,
+            StoredEventRow row{kiosk.kiosk_id, env->seq, env->type, env->hash, env->prev_hash, req.events[i], env->boot_id,
                                wall, corrected, received_ms, status, code};
             if (auto s = store_.insert_event(row); !s) return s;
             if (!code.empty()) resp.rejections.push_back({env->seq, code, message});
