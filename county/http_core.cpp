@@ -156,6 +156,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     std::atomic<std::int64_t> c_accepted{0}, c_open{0}, c_deadline{0}, c_peer_cap{0}, c_total_cap{0}, c_requests{0},
         c_busy{0};
     std::atomic<int> queued{0};
+    std::atomic<bool> workers_joined{false};
 
     net::io_context ioc;
     net::ssl::context ssl;
@@ -169,9 +170,13 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
     void do_accept();
     void admit(const std::shared_ptr<Conn>& c);
+    void shed_one();
     void forget(std::list<std::weak_ptr<Conn>>::iterator it, const std::string& peer);
     void note_closed() {
-        if (--c_open == 0 && stopping) state_cv.notify_all();
+        if (--c_open == 0 && stopping) {
+            { std::lock_guard lock(state_mu); }  // a waiter between its check and its sleep must not miss this
+            state_cv.notify_all();
+        }
     }
 };
 
@@ -184,6 +189,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
     std::string peer;
     std::string fingerprint;
     std::atomic<Phase> phase{Phase::handshake};
+    bool doomed = false;   // chosen for closing by a cap (guarded by the registry's lock)
     std::list<std::weak_ptr<Conn>>::iterator reg_it;
     bool registered = false;
     Request req;
@@ -243,6 +249,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
     void read_request() {
         if (srv.stopping) return shutdown();
         phase = Phase::waiting;
+        method_for_log.clear();
         parser.emplace();
         parser->header_limit(static_cast<std::uint32_t>(srv.limits.max_header_bytes));
         parser->body_limit(srv.limits.max_body_bytes);
@@ -257,9 +264,9 @@ struct Conn : std::enable_shared_from_this<Conn> {
             return answer_and_close(plain_error(431, "header_too_large", "请求头过大。"));
         if (ec == bhttp::error::body_limit)
             return answer_and_close(plain_error(413, "too_large", "请求内容超过上限。"));
-        if (ec == bhttp::error::end_of_stream || ec == net::error::eof || ec == beast::error::timeout ||
-            ec == net::error::operation_aborted || ec == net::ssl::error::stream_truncated)
-            return fail(ec);
+        // Only a message the parser refused gets an answer; a dead, reset or timed-out stream is just closed.
+        if (ec && ec.category() != beast::error_code(bhttp::error::end_of_stream).category()) return fail(ec);
+        if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) return fail(ec);
         if (ec) return answer_and_close(plain_error(400, "bad_request", "请求格式不正确。"));
         phase = Phase::reading_body;
         auto& m = parser->get();
@@ -271,6 +278,10 @@ struct Conn : std::enable_shared_from_this<Conn> {
         req.client_fingerprint = fingerprint;
         for (auto& f : m) req.headers.items.emplace_back(std::string(f.name_string()), std::string(f.value()));
         const auto q = req.target.find('?');
+        // An encoded '/' or NUL would route differently from what the path appears to name.
+        for (const char* bad : {"%2F", "%2f", "%00"})
+            if (std::string_view(req.target).substr(0, q).find(bad) != std::string_view::npos)
+                return answer_and_close(plain_error(400, "bad_request", "请求路径不正确。"));
         if (!percent_decode(std::string_view(req.target).substr(0, q), req.path, false) || req.path.empty() ||
             req.path.front() != '/')
             return answer_and_close(plain_error(400, "bad_request", "请求路径不正确。"));
@@ -290,7 +301,9 @@ struct Conn : std::enable_shared_from_this<Conn> {
             }
         }
         keep_alive = m.keep_alive();
-        if (m.chunked())
+        // Any Transfer-Encoding is refused: Beast ignores one that does not end in chunked, and the body bytes
+        // would then be read as the next request.
+        if (m.count(bhttp::field::transfer_encoding))
             return answer_and_close(plain_error(411, "length_required", "请求须带 Content-Length，不接受分块传输。"));
         body_limit = srv.limits.max_body_bytes;
         if (srv.hooks.before_body) {
@@ -333,7 +346,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
         beast::get_lowest_layer(stream).expires_never();
         ++srv.c_requests;
         if (srv.hooks.is_inline && srv.hooks.is_inline(req)) return write(run_handler(req, srv.hooks));
-        if (srv.queued.load() >= srv.limits.max_queued_requests) {
+        if (srv.workers_joined.load() || srv.queued.load() >= srv.limits.max_queued_requests) {
             ++srv.c_busy;
             return write(plain_error(503, "busy", "服务器繁忙，请稍后再试。"));
         }
@@ -421,37 +434,38 @@ void Server::Impl::forget(std::list<std::weak_ptr<Conn>>::iterator it, const std
 }
 
 void Server::Impl::admit(const std::shared_ptr<Conn>& c) {
-    std::vector<std::shared_ptr<Conn>> to_close_peer, to_close_total;
+    // Every connection locked during the scan is kept alive until the lock is released: the last reference to one
+    // must never drop inside the lock, or its destructor would take reg_mu again (forget) on this thread.
+    std::vector<std::shared_ptr<Conn>> held, to_close_peer, to_close_total;
     {
         std::lock_guard lock(reg_mu);
-        int& n = per_peer[c->peer];
-        // Over a cap: close the oldest connections (of this address, or of anyone) that are not being answered.
-        if (n >= limits.max_connections_per_peer) {
-            int excess = n - limits.max_connections_per_peer + 1;
-            for (auto& w : all) {
-                if (excess <= 0) break;
-                auto o = w.lock();
-                if (!o || o->peer != c->peer) continue;
-                const Phase ph = o->phase.load();
-                if (ph == Phase::answering || ph == Phase::closed) continue;
-                to_close_peer.push_back(o);
-                --excess;
-            }
-        }
-        if (static_cast<int>(all.size()) >= limits.max_connections) {
-            int excess = static_cast<int>(all.size()) - limits.max_connections + 1;
-            for (auto& w : all) {
-                if (excess <= 0) break;
-                auto o = w.lock();
-                if (!o) continue;
-                const Phase ph = o->phase.load();
-                if (ph == Phase::answering || ph == Phase::closed) continue;
-                if (std::find(to_close_peer.begin(), to_close_peer.end(), o) != to_close_peer.end()) continue;
-                to_close_total.push_back(o);
-                --excess;
-            }
-        }
-        ++n;
+        held.reserve(all.size());
+        for (auto& w : all)
+            if (auto o = w.lock()) held.push_back(std::move(o));
+        // Victims in order of least harm: still in the handshake, then waiting for a request, then reading a body.
+        // Connections being answered are never chosen; ones already chosen (doomed) count as gone.
+        auto pick = [&](const std::string* only_peer, int excess, std::vector<std::shared_ptr<Conn>>& out) {
+            for (Phase wanted : {Phase::handshake, Phase::waiting, Phase::reading_body})
+                for (auto& o : held) {
+                    if (excess <= 0) return;
+                    if (o->doomed || (only_peer && o->peer != *only_peer) || o->phase.load() != wanted) continue;
+                    o->doomed = true;
+                    out.push_back(o);
+                    --excess;
+                }
+        };
+        auto alive = [&](const std::string* only_peer) {
+            int n = 0;
+            for (auto& o : held)
+                if (!o->doomed && o->phase.load() != Phase::closed && (!only_peer || o->peer == *only_peer)) ++n;
+            return n;
+        };
+        const int same_peer = alive(&c->peer);
+        if (same_peer >= limits.max_connections_per_peer)
+            pick(&c->peer, same_peer - limits.max_connections_per_peer + 1, to_close_peer);
+        const int total = alive(nullptr);
+        if (total >= limits.max_connections) pick(nullptr, total - limits.max_connections + 1, to_close_total);
+        ++per_peer[c->peer];
         c->reg_it = all.insert(all.end(), c);
         c->registered = true;
     }
@@ -459,12 +473,32 @@ void Server::Impl::admit(const std::shared_ptr<Conn>& c) {
     for (auto& o : to_close_total) o->abort_if_idle(c_total_cap);
 }
 
+void Server::Impl::shed_one() {
+    std::vector<std::shared_ptr<Conn>> held;
+    std::shared_ptr<Conn> victim;
+    {
+        std::lock_guard lock(reg_mu);
+        for (auto& w : all)
+            if (auto o = w.lock()) held.push_back(std::move(o));
+        for (Phase wanted : {Phase::handshake, Phase::waiting})
+            for (auto& o : held)
+                if (!victim && !o->doomed && o->phase.load() == wanted) {
+                    o->doomed = true;
+                    victim = o;
+                }
+    }
+    if (victim) victim->abort_if_idle(c_total_cap);
+}
+
 void Server::Impl::do_accept() {
     acceptor.async_accept(net::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket sock) {
         if (ec) {
             if (self->stopping || ec == net::error::operation_aborted) return;
-            // Out of file descriptors or similar: try again shortly rather than spin.
-            auto t = std::make_shared<net::steady_timer>(self->ioc, std::chrono::milliseconds(50));
+            // Out of descriptors: make room the way the caps do (the oldest connection not being answered).
+            if (ec == net::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system)
+                self->shed_one();
+            // Then try again shortly rather than spin.
+            auto t = std::make_shared<net::steady_timer>(self->acceptor.get_executor(), std::chrono::milliseconds(50));
             t->async_wait([self, t](beast::error_code) { self->do_accept(); });
             return;
         }
@@ -507,7 +541,17 @@ Result<int> Server::start(const std::string& host, int port) {
     I.workers = std::make_unique<net::thread_pool>(static_cast<std::size_t>(std::max(1, I.limits.worker_threads)));
     I.work.emplace(I.ioc.get_executor());
     net::post(I.acceptor.get_executor(), [self = impl_] { self->do_accept(); });
-    for (int i = 0; i < std::max(1, I.limits.io_threads); ++i) I.io_threads.emplace_back([self = impl_] { self->ioc.run(); });
+    for (int i = 0; i < std::max(1, I.limits.io_threads); ++i)
+        I.io_threads.emplace_back([self = impl_] {
+            // An exception escaping a handler (out of memory) must not end the process: keep serving.
+            for (;;) {
+                try {
+                    self->ioc.run();
+                    return;
+                } catch (...) {
+                }
+            }
+        });
     {
         std::lock_guard lock(I.state_mu);
         I.started = true;
@@ -519,8 +563,9 @@ void Server::stop() {
     auto& I = *impl_;
     {
         std::lock_guard lock(I.state_mu);
-        if (!I.started || I.stopping.exchange(true)) return;
+        if (!I.started) return;
     }
+    if (I.stopping.exchange(true)) return wait();  // a second caller returns only when the first has finished
     net::post(I.acceptor.get_executor(), [self = impl_] {
         beast::error_code ec;
         self->acceptor.close(ec);
@@ -538,7 +583,14 @@ void Server::stop() {
         std::unique_lock lock(I.state_mu);
         I.state_cv.wait_for(lock, I.limits.drain, [&] { return I.c_open.load() <= 0; });
     }
+    // No new request reaches the pool from now on (it is answered 503); what is queued runs to its end, and the
+    // answers it posts are written before the I/O threads stop.
+    I.workers_joined = true;
     I.workers->join();
+    {
+        std::unique_lock lock(I.state_mu);
+        I.state_cv.wait_for(lock, I.limits.write, [&] { return I.c_open.load() <= 0; });
+    }
     I.work.reset();
     I.ioc.stop();
     for (auto& t : I.io_threads)

@@ -204,7 +204,11 @@ Result<std::unique_ptr<CountyServer>> CountyServer::create(const ServerConfig& c
     return s;
 }
 
-CountyServer::~CountyServer() { stop(); }
+// The HTTP server (and its workers, which use the store and the log) is stopped and gone before the store goes.
+CountyServer::~CountyServer() {
+    stop();
+    if (impl_) impl_->http.reset();
+}
 
 Result<int> CountyServer::start() {
     auto p = impl_->http->start(cfg_.host, cfg_.port);
@@ -224,7 +228,7 @@ http::Server::Counters CountyServer::counters() const { return impl_->http->coun
 void CountyServer::log_access(const http::AccessLogEntry& e) {
     // No personal data: the route pattern, never the path (a path may carry a receipt number), and no query.
     char line[512];
-    std::snprintf(line, sizeof line, "access method=%s route=%s status=%d bytes=%zu ms=%.1f who=%s peer=%s\n",
+    std::snprintf(line, sizeof line, "access method=%.16s route=%s status=%d bytes=%zu ms=%.1f who=%s peer=%s\n",
                   e.method.c_str(), e.route.empty() ? "-" : e.route.c_str(), e.status, e.bytes, e.ms,
                   e.principal.empty() ? "-" : e.principal.c_str(), e.peer.c_str());
     std::lock_guard lock(impl_->log_mu);
@@ -516,8 +520,10 @@ void CountyServer::log_audit(const User& user, const std::string& action, const 
     // The audit row itself was written in the same transaction as the action (casework.cpp, users.cpp).
     const UtcMillis now = clock_->now_utc_ms();
     std::lock_guard lock(impl_->log_mu);
-    std::fprintf(impl_->access_log, "audit at=%s user=%s action=%s target=%s detail=%s\n", format_rfc3339(now).c_str(),
-                 user.user_id.c_str(), action.c_str(), target.c_str(), detail.c_str());
+    // The target (a receipt number) stays in the audit table; the log line says who did what, never to which case.
+    (void)target;
+    std::fprintf(impl_->access_log, "audit at=%s user=%s action=%s detail=%s\n", format_rfc3339(now).c_str(),
+                 user.user_id.c_str(), action.c_str(), detail.c_str());
     std::fflush(impl_->access_log);
 }
 

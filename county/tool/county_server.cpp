@@ -2,6 +2,7 @@
 // Every command works on one directory D holding the PKI, county.db and an optional county.toml.
 #include <CLI/CLI.hpp>
 #include <pwd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -364,6 +365,16 @@ int main(int argc, char** argv) {
         cfg.handler_delay_ms = static_cast<int>(env_int("YIMEN_FAULT_HANDLER_DELAY_MS"));
         auto policy = load_policy_data(resolve_assets_dir(assets));
         if (!policy) return fail(policy.error());
+        // Every connection costs a descriptor: raise the soft limit to the hard one, and keep the connection cap
+        // below it so the caps, not EMFILE, decide who is closed under a flood.
+        rlimit files{};
+        if (getrlimit(RLIMIT_NOFILE, &files) == 0) {
+            files.rlim_cur = files.rlim_max;
+            (void)setrlimit(RLIMIT_NOFILE, &files);
+            (void)getrlimit(RLIMIT_NOFILE, &files);
+            const long room = static_cast<long>(std::min<rlim_t>(files.rlim_cur, 1u << 20)) - 64;
+            if (room < cfg.limits.max_connections) cfg.limits.max_connections = static_cast<int>(std::max(16L, room));
+        }
         auto server = CountyServer::create(cfg, std::move(policy).value(), clock);
         if (!server) return fail(server.error());
         // SIGTERM/SIGINT are taken by a thread of their own (sigwait), never in a signal handler, so the graceful
@@ -385,8 +396,8 @@ int main(int argc, char** argv) {
             std::cerr << "county-server: signal " << sig << ", finishing in-flight requests" << std::endl;
             srv->stop();
         });
-        waiter.detach();
         (*server)->serve_blocking_after_start();
+        waiter.join();  // the only way out of serving is through this thread's stop()
         std::cout << "county-server stopped" << std::endl;
         return 0;
     }
