@@ -162,6 +162,7 @@ int main(int argc, char** argv) {
     auto add_format = [&](CLI::App* c) {
         c->add_option("--format", format, "table | csv | json")->check(CLI::IsMember({"table", "csv", "json"}));
         c->add_option("--township", township, "one 9-digit township code (default: the whole county)");
+        c->add_option("--assets", assets, "assets directory (rules, calendar, quiz)");
     };
     auto add_period = [&](CLI::App* c) {
         c->add_option("--from", from_date, "first day, YYYY-MM-DD")->required();
