@@ -114,7 +114,7 @@ void fill(Fixture& f) {
     f.add_case("11040125110300012", "k1",
                {{"applied", "2025-11-03"}, {"accepted", "2025-11-03"}, {"investigation_started", "2025-11-04"},
                 {"confirmed", "2025-12-05"}},
-               {"id_card", "income"}, json::array(), {{"extension_reason", "人户分离"}});
+               {"id_card", "income"}, json::array(), {{"extension_reason", "ren_hu_fenli"}});
     //  Y: accepted Mon 2025-12-22, confirmed Fri 2026-01-16: 12/23–26, 12/29–31, 1/1–1/3 off, 1/4 (Sun, make-up),
     //     1/5–9, 1/12–16 → 18 WD: within, decided in 2026-01.
     f.add_case("11040125122200013", "kY", {{"applied", "2025-12-22"}, {"accepted", "2025-12-22"}, {"confirmed", "2026-01-16"}},
