@@ -73,10 +73,13 @@ Result<std::vector<CaseRow>> load_cases(Store& store, const std::string& townshi
             cases.push_back(std::move(c));
         });
     if (!s) return s.error();
+    // The whole county reads stage_events in one pass; one township goes through its applications.
     s = store.query(
-        "SELECT s.receipt_number, s.stage, s.date, s.actor, s.reason, s.fields FROM stage_events s"
-        " JOIN applications a ON a.receipt_number = s.receipt_number WHERE (?1 = '' OR a.township = ?1) ORDER BY s.id",
-        {township}, [&](const SqlRow& r) {
+        township.empty()
+            ? std::string("SELECT receipt_number, stage, date, actor, reason, fields FROM stage_events ORDER BY id")
+            : std::string("SELECT s.receipt_number, s.stage, s.date, s.actor, s.reason, s.fields FROM applications a"
+                          " JOIN stage_events s ON s.receipt_number = a.receipt_number WHERE a.township = ?1 ORDER BY s.id"),
+        township.empty() ? std::vector<SqlParam>{} : std::vector<SqlParam>{township}, [&](const SqlRow& r) {
             auto it = index.find(r.text(0));
             if (it == index.end()) return;
             StageEntry e;
@@ -98,17 +101,16 @@ Result<std::vector<CaseRow>> load_cases(Store& store, const std::string& townshi
     return cases;
 }
 
-// The history as it stood at the end of `day`.
-std::vector<StageEntry> history_until(const std::vector<StageEntry>& h, CivilDate day) {
-    std::vector<StageEntry> out;
-    for (auto& e : h)
-        if (e.date <= day) out.push_back(e);
-    return out;
+// How many stages of a history had happened by the end of `day` (stage dates never go backwards).
+std::size_t stages_until(const std::vector<StageEntry>& h, CivilDate day) {
+    std::size_t n = 0;
+    while (n < h.size() && h[n].date <= day) ++n;
+    return n;
 }
 
-std::optional<CivilDate> stage_date(const std::vector<StageEntry>& h, const std::string& stage) {
-    for (auto& e : h)
-        if (e.stage == stage) return e.date;
+std::optional<CivilDate> stage_date(const std::vector<StageEntry>& h, const std::string& stage, std::size_t upto = SIZE_MAX) {
+    for (std::size_t i = 0; i < h.size() && i < upto; ++i)
+        if (h[i].stage == stage) return h[i].date;
     return std::nullopt;
 }
 
@@ -349,24 +351,59 @@ std::vector<std::string> Figures::townships(const std::string& only) {
     return out;
 }
 
-Result<std::map<std::string, json>> Figures::timeliness(const StatsQuery& q) {
-    auto cases = load_cases(store_, q.township);
+struct Figures::LoadedCases {
+    std::string township;
+    CivilDate until;
+    std::vector<CaseRow> cases;
+    std::vector<std::size_t> known;             // stages recorded by `until`
+    std::vector<std::optional<CaseStatus>> status;  // evaluated on `until`; empty when nothing was known yet
+};
+
+Result<const Figures::LoadedCases*> Figures::cases_at(const std::string& township, CivilDate until) {
+    if (loaded_ && loaded_->township == township && loaded_->until == until) return loaded_.get();
+    auto cases = load_cases(store_, township);
     if (!cases) return cases.error();
+    auto l = std::make_shared<LoadedCases>();
+    l->township = township;
+    l->until = until;
+    l->cases = std::move(cases).value();
+    l->known.resize(l->cases.size());
+    l->status.resize(l->cases.size());
+    for (std::size_t i = 0; i < l->cases.size(); ++i) {
+        const CaseRow& c = l->cases[i];
+        const Programme* p = policy_.rules.programme(c.programme);
+        const std::size_t n = stages_until(c.history, until);
+        l->known[i] = n;
+        if (!p || n == 0) continue;
+        const CaseFacts facts{c.close_relative, "", c.complaints};
+        if (n == c.history.size()) {
+            l->status[i] = evaluate_case(*p, facts, c.history, until, policy_.calendar, policy_.rules);
+        } else {
+            const std::vector<StageEntry> prefix(c.history.begin(), c.history.begin() + static_cast<std::ptrdiff_t>(n));
+            l->status[i] = evaluate_case(*p, facts, prefix, until, policy_.calendar, policy_.rules);
+        }
+    }
+    loaded_ = std::move(l);
+    return loaded_.get();
+}
+
+Result<std::map<std::string, json>> Figures::timeliness(const StatsQuery& q) {
     const CivilDate until = as_of(q);
+    auto loaded = cases_at(q.township, until);
+    if (!loaded) return loaded.error();
     const WorkCalendar& cal = policy_.calendar;
     std::map<std::string, TimelinessAcc> acc;
     for (auto& t : townships(q.township)) acc[t];
     acc[""];
-    for (auto& c : *cases) {
-        const Programme* p = policy_.rules.programme(c.programme);
-        if (!p) continue;
-        auto h = history_until(c.history, until);
-        if (h.empty()) continue;
-        CaseFacts facts{c.close_relative, "", c.complaints};
-        const CaseStatus st = evaluate_case(*p, facts, h, until, cal, policy_.rules);
+    for (std::size_t i = 0; i < (*loaded)->cases.size(); ++i) {
+        const CaseRow& c = (*loaded)->cases[i];
+        if (!(*loaded)->status[i]) continue;
+        const CaseStatus& st = *(*loaded)->status[i];
+        const std::vector<StageEntry>& h = c.history;
+        const std::size_t known = (*loaded)->known[i];
         for (auto* a : {&acc[c.township], &acc[""]}) {
-            if (auto accepted = stage_date(h, "accepted"); accepted && *accepted >= q.from && *accepted <= q.to) {
-                if (auto applied = stage_date(h, "applied")) {
+            if (auto accepted = stage_date(h, "accepted", known); accepted && *accepted >= q.from && *accepted <= q.to) {
+                if (auto applied = stage_date(h, "applied", known)) {
                     const std::int64_t wd = cal.working_days_between(*applied, *accepted).days;
                     ++a->accepted;
                     a->acceptance_wd.push_back(std::max<std::int64_t>(wd, 0));
@@ -421,9 +458,10 @@ Result<std::map<std::string, json>> Figures::timeliness(const StatsQuery& q) {
 }
 
 Result<std::map<std::string, json>> Figures::convenience(const StatsQuery& q) {
-    auto cases = load_cases(store_, q.township);
-    if (!cases) return cases.error();
     const CivilDate until = as_of(q);
+    auto loaded = cases_at(q.township, until);
+    if (!loaded) return loaded.error();
+    const std::vector<CaseRow>* cases = &(*loaded)->cases;
     // Every visit (application) of an applicant key, by civil day.
     std::unordered_map<std::string, std::vector<std::int64_t>> visits;
     for (auto& c : *cases)
@@ -463,20 +501,13 @@ Result<std::map<std::string, json>> Figures::convenience(const StatsQuery& q) {
     std::map<std::string, Acc> acc;
     for (auto& t : townships(q.township)) acc[t];
     acc[""];
-    for (auto& c : *cases) {
+    for (std::size_t i = 0; i < cases->size(); ++i) {
+        const CaseRow& c = (*cases)[i];
         if (c.submitted_ms < lo || c.submitted_ms >= hi) continue;
-        const Programme* p = policy_.rules.programme(c.programme);
         std::int64_t n = 1, again = 0;
         if (!c.applicant_key.empty()) {
             CivilDate end = until;
-            if (p) {
-                auto h = history_until(c.history, until);
-                if (!h.empty()) {
-                    const CaseStatus st = evaluate_case(*p, {c.close_relative, "", c.complaints}, h, until, policy_.calendar,
-                                                        policy_.rules);
-                    if (st.decided_on) end = *st.decided_on;
-                }
-            }
+            if (const auto& st = (*loaded)->status[i]; st && st->decided_on) end = *st->decided_on;
             auto& v = visits[c.applicant_key];
             const std::int64_t first = county_date_at(c.submitted_ms).to_days(), last = end.to_days();
             n = std::max<std::int64_t>(1, std::upper_bound(v.begin(), v.end(), last) - std::lower_bound(v.begin(), v.end(), first));
@@ -518,10 +549,9 @@ Result<std::map<std::string, json>> Figures::satisfaction(const StatsQuery& q) {
     acc[""];
     const UtcMillis lo = start_of(q.from), hi = start_of(q.to.plus_days(1));
     auto s = store_.query(
-        "SELECT k.township, (r.corrected_ms + ?4) / ?5 AS day, r.level, r.channel, a.programme, count(*) FROM ratings r"
-        " JOIN kiosks k ON k.kiosk_id = r.kiosk_id LEFT JOIN applications a ON a.receipt_number = r.receipt_number"
-        " WHERE r.status = 'counted' AND r.corrected_ms >= ?1 AND r.corrected_ms < ?2 AND (?3 = '' OR k.township = ?3)"
-        " GROUP BY k.township, (r.corrected_ms + ?4) / ?5, r.level, r.channel, a.programme",
+        "SELECT township, (corrected_ms + ?4) / ?5 AS day, level, channel, programme, count(*) FROM ratings"
+        " WHERE corrected_ms >= ?1 AND corrected_ms < ?2 AND status = 'counted' AND (?3 = '' OR township = ?3)"
+        " GROUP BY township, (corrected_ms + ?4) / ?5, level, channel, programme",
         {lo, hi, q.township, kOffsetMs, kDayMs}, [&](const SqlRow& r) {
             const int level = static_cast<int>(r.integer(2));
             const std::int64_t n = r.integer(5);
@@ -539,10 +569,10 @@ Result<std::map<std::string, json>> Figures::satisfaction(const StatsQuery& q) {
         });
     if (!s) return s.error();
     s = store_.query(
-        "SELECT k.township, sc.code, count(*), sum(sc.score) FROM rating_scores sc"
-        " JOIN ratings r ON r.kiosk_id = sc.kiosk_id AND r.seq = sc.seq JOIN kiosks k ON k.kiosk_id = r.kiosk_id"
-        " WHERE r.status = 'counted' AND r.corrected_ms >= ?1 AND r.corrected_ms < ?2 AND (?3 = '' OR k.township = ?3)"
-        " GROUP BY k.township, sc.code",
+        "SELECT r.township, sc.code, count(*), sum(sc.score) FROM ratings r"
+        " JOIN rating_scores sc ON sc.kiosk_id = r.kiosk_id AND sc.seq = r.seq"
+        " WHERE r.corrected_ms >= ?1 AND r.corrected_ms < ?2 AND r.status = 'counted' AND (?3 = '' OR r.township = ?3)"
+        " GROUP BY r.township, sc.code",
         {lo, hi, q.township}, [&](const SqlRow& r) {
             for (auto* a : {&acc[r.text(0)], &acc[""]}) {
                 auto& x = a->sub[r.text(1)];
@@ -601,9 +631,9 @@ Result<std::map<std::string, json>> Figures::awareness(const StatsQuery& q) {
         // A respondent is a quiz response with at least one core question; all_core_correct when every core
         // question it answered was right.
         auto s = store_.query(
-            "SELECT township, CASE WHEN c = n THEN 1 ELSE 0 END, count(*) FROM (SELECT township, kiosk_id, seq, count(*) AS n,"
+            "SELECT township, CASE WHEN c = n THEN 1 ELSE 0 END, count(*) FROM (SELECT min(township) AS township, count(*) AS n,"
             " sum(correct) AS c FROM quiz_answers WHERE corrected_ms >= ?1 AND corrected_ms < ?2 AND (?3 = '' OR township = ?3)"
-            " AND question_id IN (" + in_list + ") GROUP BY township, kiosk_id, seq) t GROUP BY township, CASE WHEN c = n THEN 1 ELSE 0 END",
+            " AND question_id IN (" + in_list + ") GROUP BY kiosk_id, seq) t GROUP BY township, CASE WHEN c = n THEN 1 ELSE 0 END",
             params, [&](const SqlRow& r) {
                 for (auto* a : {&acc[r.text(0)], &acc[""]}) {
                     a->respondents += r.integer(2);
@@ -929,15 +959,15 @@ Result<int> Figures::evaluate_alerts(UtcMillis now_ms) {
             if (auto s = raise("complaints_overdue", "", t, "投诉超期未答复 " + std::to_string(n) + " 件"); !s) return s.error();
     }
     // Close-relative (or complained-about) cases waiting for the county's own visit.
-    auto cases = load_cases(store_, "");
-    if (!cases) return cases.error();
+    auto loaded = cases_at("", today);
+    if (!loaded) return loaded.error();
     std::map<std::string, int> waiting;
-    for (auto& c : *cases) {
+    for (std::size_t i = 0; i < (*loaded)->cases.size(); ++i) {
+        const CaseRow& c = (*loaded)->cases[i];
+        const auto& st = (*loaded)->status[i];
         const Programme* p = policy_.rules.programme(c.programme);
-        if (!p || (!c.close_relative && c.complaints == 0) || p->close_relative_requires.empty()) continue;
-        const CaseStatus st = evaluate_case(*p, {c.close_relative, "", c.complaints}, c.history, today, policy_.calendar,
-                                            policy_.rules);
-        if (!st.accepted || st.decided || st.closed) continue;
+        if (!p || !st || (!c.close_relative && c.complaints == 0) || p->close_relative_requires.empty()) continue;
+        if (!st->accepted || st->decided || st->closed) continue;
         bool visited = true;
         for (auto& need : p->close_relative_requires) visited = visited && stage_date(c.history, need).has_value();
         if (!visited) ++waiting[c.township];

@@ -6,6 +6,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -67,7 +68,9 @@ public:
     Result<int> evaluate_alerts(UtcMillis now_ms);
 
 private:
-    struct Section;
+    // The cases of one scope with their status on one day, shared by the parts of one figure set.
+    struct LoadedCases;
+    Result<const LoadedCases*> cases_at(const std::string& township, CivilDate until);
     Result<std::map<std::string, nlohmann::json>> compute(const std::string& name, const StatsQuery& q);
     std::vector<std::string> townships(const std::string& only);
     CivilDate as_of(const StatsQuery& q) const { return q.to < today_ ? q.to : today_; }
@@ -84,6 +87,7 @@ private:
     const PolicyData& policy_;
     const StatsConfig& cfg_;
     CivilDate today_;
+    std::shared_ptr<LoadedCases> loaded_;
 };
 
 // ---- Spot checks (抽查) ----

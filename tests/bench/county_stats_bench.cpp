@@ -34,6 +34,12 @@ const char* kTownships[] = {"230523100", "230523101", "230523102", "230523103", 
 
 UtcMillis noon(CivilDate d) { return d.to_days() * kDayMs + 4 * 3'600'000; }
 
+// Case i's programme (ratings bound to a case carry it too).
+std::string programme_of(std::int64_t i) {
+    static const char* programmes[] = {"dibao", "dibao", "dibao", "tekun", "linshi_zhichu"};
+    return programmes[static_cast<std::uint64_t>(i) * 2654435761u % 5];
+}
+
 // Cases, ratings and quiz answers straight into the tables (one big transaction each).
 void fill(const std::string& path, std::int64_t cases, std::int64_t ratings, std::int64_t quizzes, CivilDate today,
           const PolicyData& policy) {
@@ -55,10 +61,9 @@ void fill(const std::string& path, std::int64_t cases, std::int64_t ratings, std
         auto stage = db->prepare(
             "INSERT INTO stage_events(receipt_number, programme, stage, date, actor, reason, fields, documents, recorded_ms,"
             " source) VALUES(?1, ?2, ?3, ?4, 'S1', '', '{}', '[]', ?5, 'county')");
-        const char* programmes[] = {"dibao", "dibao", "dibao", "tekun", "linshi_zhichu"};
         for (std::int64_t i = 0; i < cases; ++i) {
             const std::string receipt = "1" + std::to_string(100000000000000 + i);
-            const std::string programme = programmes[pick(5)];
+            const std::string programme = programme_of(i);
             const char* township = kTownships[pick(10)];
             const CivilDate applied = today.plus_days(-pick(365));
             must(app.bind(1, receipt).bind(2, programme).bind(3, std::string(township))
@@ -87,16 +92,21 @@ void fill(const std::string& path, std::int64_t cases, std::int64_t ratings, std
     {
         auto tx = must(sqlite::Transaction::begin(*db), "begin");
         auto rating = db->prepare("INSERT INTO ratings(kiosk_id, seq, receipt_number, level, corrected_ms, status, payload,"
-                                  " channel) VALUES(?1, ?2, ?3, ?4, ?5, 'counted', '{}', ?6)");
+                                  " channel, township, programme) VALUES(?1, ?2, ?3, ?4, ?5, 'counted', '{}', ?6, ?7, ?8)");
         auto score = db->prepare("INSERT INTO rating_scores(kiosk_id, seq, code, score) VALUES(?1, ?2, 'overall', ?3)");
         const int levels[] = {5, 5, 5, 4, 4, 4, 3, 3, 2, 1};
         for (std::int64_t i = 0; i < ratings; ++i) {
-            const std::string kiosk = std::string(kTownships[pick(10)]) + "-0" + std::to_string(1 + pick(2));
+            const std::string township = kTownships[pick(10)];
+            const std::string kiosk = township + "-0" + std::to_string(1 + pick(2));
             const int level = levels[pick(10)];
             const UtcMillis t = noon(today.plus_days(-pick(365)));
-            rating.bind(1, kiosk).bind(2, i + 1);
-            if (i % 3 == 0) rating.bind(3, "1" + std::to_string(100000000000000 + pick(cases)));
-            else rating.bind_null(3);
+            rating.bind(1, kiosk).bind(2, i + 1).bind(7, township);
+            if (i % 3 == 0) {
+                const std::int64_t rated = pick(cases);
+                rating.bind(3, "1" + std::to_string(100000000000000 + rated)).bind(8, programme_of(rated));
+            } else {
+                rating.bind_null(3).bind_null(8);
+            }
             must(rating.bind(4, level).bind(5, t).bind(6, pick(3) == 0 ? "assisted" : "kiosk").run(), "rating");
             must(score.bind(1, kiosk).bind(2, i + 1).bind(3, level).run(), "score");
         }
@@ -205,6 +215,7 @@ int main(int argc, char** argv) {
     std::printf("county_stats_bench: figures equal `county-server stats --format json`: %s\n", same ? "yes" : "NO");
     if (!same) std::fprintf(stderr, "county_stats_bench: CLI answered: %.400s\n", out.c_str());
     store.reset();
-    std::filesystem::remove_all(dir);
+    if (std::getenv("YIMEN_BENCH_KEEP")) std::printf("county_stats_bench: data kept in %s\n", dir.c_str());
+    else std::filesystem::remove_all(dir);
     return same ? 0 : 1;
 }
