@@ -366,6 +366,7 @@ http::Response CountyServer::dispatch(http::Request& req, std::string& route) {
         else if (match("/api/v1/alerts/*", path, req.matches)) route = "/api/v1/alerts/{id}", kind = supervision;
         else if (match("/api/v1/alerts/*/state", path, req.matches)) route = "/api/v1/alerts/{id}/state", kind = supervision;
         else if (path == "/api/v1/samples/draw") route = path, kind = supervision;
+        else if (path == "/api/v1/samples/visits") route = path, kind = supervision;
         else if (match("/api/v1/samples/*/*/finding", path, req.matches))
             route = "/api/v1/samples/{month}/{receipt}/finding", kind = supervision;
         if (kind == none) {
@@ -388,7 +389,7 @@ http::Response CountyServer::dispatch(http::Request& req, std::string& route) {
             case audit: r = allow("GET") ? handle_audit(*user, req) : wrong_method("GET"); break;
             case supervision: {
                 const bool post = route.ends_with("/state") || route.ends_with("/finding") || route.ends_with("/evaluate") ||
-                                  route.ends_with("/draw");
+                                  route.ends_with("/draw") || route.ends_with("/visits");
                 r = allow(post ? "POST" : "GET") ? handle_supervision(*user, req, route) : wrong_method(post ? "POST" : "GET");
                 break;
             }
@@ -577,6 +578,7 @@ http::Response CountyServer::handle_supervision(const User& user, const http::Re
         Figures figures(*store_, *policy_, cfg_.stats, today);
         if (figure == "fleet") return json_response(200, figures.fleet(township, now));
         if (figure == "samples") return answer(spot_checks(*store_, cfg_.stats, req.param("month"), township));
+        if (figure == "visits") return answer(home_visits(*store_, cfg_.stats, req.param("year"), "", now, township, false));
         StatsQuery q{CivilDate{today.year, 1, 1}, today, township};
         for (auto [name, target] : {std::pair{"from", &q.from}, std::pair{"to", &q.to}})
             if (req.has_param(name)) {
@@ -636,7 +638,7 @@ http::Response CountyServer::handle_supervision(const User& user, const http::Re
             if (!b) return from_error(b.error());
             return answer(change_alert(*store_, cfg_.stats, cal, who, id, *b, now));
         }
-        return answer(alert_with_history(*store_, who, id));
+        return answer(alert_with_history(*store_, who, id, today));
     }
     if (route == "/api/v1/samples/draw") {
         if (!county_role) return error_response(403, "forbidden", "抽查样本由县级民政部门抽取。");
@@ -645,6 +647,14 @@ http::Response CountyServer::handle_supervision(const User& user, const http::Re
         if (!b->is_object() || !b->contains("month") || !(*b)["month"].is_string())
             return error_response(400, "bad_request", "请求须包含月份（month，YYYY-MM）。");
         return answer(draw_spot_checks(*store_, cfg_.stats, (*b)["month"], user.user_id, now));
+    }
+    if (route == "/api/v1/samples/visits") {
+        if (!county_role) return error_response(403, "forbidden", "入户核查名单由县级民政部门抽取。");
+        auto b = body();
+        if (!b) return from_error(b.error());
+        if (!b->is_object() || !b->contains("year") || !(*b)["year"].is_string())
+            return error_response(400, "bad_request", "请求须包含年份（year，YYYY）。");
+        return answer(home_visits(*store_, cfg_.stats, (*b)["year"], user.user_id, now, "", true));
     }
     if (route == "/api/v1/samples/{month}/{receipt}/finding") {
         auto b = body();

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <unordered_map>
 
 #include <toml++/toml.h>
@@ -320,6 +321,7 @@ Result<StatsConfig> load_stats_config(const std::string& toml_path) {
         get("alert_satisfaction_drop_pct", cfg.alert_satisfaction_drop_pct);
         get("alert_kiosk_silent_hours", cfg.alert_kiosk_silent_hours);
         get("alert_notice_working_days", cfg.alert_notice_working_days);
+        get("home_visit_ratio_pct", cfg.home_visit_ratio_pct);
         if (auto m = s["spot_check_min_pct"].as_table())
             for (auto& [k, v] : *m) cfg.spot_check_min_pct[std::string(k.str())] = v.value_or(0);
         if (auto w = s["weights"].as_table()) {
@@ -331,7 +333,7 @@ Result<StatsConfig> load_stats_config(const std::string& toml_path) {
     }
     auto pct_ok = [](int v) { return v >= 0 && v <= 100; };
     if (cfg.follow_up_working_days < 1 || cfg.complaint_reply_working_days < 1 || cfg.acceptance_limit_working_days < 0 ||
-        cfg.small_sample < 1 || !pct_ok(cfg.spot_check_ratio_pct) || !pct_ok(cfg.alert_overdue_share_pct) ||
+        cfg.small_sample < 1 || !pct_ok(cfg.spot_check_ratio_pct) || !pct_ok(cfg.home_visit_ratio_pct) || !pct_ok(cfg.alert_overdue_share_pct) ||
         !pct_ok(cfg.alert_satisfaction_drop_pct) || cfg.alert_kiosk_silent_hours < 1 || cfg.alert_notice_working_days < 1)
         return Error{"bad_config", "配置文件 " + toml_path + " 的 [stats] 有超出范围的值（天数须为正数，百分比在 0 到 100 之间）。"};
     for (auto& [k, v] : cfg.spot_check_min_pct)
@@ -998,19 +1000,22 @@ std::uint64_t os_random_seed() {
     return seed;
 }
 
-std::vector<SpotCandidate> draw_spot_sample(std::vector<SpotCandidate> candidates, std::uint64_t seed,
-                                            const std::string& month, const StatsConfig& cfg) {
+namespace {
+
+// Groups the candidates (sorted by receipt number), then shuffles each group with SplitMix64 seeded from
+// (seed, "<period>/<group>") and keeps ceil(n × pct / 100) of it.
+std::vector<SpotCandidate> draw_groups(std::vector<SpotCandidate> candidates, std::uint64_t seed, const std::string& period,
+                                       const std::function<std::string(const SpotCandidate&)>& group_of,
+                                       const std::function<int(const std::string&)>& pct_of) {
     std::sort(candidates.begin(), candidates.end(),
               [](const SpotCandidate& a, const SpotCandidate& b) { return a.receipt_number < b.receipt_number; });
-    std::map<std::string, std::vector<SpotCandidate>> by_programme;
-    for (auto& c : candidates) by_programme[c.programme].push_back(c);
+    std::map<std::string, std::vector<SpotCandidate>> groups;
+    for (auto& c : candidates) groups[group_of(c)].push_back(c);
     std::vector<SpotCandidate> out;
-    for (auto& [programme, list] : by_programme) {
-        int pct = cfg.spot_check_ratio_pct;
-        if (auto it = cfg.spot_check_min_pct.find(programme); it != cfg.spot_check_min_pct.end()) pct = std::max(pct, it->second);
+    for (auto& [group, list] : groups) {
         const std::size_t n = list.size();
-        const std::size_t take = (n * static_cast<std::size_t>(pct) + 99) / 100;
-        std::uint64_t state = seed ^ fnv1a64(month + "/" + programme);
+        const std::size_t take = (n * static_cast<std::size_t>(pct_of(group)) + 99) / 100;
+        std::uint64_t state = seed ^ fnv1a64(period + "/" + group);
         for (std::size_t i = 0; i < take; ++i) {
             const std::size_t j = i + static_cast<std::size_t>(splitmix64(state) % (n - i));
             std::swap(list[i], list[j]);
@@ -1018,6 +1023,83 @@ std::vector<SpotCandidate> draw_spot_sample(std::vector<SpotCandidate> candidate
         out.insert(out.end(), list.begin(), list.begin() + static_cast<std::ptrdiff_t>(take));
     }
     return out;
+}
+
+}  // namespace
+
+std::vector<SpotCandidate> draw_spot_sample(std::vector<SpotCandidate> candidates, std::uint64_t seed,
+                                            const std::string& month, const StatsConfig& cfg) {
+    return draw_groups(
+        std::move(candidates), seed, month, [](const SpotCandidate& c) { return c.programme; },
+        [&](const std::string& programme) {
+            int pct = cfg.spot_check_ratio_pct;
+            if (auto it = cfg.spot_check_min_pct.find(programme); it != cfg.spot_check_min_pct.end()) pct = std::max(pct, it->second);
+            return pct;
+        });
+}
+
+Result<json> home_visits(Store& store, const StatsConfig& cfg, const std::string& year, const std::string& actor,
+                         UtcMillis now_ms, const std::string& township, bool draw) {
+    if (year.size() != 4 || year.find_first_not_of("0123456789") != std::string::npos || year < "2020")
+        return Error{"bad_request", "年份格式应为 YYYY（2020 年以后）。"};
+    auto load = [&]() -> Result<json> {
+        json out;
+        auto s = store.query("SELECT id, seed, ratio_pct, candidates, drawn_ms, actor FROM visit_draws WHERE year = ?1", {year},
+                             [&](const SqlRow& r) {
+                                 out = {{"id", r.integer(0)},          {"year", year},
+                                        {"seed", r.text(1)},           {"ratio_pct", r.integer(2)},
+                                        {"candidates", r.integer(3)},  {"drawn_at", format_rfc3339(r.integer(4))},
+                                        {"drawn_by", r.text(5)}};
+                             });
+        if (!s) return s.error();
+        if (out.is_null()) return out;
+        json samples = json::array();
+        s = store.query("SELECT receipt_number, programme, township FROM visit_samples WHERE draw_id = ?1 ORDER BY position",
+                        {out["id"].get<std::int64_t>()}, [&](const SqlRow& r) {
+                            if (township.empty() || r.text(2) == township)
+                                samples.push_back({{"receipt_number", r.text(0)}, {"programme", r.text(1)}, {"township", r.text(2)}});
+                        });
+        if (!s) return s.error();
+        out["samples"] = samples;
+        return out;
+    };
+    auto stored = load();
+    if (!stored) return stored.error();
+    if (!stored->is_null() || !draw) {
+        if (stored->is_null()) return Error{"not_found", year + " 年还没有抽取入户核查名单。"};
+        return stored;
+    }
+    std::vector<SpotCandidate> candidates;
+    auto s = store.query(
+        "SELECT a.receipt_number, a.programme, a.township FROM applications a WHERE a.programme IN ('dibao', 'tekun')"
+        " AND EXISTS (SELECT 1 FROM stage_events s WHERE s.receipt_number = a.receipt_number AND s.stage = 'confirmed')"
+        " AND NOT EXISTS (SELECT 1 FROM stage_events s WHERE s.receipt_number = a.receipt_number"
+        " AND s.stage IN ('exit_decided', 'exit_notified', 'terminated'))",
+        {}, [&](const SqlRow& r) { candidates.push_back({r.text(0), r.text(1), r.text(2)}); });
+    if (!s) return s.error();
+    const std::uint64_t seed = os_random_seed();
+    const auto drawn = draw_groups(
+        candidates, seed, year, [](const SpotCandidate& c) { return c.township; },
+        [&](const std::string&) { return cfg.home_visit_ratio_pct; });
+    auto work = [&]() -> Status {
+        auto ins = store.execute("INSERT INTO visit_draws(year, seed, ratio_pct, candidates, drawn_ms, actor)"
+                                 " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                                 {year, hex64(seed), std::int64_t{cfg.home_visit_ratio_pct},
+                                  static_cast<std::int64_t>(candidates.size()), now_ms, actor});
+        if (!ins) return ins.error();
+        std::int64_t position = 0;
+        for (auto& c : drawn) {
+            auto r = store.execute("INSERT INTO visit_samples(draw_id, receipt_number, programme, township, position)"
+                                   " SELECT id, ?2, ?3, ?4, ?5 FROM visit_draws WHERE year = ?1",
+                                   {year, c.receipt_number, c.programme, c.township, ++position});
+            if (!r) return r.error();
+        }
+        return store.append_audit({0, now_ms, actor, "visits.drawn", year,
+                                   "seed " + hex64(seed) + ", " + std::to_string(drawn.size()) + "/" +
+                                       std::to_string(candidates.size())});
+    };
+    if (auto st = store.transaction(work); !st) return st.error();
+    return load();
 }
 
 Result<std::vector<SpotCandidate>> spot_candidates(Store& store, const std::string& month) {
@@ -1319,7 +1401,7 @@ json complaint_status(Store& store, const std::string& receipt, const std::strin
             {"timeline", timeline}};
 }
 
-Result<json> alert_with_history(Store& store, const StatsActor& who, std::int64_t id) {
+Result<json> alert_with_history(Store& store, const StatsActor& who, std::int64_t id, CivilDate today) {
     json out;
     auto s = store.query("SELECT id, kind, kiosk_id, township, detail, created_ms, state, repeats, updated_ms, due_date FROM alerts"
                          " WHERE id = ?1",
@@ -1333,6 +1415,7 @@ Result<json> alert_with_history(Store& store, const StatsActor& who, std::int64_
                          });
     if (!s) return s.error();
     if (out.is_null() || !may_see(who, out["township"])) return kNotFound;
+    out["overdue"] = out["state"] == "notified" && out["due_date"].is_string() && out["due_date"].get<std::string>() < today.iso();
     auto steps = steps_of(store, "alert", std::to_string(id));
     if (!steps) return steps.error();
     out["steps"] = *steps;
@@ -1342,7 +1425,7 @@ Result<json> alert_with_history(Store& store, const StatsActor& who, std::int64_
 Result<json> change_alert(Store& store, const StatsConfig& cfg, const WorkCalendar& cal, const StatsActor& who,
                           std::int64_t id, const json& body, UtcMillis now_ms) {
     const CivilDate today = county_date_at(now_ms);
-    auto current = alert_with_history(store, who, id);
+    auto current = alert_with_history(store, who, id, today);
     if (!current) return current.error();
     if (!is_county(who)) return Error{"forbidden", "预警的通知和销号由县级民政部门办理。"};
     if (!body.is_object() || !body.contains("state") || !body["state"].is_string())
@@ -1372,7 +1455,7 @@ Result<json> change_alert(Store& store, const StatsConfig& cfg, const WorkCalend
         return store.append_audit({0, now_ms, who.user_id, "alert." + next, "alert:" + std::to_string(id), due});
     };
     if (auto s = store.transaction(work); !s) return s.error();
-    return alert_with_history(store, who, id);
+    return alert_with_history(store, who, id, today);
 }
 
 Result<json> record_spot_finding(Store& store, const StatsActor& who, const std::string& month, const std::string& receipt,

@@ -26,6 +26,7 @@ struct StatsConfig {
     int small_sample = 30;                  // fewer ratings than this: the rate is flagged small_sample
     int spot_check_ratio_pct = 50;          // monthly spot check of newly confirmed cases
     std::map<std::string, int> spot_check_min_pct = {{"tekun", 30}};  // per programme, at least
+    int home_visit_ratio_pct = 10;          // yearly home visits: this share of each township's current recipients
     // Alert rules.
     int alert_overdue_share_pct = 20;       // overdue share of a township's open accepted cases
     int alert_satisfaction_drop_pct = 5;    // quarter against previous quarter, percentage points
@@ -117,6 +118,12 @@ Result<nlohmann::json> draw_spot_checks(Store& store, const StatsConfig& cfg, co
 Result<nlohmann::json> spot_checks(Store& store, const StatsConfig& cfg, const std::string& month,
                                    const std::string& township);
 
+// The yearly home-visit list (三(一)): per township, ceil(n × home_visit_ratio_pct / 100) of the current 低保 and 特困
+// recipients (confirmed, not exited or terminated), drawn like the spot checks from (seed, year, township). One list
+// per year: the first call draws and stores it, later calls answer the stored list (township "" = every one).
+Result<nlohmann::json> home_visits(Store& store, const StatsConfig& cfg, const std::string& year, const std::string& actor,
+                                   UtcMillis now_ms, const std::string& township, bool draw);
+
 // ---- State changes (every one audited in the same transaction) ----
 
 // Who acts: county roles see every township, township staff their own; another township's item answers not_found.
@@ -150,7 +157,8 @@ Result<nlohmann::json> complaint(Store& store, const StatsConfig& cfg, const Wor
                                  const std::string& receipt, CivilDate today);
 Result<nlohmann::json> list_complaints(Store& store, const StatsConfig& cfg, const WorkCalendar& cal,
                                        const std::string& township, const std::string& after, int limit, CivilDate today);
-Result<nlohmann::json> alert_with_history(Store& store, const StatsActor& who, std::int64_t id);
+// An alert with its steps; "overdue" when notified and past its due date on `today`.
+Result<nlohmann::json> alert_with_history(Store& store, const StatsActor& who, std::int64_t id, CivilDate today);
 
 // The kiosk's status answer for a complaint receipt and its 4-digit query code; null when unknown or the code is
 // wrong (the caller answers that like every failed status query).

@@ -119,6 +119,10 @@ CREATE TABLE spot_draws(id INTEGER PRIMARY KEY, month TEXT NOT NULL UNIQUE, seed
 CREATE TABLE spot_samples(draw_id INTEGER NOT NULL, receipt_number TEXT NOT NULL, programme TEXT NOT NULL,
   township TEXT NOT NULL, position INTEGER NOT NULL, finding TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',
   checker TEXT NOT NULL DEFAULT '', checked_ms INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(draw_id, receipt_number));
+CREATE TABLE visit_draws(id INTEGER PRIMARY KEY, year TEXT NOT NULL UNIQUE, seed TEXT NOT NULL, ratio_pct INTEGER NOT NULL,
+  candidates INTEGER NOT NULL, drawn_ms INTEGER NOT NULL, actor TEXT NOT NULL);
+CREATE TABLE visit_samples(draw_id INTEGER NOT NULL, receipt_number TEXT NOT NULL, programme TEXT NOT NULL,
+  township TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY(draw_id, receipt_number));
 CREATE TABLE kiosk_fleet(kiosk_id TEXT PRIMARY KEY, last_push_ms INTEGER NOT NULL, clock_offset_ms INTEGER NOT NULL,
   boot_id TEXT NOT NULL, queue_depth INTEGER, printer TEXT, software_version TEXT);
 CREATE INDEX stage_events_stage ON stage_events(stage, date);

@@ -190,6 +190,10 @@ int main(int argc, char** argv) {
     samples->add_option("--month", month, "YYYY-MM");
     auto* samples_draw = samples->add_subcommand("draw", "draw the month's sample with a seed from the OS generator");
     samples_draw->fallthrough();  // --dir, --month and --format belong to `samples`
+    auto* samples_visits = samples->add_subcommand("visits", "the year's random home-visit list of current recipients per township");
+    std::string year;
+    samples_visits->add_option("--year", year, "YYYY")->required();
+    samples_visits->fallthrough();
 
     try {
         app.parse(argc, argv);
@@ -351,7 +355,7 @@ int main(int argc, char** argv) {
             q = {*f, *t, township};
         }
         if (dir.empty()) return bad_argument("须指定 --dir。");
-        if (*samples && (month.size() != 7 || !CivilDate::parse(month + "-01")))
+        if (*samples && !*samples_visits && (month.size() != 7 || !CivilDate::parse(month + "-01")))
             return bad_argument("--month 须为 YYYY-MM。");
         auto stats_cfg = load_stats_config(dir + "/county.toml");
         if (!stats_cfg) return fail(stats_cfg.error());
@@ -394,11 +398,21 @@ int main(int argc, char** argv) {
                 after = page.back()["id"].get<std::int64_t>();
                 for (auto& a : page) {
                     StatsActor county{"cli", "county-admin", ""};
-                    auto full = alert_with_history(**store, county, a["id"].get<std::int64_t>());
+                    auto full = alert_with_history(**store, county, a["id"].get<std::int64_t>(), clock.today());
                     all.push_back(full ? *full : a);
                 }
             }
             return print(json{{"alerts", all}}, alert_rows(all));
+        }
+        if (*samples_visits) {
+            auto v = home_visits(**store, *stats_cfg, year, cli_actor().id, clock.now_utc_ms(), township, true);
+            if (!v) return fail(v.error());
+            if (format != "json")
+                std::cerr << year << " 年入户核查：种子 " << (*v)["seed"].get<std::string>() << "，在保对象 " << (*v)["candidates"]
+                          << " 户，抽中 " << (*v)["samples"].size() << " 户\n";
+            std::vector<std::vector<std::string>> rows = {{"年份", "种子", "办件编号", "项目", "乡镇"}};
+            for (auto& x : (*v)["samples"]) rows.push_back({year, (*v)["seed"], x["receipt_number"], x["programme"], x["township"]});
+            return print(*v, rows);
         }
         if (*samples_draw) {
             auto d = draw_spot_checks(**store, *stats_cfg, month, cli_actor().id, clock.now_utc_ms());

@@ -361,9 +361,10 @@ TEST_CASE("stats: follow-up, complaint and alert lifecycles, each step audited",
     CHECK((*notified)["due_date"] == cal.add_working_days(date("2026-01-31"), 10).date.iso());
     REQUIRE(change_alert(*f.store, cfg, cal, county, alert_id, {{"state", "resolved"}, {"note", "已整改销号"}}, now).ok());
     CHECK(count_open("overdue_share") == 0);
-    auto history = alert_with_history(*f.store, county, alert_id);
+    auto history = alert_with_history(*f.store, county, alert_id, date("2026-01-31"));
     REQUIRE(history.ok());
     CHECK((*history)["steps"].size() == 2);
+    CHECK((*history)["overdue"] == false);
 }
 
 TEST_CASE("stats: the spot-check draw is reproducible from its stored seed and keeps the ratio", "[stats]") {
@@ -410,6 +411,17 @@ TEST_CASE("stats: the spot-check draw is reproducible from its stored seed and k
     auto again = spot_checks(*f.store, StatsConfig{}, "2025-12", "");
     REQUIRE(again.ok());
     CHECK((*again)["samples"][0]["finding"] == "problem");
+
+    // The yearly home-visit list: current recipients (H, L, E, Y and P are confirmed), 10 % per township → 1.
+    CHECK(home_visits(*f.store, StatsConfig{}, "2026", "cli:test", at("2026-01-05"), "", false).error().code == "not_found");
+    auto visits = home_visits(*f.store, StatsConfig{}, "2026", "cli:test", at("2026-01-05"), "", true);
+    REQUIRE(visits.ok());
+    CHECK((*visits)["candidates"] == 5);
+    REQUIRE((*visits)["samples"].size() == 1);
+    auto kept = home_visits(*f.store, StatsConfig{}, "2026", "cli:test", at("2026-01-06"), "", true);  // drawn once
+    REQUIRE(kept.ok());
+    CHECK((*kept)["seed"] == (*visits)["seed"]);
+    CHECK((*kept)["samples"] == (*visits)["samples"]);
 }
 
 namespace {
