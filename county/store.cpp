@@ -6,8 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "policy/sqlite.hpp"
 
@@ -151,13 +153,30 @@ public:
         return Ok{};
     }
 
-    Status tune() {
+    // The figures group and sort large ranges: keep their temporary b-trees in memory and give the page cache room.
+    // Long read-only queries get a connection of their own (WAL lets it read while the main one writes), so a figure
+    // set never holds up a kiosk's push.
+    Status tune(const std::string& path) {
         std::lock_guard lock(mu_);
-        return db_->exec("PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536");
+        if (auto s = db_->exec("PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536"); !s) return s;
+        sqlite::OpenOptions ro;
+        ro.read_only = true;
+        auto r = sqlite::Database::open(path, ro);
+        if (!r) return r.error();
+        read_db_ = std::move(r).value();
+        return read_db_->exec("PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536");
     }
 
     Status transaction(const std::function<Status()>& fn) override {
         std::lock_guard lock(mu_);
+        // Queries from inside the transaction must see its writes: they run on the main connection.
+        const std::thread::id outer = tx_owner_.load();
+        tx_owner_ = std::this_thread::get_id();
+        struct Restore {
+            std::atomic<std::thread::id>& owner;
+            std::thread::id previous;
+            ~Restore() { owner = previous; }
+        } restore{tx_owner_, outer};
         auto tx = sqlite::Transaction::begin(*db_);
         if (!tx) return tx.error();
         if (auto s = fn(); !s) return s;  // the Transaction's destructor rolls back
@@ -571,28 +590,40 @@ public:
 
     Status query(const std::string& sql, const std::vector<SqlParam>& params,
                  const std::function<void(const SqlRow&)>& on_row) override {
+        if (read_db_ && tx_owner_.load() != std::this_thread::get_id()) {
+            std::lock_guard lock(read_mu_);
+            auto it = read_cache_.find(sql);
+            if (it == read_cache_.end())
+                it = read_cache_.emplace(sql, std::make_unique<sqlite::Statement>(read_db_->prepare(sql))).first;
+            return run_query(*read_db_, *it->second, params, on_row);
+        }
         std::lock_guard lock(mu_);
-        auto& st = stmt(sql);
-        if (!st.ok()) return db_->error("query");
-        bind_all(st, params);
-        StatementRow row(st);
-        int rc = 0;
-        while ((rc = st.step()) == SQLITE_ROW) on_row(row);
-        st.reset();
-        if (rc != SQLITE_DONE) return db_->error("query");
-        return Ok{};
+        return run_query(*db_, stmt(sql), params, on_row);
     }
 
     Result<std::int64_t> execute(const std::string& sql, const std::vector<SqlParam>& params) override {
         std::lock_guard lock(mu_);
         auto& st = stmt(sql);
-        if (!st.ok()) return db_->error("execute");
+        if (!st.ok()) return db_->error("统计写入");
         bind_all(st, params);
         if (auto s = st.run(); !s) return s.error();
         return static_cast<std::int64_t>(sqlite3_changes(db_->raw()));
     }
 
 private:
+    static Status run_query(sqlite::Database& db, sqlite::Statement& st, const std::vector<SqlParam>& params,
+                            const std::function<void(const SqlRow&)>& on_row) {
+        if (!st.ok()) return db.error("统计查询");
+        st.reset();
+        bind_all(st, params);
+        StatementRow row(st);
+        int rc = 0;
+        while ((rc = st.step()) == SQLITE_ROW) on_row(row);
+        st.reset();
+        if (rc != SQLITE_DONE) return db.error("统计查询");
+        return Ok{};
+    }
+
     class StatementRow final : public SqlRow {
     public:
         explicit StatementRow(sqlite::Statement& st) : st_(st) {}
@@ -656,6 +687,10 @@ private:
     std::recursive_mutex mu_;
     std::unique_ptr<sqlite::Database> db_;
     std::map<std::string, std::unique_ptr<sqlite::Statement>> cache_;
+    std::atomic<std::thread::id> tx_owner_{};    // the thread inside transaction(), if any
+    std::mutex read_mu_;                         // the read-only connection for plain queries outside transactions
+    std::unique_ptr<sqlite::Database> read_db_;
+    std::map<std::string, std::unique_ptr<sqlite::Statement>> read_cache_;
 };
 
 }  // namespace
@@ -667,8 +702,7 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
     ::chmod(path.c_str(), 0600);
     auto store = std::make_unique<SqliteStore>(std::move(db).value());
     if (auto s = store->migrate(); !s) return s.error();
-    // The figures group and sort large ranges: keep their temporary b-trees in memory and give the page cache room.
-    if (auto s = store->tune(); !s) return s.error();
+    if (auto s = store->tune(path); !s) return s.error();
     return std::unique_ptr<Store>(std::move(store));
 }
 
