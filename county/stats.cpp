@@ -347,10 +347,13 @@ Result<StatsConfig> load_stats_config(const std::string& toml_path) {
 
 std::vector<std::string> Figures::townships(const std::string& only) {
     if (!only.empty()) return {only};
-    std::vector<std::string> out;
-    (void)store_.query("SELECT township FROM kiosks UNION SELECT township FROM applications ORDER BY 1", {},
-                       [&](const SqlRow& r) { out.push_back(r.text(0)); });
-    return out;
+    if (!all_townships_) {
+        std::vector<std::string> out;
+        (void)store_.query("SELECT township FROM kiosks UNION SELECT DISTINCT township FROM applications ORDER BY 1", {},
+                           [&](const SqlRow& r) { out.push_back(r.text(0)); });
+        all_townships_ = std::move(out);
+    }
+    return *all_townships_;
 }
 
 struct Figures::LoadedCases {

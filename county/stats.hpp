@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,7 @@ private:
     const StatsConfig& cfg_;
     CivilDate today_;
     std::shared_ptr<LoadedCases> loaded_;
+    std::optional<std::vector<std::string>> all_townships_;  // every township with a kiosk or a case
 };
 
 // ---- Spot checks (抽查) ----
