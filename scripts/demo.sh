@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# demo.sh — the whole system on one machine: a county server (fresh PKI, a township-staff user, the kiosk
-# registered), the virtual printer, and the hall kiosk. Called by `./yimen demo [--headless] [--keep-serving]`.
+# demo.sh — the whole system on one machine: a county server (fresh PKI, a demo year of cases from
+# `county-server demo-data`, a township-staff user, the kiosk registered), the virtual printer, and the hall kiosk.
+# Called by `./yimen demo [--headless] [--keep-serving]`.
 # With a display the kiosk opens a window; without one (or with --headless) it plays the scripted tour on SDL's
 # offscreen driver and leaves screenshots and printed pages under build/demo/ (or $YIMEN_BUILD_DIR/demo).
 set -euo pipefail
@@ -52,6 +53,9 @@ STAFF_PIN=482615
 
 say "county server: PKI, kiosk $KIOSK_ID, township staff $STAFF_ID (PIN $STAFF_PIN), policy bundle"
 "$BIN/county-server" pki init --dir "$COUNTY" >/dev/null
+say "county server: a demo year of 宝清县 (13 townships and farms, their kiosks and staff; seed 2026)"
+"$BIN/county-server" demo-data --dir "$COUNTY" --seed 2026 --months 12 --assets "$ROOT/assets" > "$OUT/demo-data.txt"
+head -n 1 "$OUT/demo-data.txt" | sed 's/^/  /' >&2
 "$BIN/county-server" pki issue-kiosk --dir "$COUNTY" --kiosk "$KIOSK_ID" --township "$TOWNSHIP" >/dev/null
 TOKEN=$(echo "$STAFF_PIN" | "$BIN/county-server" users add --dir "$COUNTY" --id "$STAFF_ID" --name 李娜 \
           --role township-staff --township "$TOWNSHIP" --pin | sed -n 's/^token //p')

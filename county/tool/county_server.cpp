@@ -1,10 +1,11 @@
 // county-server — the county service and its operator commands (serve, pki, users, bundle, backup, stats, alerts,
-// samples, scorecard, fleet).
+// samples, scorecard, fleet, demo-data).
 // Every command works on one directory D holding the PKI, county.db and an optional county.toml.
 #include <CLI/CLI.hpp>
 #include <pwd.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <csignal>
 #include <thread>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include <toml++/toml.h>
 #include <unistd.h>
 
+#include "county/demo_data.hpp"
 #include "county/pki.hpp"
 #include "county/server.hpp"
 #include "county/stats.hpp"
@@ -194,6 +196,16 @@ int main(int argc, char** argv) {
     std::string year;
     samples_visits->add_option("--year", year, "YYYY")->required();
     samples_visits->fallthrough();
+
+    auto* demo = app.add_subcommand("demo-data", "fill a fresh county (right after pki init) with a demo year");
+    add_dir(demo);
+    long long demo_seed = -1;
+    int demo_months = 12;
+    std::string demo_scale = "full";
+    demo->add_option("--seed", demo_seed, "seed of the generator (0 or more): the same seed gives the same data")->required();
+    demo->add_option("--months", demo_months, "months ending today (1-24, default 12)");
+    demo->add_option("--scale", demo_scale, "full (default), small (a quarter) or tiny (tests)");
+    demo->add_option("--assets", assets, "assets directory");
 
     try {
         app.parse(argc, argv);
@@ -425,6 +437,36 @@ int main(int argc, char** argv) {
         auto d = spot_checks(**store, *stats_cfg, month, township);
         if (!d) return fail(d.error());
         return print(*d, sample_rows(*d));
+    }
+    if (*demo) {
+        auto scale = parse_demo_scale(demo_scale);
+        if (demo_seed < 0 || demo_months < 1 || demo_months > 24 || !scale) {
+            std::cerr << "county-server: demo-data 需要 --seed（0 或正整数）、--months（1 到 24）和 --scale（full、small 或 tiny）。\n";
+            return 2;
+        }
+        if (!std::filesystem::exists(dir + "/ca.key")) {
+            std::cerr << "county-server: " << dir << " 中没有县级证书，请先运行 pki init。\n";
+            return 1;
+        }
+        auto policy = load_policy_data(resolve_assets_dir(assets));
+        if (!policy) return fail(policy.error());
+        auto store = open_store();
+        if (!store) return fail(store.error());
+        if (has_demo_data(**store)) {
+            std::cerr << "county-server: " << dir << " 中已有演示数据，不能重复生成。请换一个新目录（pki init 之后）再运行。\n";
+            return 1;
+        }
+        const auto started = std::chrono::steady_clock::now();
+        auto summary = generate_demo_data(dir, **store, *policy,  clock,
+                                          {static_cast<std::uint64_t>(demo_seed), demo_months, *scale});
+        if (!summary) return fail(summary.error());
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::printf("demo data: %s to %s, %d townships, seed %lld, scale %s, written in %.1f s\n",
+                    summary->first_day.c_str(), summary->last_day.c_str(), summary->townships, demo_seed,
+                    demo_scale.c_str(), seconds);
+        for (auto& [kind, n] : summary->counts) std::printf("  %-34s %lld\n", kind.c_str(), static_cast<long long>(n));
+        std::printf("(demo staff D<township>010 and D523001/D523002 have no valid token: issue one with users rotate-token)\n");
+        return 0;
     }
     if (*serve) {
         ServerConfig cfg;

@@ -525,3 +525,15 @@ TEST_CASE("hardening: stage dates before the earliest date are refused, from a k
     CHECK(status == 400);
     CHECK(count(c, "SELECT count(*) FROM stage_events WHERE date < '2020-01-01'") == 0);
 }
+
+TEST_CASE("hardening: status-query failures older than the window are pruned and no longer count", "[county][hardening]") {
+    County c;
+    auto& store = c.server->store();
+    const UtcMillis now = c.clock.now_utc_ms();
+    for (int i = 0; i < 5; ++i) REQUIRE(store.add_failure("status:x:230523104", now - 2 * 3'600'000 + i).ok());
+    REQUIRE(store.add_failure("status:x:230523104", now).ok());
+    CHECK(store.failures_since("status:x:230523104", 0) == 6);
+    REQUIRE(store.prune_failures(now - 3'600'000).ok());
+    CHECK(store.failures_since("status:x:230523104", 0) == 1);
+    CHECK(count(c, "SELECT count(*) FROM rate_failures") == 1);
+}

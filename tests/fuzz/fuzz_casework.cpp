@@ -2,8 +2,8 @@
 // path the server runs after authentication, against a real SQLite store seeded with cases at several stages.
 // Input: one byte choosing the case and the staff member, then the request body.
 // A step that was recorded changes the store; it is then reopened from the seeded copy so that every input sees
-// the same cases. JSON type errors that escape record_stage (the server answers them with 500) are counted, not
-// treated as crashes: run with YIMEN_FUZZ_STRICT=1 to make them abort.
+// the same cases. JSON type errors that escape record_stage (a field deep in `fields` of the wrong type; the server
+// answers them with 400) are counted, not treated as crashes: run with YIMEN_FUZZ_STRICT=1 to make them abort.
 #include <unistd.h>
 
 #include <filesystem>

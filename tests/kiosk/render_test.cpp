@@ -5,6 +5,7 @@
 #include <SDL.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <vector>
 
@@ -37,18 +38,22 @@ struct Canvas {
 };
 
 // A frame like the kiosk's: a card with its shadow, a bordered key, a round badge, a translucent overlay, text.
+// Every coordinate sits a quarter pixel off the grid: an anti-aliased fringe whose edge runs exactly through pixel
+// centres is covered or not depending on the last bit of the tessellation's sin/cos, which glibc computes with
+// different code on CPUs with and without FMA — the comparison below must not hinge on that bit.
 ImDrawData* draw_scene() {
     ImGuiIO& io = ImGui::GetIO();
     io.DisplaySize = ImVec2(400, 300);
     io.DeltaTime = 1.f / 60.f;
     ImGui::NewFrame();
     ImDrawList* dl = ImGui::GetForegroundDrawList();
-    dl->AddRectFilled(ImVec2(23, 26), ImVec2(223, 146), IM_COL32(20, 40, 80, 40), 16.f);
-    dl->AddRectFilled(ImVec2(20, 20), ImVec2(220, 140), IM_COL32(255, 255, 255, 255), 16.f);
-    dl->AddRect(ImVec2(240.5f, 30.5f), ImVec2(380.5f, 110.5f), IM_COL32(31, 78, 140, 255), 12.f, 0, 3.f);
-    dl->AddCircleFilled(ImVec2(300, 200), 40.f, IM_COL32(200, 60, 40, 255), 48);
-    dl->AddRectFilled(ImVec2(0, 160), ImVec2(180, 300), IM_COL32(0, 0, 0, 96), 0.f);
-    dl->AddText(ImVec2(30, 60), IM_COL32(20, 30, 40, 255), "Yimen 1234");
+    auto at = [](float x, float y) { return ImVec2(x + 0.25f, y + 0.25f); };
+    dl->AddRectFilled(at(23, 26), at(223, 146), IM_COL32(20, 40, 80, 40), 16.f);
+    dl->AddRectFilled(at(20, 20), at(220, 140), IM_COL32(255, 255, 255, 255), 16.f);
+    dl->AddRect(at(240.5f, 30.5f), at(380.5f, 110.5f), IM_COL32(31, 78, 140, 255), 12.f, 0, 3.f);
+    dl->AddCircleFilled(at(300, 200), 40.f, IM_COL32(200, 60, 40, 255), 48);
+    dl->AddRectFilled(at(0, 160), at(180, 300), IM_COL32(0, 0, 0, 96), 0.f);
+    dl->AddText(at(30, 60), IM_COL32(20, 30, 40, 255), "Yimen 1234");
     ImGui::Render();
     return ImGui::GetDrawData();
 }
@@ -66,22 +71,41 @@ TEST_CASE("the fast renderer draws what SDL's own triangle path draws", "[kiosk]
         yimen::kiosk::render_draw_data(c->renderer, draw_scene(), c == &fast ? c->surface : nullptr);
         SDL_RenderPresent(c->renderer);
     }
-    int differing = 0, worst = 0, changed = 0;
+    auto level_gap = [](Uint32 a, Uint32 b) {
+        int d = 0;
+        for (int shift : {0, 8, 16})
+            d = std::max(d, std::abs(static_cast<int>((a >> shift) & 0xFF) - static_cast<int>((b >> shift) & 0xFF)));
+        return d;
+    };
+    // A rim pixel has a neighbour of a clearly different colour in either picture: the anti-aliased edges, which
+    // SDL rounds differently (and where the last bit of the tessellation's sin/cos, CPU-dependent in glibc, decides
+    // whether a fringe row through pixel centres is drawn).
+    auto on_rim = [&](const Canvas& c, int x, int y) {
+        for (int dy = -1; dy <= 1; ++dy)
+            for (int dx = -1; dx <= 1; ++dx) {
+                const int nx = x + dx, ny = y + dy;
+                if (nx >= 0 && ny >= 0 && nx < 400 && ny < 300 && level_gap(c.at(x, y), c.at(nx, ny)) > 8) return true;
+            }
+        return false;
+    };
+    int differing = 0, off_rim = 0, worst = 0, changed = 0;
     for (int y = 0; y < 300; ++y)
         for (int x = 0; x < 400; ++x) {
-            Uint32 a = sdl_only.at(x, y), b = fast.at(x, y);
+            const Uint32 a = sdl_only.at(x, y), b = fast.at(x, y);
             if (b != 0xF4F6F9) ++changed;
-            int d = 0;
-            for (int shift : {0, 8, 16}) d = std::max(d, std::abs(static_cast<int>((a >> shift) & 0xFF) - static_cast<int>((b >> shift) & 0xFF)));
+            const int d = level_gap(a, b);
             worst = std::max(worst, d);
-            if (d > 8) ++differing;
+            if (d <= 8) continue;
+            ++differing;
+            if (!on_rim(sdl_only, x, y) && !on_rim(fast, x, y)) ++off_rim;
         }
     if (std::getenv("YIMEN_RENDER_DUMP")) { SDL_SaveBMP(sdl_only.surface, "/tmp/r_sdl.bmp"); SDL_SaveBMP(fast.surface, "/tmp/r_fast.bmp"); }
-    INFO("pixels differing by more than 8 levels: " << differing << ", worst " << worst);
+    INFO("pixels differing by more than 8 levels: " << differing << " (" << off_rim << " off the rims), worst " << worst);
     CHECK(changed > 20000);                 // the scene was drawn at all
-    // Only the 1 px anti-aliased rims may differ (SDL rounds its fringes differently); a shape that moved or grew by
-    // a pixel would differ along its whole outline, several times this many.
-    CHECK(differing <= 400 * 300 / 100);
+    // Inside shapes, both paths agree: a wrong blend, a missing span or a shape moved by two pixels or more differs
+    // off the rims. On the rims the two may round differently, but never more than a few outlines' worth.
+    CHECK(off_rim == 0);
+    CHECK(differing <= 400 * 300 / 50);
     // Inside the card (opaque span), inside the shadow-only strip, under the overlay, on the badge.
     CHECK(fast.at(120, 100) == sdl_only.at(120, 100));
     CHECK(fast.at(120, 100) == 0xFFFFFF);

@@ -1,0 +1,141 @@
+// demo_data_test.cpp — `county-server demo-data` at a tiny scale: deterministic for a seed, every event accepted,
+// every case a legal stage sequence recorded by the right actor, none of the live demo's ids, and a store that a
+// running county server keeps serving (the live demo's kiosk pushes and pulls its township's statuses afterwards).
+#include <catch2/catch.hpp>
+
+#include "county/demo_data.hpp"
+#include "policy/receipt_number.hpp"
+#include "policy/sqlite.hpp"
+#include "policy/workflow.hpp"
+#include "support/county_fixture.hpp"
+#include "sync/pulled_store.hpp"
+
+using namespace yimen;
+using namespace yimen::test;
+namespace rec = yimen::records;
+
+namespace {
+
+// 2026-11-20 12:00 in the county: every run below sees the same "today".
+constexpr UtcMillis kToday = 1'795'147'200'000;
+
+struct DemoRun {
+    TempDir tmp;
+    std::string dir = tmp.str() + "/county";
+    std::unique_ptr<county::Store> store;
+    county::DemoSummary summary;
+
+    DemoRun(std::uint64_t seed, int months = 2) {
+        REQUIRE(county::pki::init(dir, {}).ok());
+        auto s = county::open_sqlite_store(dir + "/county.db");
+        REQUIRE(s.ok());
+        store = std::move(s).value();
+        FixedClock clock(kToday);
+        auto r = county::generate_demo_data(dir, *store, shared_policy(), clock, {seed, months, county::DemoScale::tiny});
+        if (!r) FAIL(r.error().code + ": " + r.error().message);
+        summary = std::move(r).value();
+    }
+
+    std::int64_t scalar(const std::string& sql) {
+        auto db = sqlite::Database::open(dir + "/county.db");
+        REQUIRE(db.ok());
+        return (*db)->scalar(sql).value_or(-1);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("demo-data: the same seed gives the same year, another seed another", "[demo_data]") {
+    DemoRun a(7), b(7), c(8);
+    CHECK(a.summary.counts == b.summary.counts);
+    CHECK(a.summary.receipts == b.summary.receipts);
+    CHECK(a.summary.receipts != c.summary.receipts);
+    CHECK(a.summary.first_day == "2026-09-21");
+    CHECK(a.summary.last_day == "2026-11-20");
+    CHECK(a.summary.receipts.size() > 50);
+    CHECK(a.summary.counts.at("stages") > 200);
+    CHECK(a.summary.townships >= 10);
+}
+
+TEST_CASE("demo-data: every event accepted, every case legal, no live demo id, refused a second time", "[demo_data]") {
+    DemoRun run(2026);
+    const auto& rules = shared_policy().rules;
+    // Nothing rejected or quarantined: the generator writes only what a correct kiosk would.
+    CHECK(run.scalar("SELECT count(*) FROM events WHERE status <> 'accepted'") == 0);
+    CHECK(run.scalar("SELECT count(*) FROM events") == run.summary.counts.at("events"));
+    // Kiosk clocks that run minutes off are corrected (and flagged): corrected times differ from the kiosk's own.
+    CHECK(run.scalar("SELECT count(*) FROM events WHERE abs(wall_ms - corrected_ms) > 120000") > 0);
+    CHECK(run.scalar("SELECT count(*) FROM kiosks WHERE clock_flagged = 1") >= 1);
+
+    // Each case's history replays as legal, step by step, with county stages recorded by county staff.
+    int replayed = 0;
+    for (auto& receipt : run.summary.receipts) {
+        auto rows = run.store->stages(receipt);
+        REQUIRE(!rows.empty());
+        const Programme* p = rules.programme(rows.front().programme);
+        REQUIRE(p);
+        auto app = run.store->application(receipt);
+        CaseFacts facts{app && app->close_relative, "", 0};
+        std::vector<StageEntry> history;
+        for (auto& r : rows) {
+            StageEntry e{r.stage, *CivilDate::parse(r.date), r.actor, r.reason, r.fields, r.documents};
+            INFO(receipt << " " << r.stage);
+            CHECK(check_transition(*p, facts, history, e, rules).ok());
+            const StageDef* def = p->stage(r.stage);
+            REQUIRE(def);
+            if (def->actor == "county") CHECK(r.actor.rfind("D523", 0) == 0);
+            if (def->actor == "township" && r.source == "county") CHECK(r.actor != county::kLiveDemoStaff);
+            history.push_back(e);
+        }
+        ++replayed;
+        // Never the live demo's kiosk (number 01) nor its receipt numbers.
+        auto rn = parse_receipt_number(receipt);
+        REQUIRE(rn.ok());
+        CHECK(rn->kiosk >= 10);
+    }
+    CHECK(replayed == static_cast<int>(run.summary.receipts.size()));
+    CHECK_FALSE(run.store->kiosk(county::kLiveDemoKiosk).has_value());
+    CHECK_FALSE(run.store->user(county::kLiveDemoStaff).has_value());
+    // Cases in several states: decided, refused with a notice, still open.
+    CHECK(run.summary.counts.count("stage.confirmed") == 1);
+    CHECK(run.summary.counts.count("stage.refusal_notified") == 1);
+    CHECK(run.scalar("SELECT count(*) FROM applications a WHERE NOT EXISTS (SELECT 1 FROM stage_events s WHERE"
+                     " s.receipt_number = a.receipt_number AND s.stage IN ('confirmed','refusal_notified','closed',"
+                     "'terminated'))") > 0);
+
+    // A second run on the same directory is refused.
+    FixedClock clock(kToday);
+    auto again = county::generate_demo_data(run.dir, *run.store, shared_policy(), clock, {1, 2, county::DemoScale::tiny});
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.error().code == "demo_exists");
+    auto bad = county::generate_demo_data(run.dir, *run.store, shared_policy(), clock, {1, 0, county::DemoScale::tiny});
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().code == "bad_months");
+}
+
+TEST_CASE("demo-data: a running server keeps serving; the live demo's kiosk pushes and pulls its township", "[demo_data]") {
+    County c;
+    SystemClock clock;
+    auto r = county::generate_demo_data(c.dir, c.server->store(), shared_policy(), clock, {3, 1, county::DemoScale::tiny});
+    if (!r) FAIL(r.error().code + ": " + r.error().message);
+    auto k = c.add_kiosk(county::kLiveDemoKiosk, "230523104", 1);
+    auto app = k->application("dibao", "230523199001010012");
+    k->append(rec::type::application_submitted, app);
+    for (int i = 0; i < 5; ++i) REQUIRE(k->uploader->sync_once().category == sync::ErrorCategory::none);
+    auto ev = c.server->store().event(county::kLiveDemoKiosk, 1);
+    REQUIRE(ev.has_value());
+    CHECK(ev->status == "accepted");
+    // The kiosk holds the statuses of its township's demo cases and its own case, and none of another township's.
+    auto pulled = sync::PulledStore::open(*k->db);
+    REQUIRE(pulled.ok());
+    CHECK((*pulled)->status(app.receipt_number).has_value());
+    int own = 0, other = 0;
+    for (auto& receipt : r->receipts) {
+        const bool mine = receipt.substr(1, 3) == "104";
+        const bool held = (*pulled)->status(receipt).has_value();
+        if (mine && held) ++own;
+        if (!mine && held) ++other;
+    }
+    CHECK(own > 0);
+    CHECK(other == 0);
+}
