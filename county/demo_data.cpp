@@ -131,6 +131,13 @@ public:
     Status add_failure(const std::string& key, UtcMillis at) override { return s_.add_failure(key, at); }
     Status prune_failures(UtcMillis before) override { return s_.prune_failures(before); }
     Status backup_to(const std::string& path) override { return s_.backup_to(path); }
+    Status query(const std::string& sql, const std::vector<SqlParam>& params,
+                 const std::function<void(const SqlRow&)>& on_row) override {
+        return s_.query(sql, params, on_row);
+    }
+    Result<std::int64_t> execute(const std::string& sql, const std::vector<SqlParam>& params) override {
+        return s_.execute(sql, params);
+    }
 
 private:
     Store& s_;

@@ -191,7 +191,8 @@ Status Ingestor::project(const KioskRecord& kiosk, const rec::Envelope& e, UtcMi
                 if (auto s = store_.set_rating_status(existing->id, "already_rated"); !s) return s;
             }
         }
-        return store_.insert_rating(row);
+        if (auto s = store_.insert_rating(row); !s) return s;
+        return project_rating(kiosk, e.seq, r, corrected_ms);
     }
     if (e.type == rec::type::journal_rebased) {
         if (auto s = store_.raise_alert("kiosk_rebased", kiosk.kiosk_id, kiosk.township,
@@ -205,8 +206,66 @@ Status Ingestor::project(const KioskRecord& kiosk, const rec::Envelope& e, UtcMi
             !s)
             return s;
         if (auto s = link_complaint_to_cases(p, touched); !s) return s;
+        if (auto s = project_complaint(kiosk, p, corrected_ms); !s) return s;
     }
+    if (e.type == rec::type::quiz_answered)
+        if (auto s = project_quiz(kiosk, e.seq, p, corrected_ms); !s) return s;
     return store_.insert_record(e.type, kiosk.kiosk_id, e.seq, kiosk.township, corrected_ms, p);
+}
+
+Status Ingestor::project_rating(const KioskRecord& kiosk, std::int64_t seq, const rec::RatingGiven& r, UtcMillis corrected_ms) {
+    for (auto& [code, score] : r.sub_indicators) {
+        auto done = store_.execute("INSERT INTO rating_scores(kiosk_id, seq, code, score) VALUES(?1, ?2, ?3, ?4)",
+                                   {kiosk.kiosk_id, seq, code, std::int64_t{score}});
+        if (!done) return done.error();
+    }
+    if (r.level < 1 || r.level > cfg_.follow_up_max_level) return Ok{};
+    const std::string opened = county_date_at(corrected_ms).iso();
+    auto done = store_.execute(
+        "INSERT INTO follow_ups(kiosk_id, seq, receipt_number, township, level, opened_date, opened_ms, state, updated_ms)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?7)",
+        {kiosk.kiosk_id, seq, r.receipt_number.empty() ? SqlParam(nullptr) : SqlParam(r.receipt_number), kiosk.township,
+         std::int64_t{r.level}, opened, corrected_ms});
+    if (!done) return done.error();
+    return Ok{};
+}
+
+Status Ingestor::project_quiz(const KioskRecord& kiosk, std::int64_t seq, const json& payload, UtcMillis corrected_ms) {
+    auto q = payload.get<rec::QuizAnswered>();
+    for (auto& a : q.answers) {
+        // A question answered twice in one response counts once (the first answer).
+        auto done = store_.execute(
+            "INSERT INTO quiz_answers(kiosk_id, seq, township, corrected_ms, question_id, correct)"
+            " VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(kiosk_id, seq, question_id) DO NOTHING",
+            {kiosk.kiosk_id, seq, kiosk.township, corrected_ms, a.question_id, std::int64_t{a.correct ? 1 : 0}});
+        if (!done) return done.error();
+    }
+    return Ok{};
+}
+
+Status Ingestor::project_complaint(const KioskRecord& kiosk, const json& payload, UtcMillis corrected_ms) {
+    auto c = payload.get<rec::ComplaintFiled>();
+    auto done = store_.execute(
+        "INSERT INTO complaints(receipt_number, township, kiosk_id, category, filed_ms, query_code_hash, state, updated_ms)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'received', ?5)",
+        {c.receipt_number, kiosk.township, kiosk.kiosk_id, c.category, corrected_ms, c.query_code_hash});
+    if (!done) return done.error();
+    return Ok{};
+}
+
+Status Ingestor::record_fleet(const KioskRecord& kiosk, const proto::PushRequest& req, const proto::PushFleetFacts& fleet,
+                              std::int64_t offset_ms, UtcMillis received_ms) {
+    auto done = store_.execute(
+        "INSERT INTO kiosk_fleet(kiosk_id, last_push_ms, clock_offset_ms, boot_id, queue_depth, printer, software_version)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(kiosk_id) DO UPDATE SET last_push_ms = ?2, clock_offset_ms = ?3,"
+        " boot_id = ?4, queue_depth = coalesce(?5, queue_depth), printer = coalesce(?6, printer),"
+        " software_version = coalesce(?7, software_version)",
+        {kiosk.kiosk_id, received_ms, offset_ms, req.boot_id,
+         fleet.queue_depth ? SqlParam(*fleet.queue_depth) : SqlParam(nullptr),
+         fleet.printer.empty() ? SqlParam(nullptr) : SqlParam(fleet.printer),
+         fleet.software_version.empty() ? SqlParam(nullptr) : SqlParam(fleet.software_version)});
+    if (!done) return done.error();
+    return Ok{};
 }
 
 // A complaint whose text names a case's receipt number is linked to that case; the case's status is republished, and
@@ -221,7 +280,8 @@ Status Ingestor::link_complaint_to_cases(const json& payload, std::vector<std::s
     return Ok{};
 }
 
-Result<proto::PushResponse> Ingestor::push(const KioskRecord& kiosk, const proto::PushRequest& req, UtcMillis received_ms) {
+Result<proto::PushResponse> Ingestor::push(const KioskRecord& kiosk, const proto::PushRequest& req, UtcMillis received_ms,
+                                           const proto::PushFleetFacts& fleet) {
     if (req.kiosk_id != kiosk.kiosk_id)
         return Error{proto::reason::wrong_kiosk, "上传的终端编号与证书不符。"};
     std::vector<json> parsed;
@@ -333,6 +393,7 @@ Result<proto::PushResponse> Ingestor::push(const KioskRecord& kiosk, const proto
         }
         if (stored_now > 0)
             if (auto s = store_.set_checkpoint(kiosk.kiosk_id, cp_seq, cp_hash); !s) return s;
+        if (auto s = record_fleet(kiosk, req, fleet, offset, received_ms); !s) return s;
         if (sent) {
             if (auto s = store_.set_boot_offset(kiosk.kiosk_id, req.boot_id, offset, received_ms); !s) return s;
             const bool skewed = std::llabs(offset) > cfg_.clock_skew_limit_ms;

@@ -17,6 +17,8 @@ struct IngestConfig {
     // quarantined (stored, not projected). Default: 2020-01-01 00:00 in the county (+08:00).
     UtcMillis earliest_event_ms = 1'577'808'000'000;
     std::int64_t future_tolerance_ms = 24LL * 3600 * 1000;
+    // A counted rating at this level or below (rating.json low_grade_max) opens a 差评 follow-up (county/stats.hpp).
+    int follow_up_max_level = 2;
 };
 
 // Builds the status record a kiosk may show for a case: no names or ID numbers (DESIGN.md, Personal data).
@@ -33,8 +35,9 @@ public:
 
     // `kiosk` is the one the verified client certificate maps to. Errors: wrong_kiosk (the batch names another
     // kiosk; nothing is stored), bad_request, db errors (nothing is acknowledged).
+    // fleet: the push's optional fleet facts (kept per kiosk for the fleet figures).
     Result<sync::protocol::PushResponse> push(const KioskRecord& kiosk, const sync::protocol::PushRequest& req,
-                                              UtcMillis received_ms);
+                                              UtcMillis received_ms, const sync::protocol::PushFleetFacts& fleet = {});
     // Committed events so far (the fault-injection hook of the server counts these).
     std::int64_t committed_events() const { return committed_; }
 
@@ -45,6 +48,13 @@ private:
     // The staff member a kiosk record names must exist, be active, and work in the kiosk's township.
     bool is_township_staff(const std::string& user_id, const std::string& township);
     Status link_complaint_to_cases(const nlohmann::json& payload, std::vector<std::string>& touched_cases);
+    // The supervision projections (issue 9): sub-indicator scores and a follow-up for a bad rating, quiz answers per
+    // question, a complaint's lifecycle row.
+    Status project_rating(const KioskRecord& kiosk, std::int64_t seq, const records::RatingGiven& r, UtcMillis corrected_ms);
+    Status project_quiz(const KioskRecord& kiosk, std::int64_t seq, const nlohmann::json& payload, UtcMillis corrected_ms);
+    Status project_complaint(const KioskRecord& kiosk, const nlohmann::json& payload, UtcMillis corrected_ms);
+    Status record_fleet(const KioskRecord& kiosk, const sync::protocol::PushRequest& req,
+                        const sync::protocol::PushFleetFacts& fleet, std::int64_t offset_ms, UtcMillis received_ms);
 
     Store& store_;
     const Rules& rules_;

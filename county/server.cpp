@@ -15,6 +15,7 @@
 
 #include "county/pki.hpp"
 #include "county/users.hpp"
+#include "policy/receipt_number.hpp"
 
 namespace yimen::county {
 
@@ -148,6 +149,9 @@ Result<std::unique_ptr<CountyServer>> CountyServer::create(const ServerConfig& c
     IngestConfig ic;
     ic.clock_skew_limit_ms = cfg.clock_skew_limit_ms;
     ic.earliest_event_ms = county_midnight_ms(*earliest);
+    ic.follow_up_max_level = 0;
+    for (int level = 1; level <= 5; ++level)
+        if (s->policy_->rating.is_low(level)) ic.follow_up_max_level = level;
     s->impl_->ingestor = std::make_unique<Ingestor>(*s->store_, s->policy_->rules, s->policy_->calendar, ic);
     s->impl_->casework = std::make_unique<Casework>(*s->store_, s->policy_->rules, s->policy_->calendar, clock, *earliest);
 
@@ -346,13 +350,29 @@ http::Response CountyServer::dispatch(http::Request& req, std::string& route) {
 
     // Staff routes: a valid, unexpired token of an active user.
     if (starts_with(path, "/api/v1/")) {
-        enum Kind { stages, case_view, events, alerts, renew, audit, none } kind = none;
+        enum Kind { stages, case_view, events, alerts, renew, audit, supervision, none } kind = none;
         if (match("/api/v1/cases/*/stages", path, req.matches)) route = "/api/v1/cases/{receipt}/stages", kind = stages;
         else if (match("/api/v1/cases/*", path, req.matches)) route = "/api/v1/cases/{receipt}", kind = case_view;
         else if (path == "/api/v1/stats/events") route = path, kind = events;
         else if (path == "/api/v1/alerts") route = path, kind = alerts;
         else if (path == "/api/v1/auth/renew") route = path, kind = renew;
         else if (path == "/api/v1/audit") route = path, kind = audit;
+        else if (match("/api/v1/stats/*", path, req.matches)) route = "/api/v1/stats/{figure}", kind = supervision;
+        else if (path == "/api/v1/follow-ups") route = path, kind = supervision;
+        else if (match("/api/v1/follow-ups/*", path, req.matches)) route = "/api/v1/follow-ups/{id}", kind = supervision;
+        else if (match("/api/v1/follow-ups/*/state", path, req.matches))
+            route = "/api/v1/follow-ups/{id}/state", kind = supervision;
+        else if (path == "/api/v1/complaints") route = path, kind = supervision;
+        else if (match("/api/v1/complaints/*", path, req.matches)) route = "/api/v1/complaints/{receipt}", kind = supervision;
+        else if (match("/api/v1/complaints/*/state", path, req.matches))
+            route = "/api/v1/complaints/{receipt}/state", kind = supervision;
+        else if (path == "/api/v1/alerts/evaluate") route = path, kind = supervision;
+        else if (match("/api/v1/alerts/*", path, req.matches)) route = "/api/v1/alerts/{id}", kind = supervision;
+        else if (match("/api/v1/alerts/*/state", path, req.matches)) route = "/api/v1/alerts/{id}/state", kind = supervision;
+        else if (path == "/api/v1/samples/draw") route = path, kind = supervision;
+        else if (path == "/api/v1/samples/visits") route = path, kind = supervision;
+        else if (match("/api/v1/samples/*/*/finding", path, req.matches))
+            route = "/api/v1/samples/{month}/{receipt}/finding", kind = supervision;
         if (kind == none) {
             route = "(unknown)";
             return error_response(404, "not_found", "没有这个接口：请对照 county/API.md 检查地址。");
@@ -371,6 +391,12 @@ http::Response CountyServer::dispatch(http::Request& req, std::string& route) {
             case alerts: r = allow("GET") ? handle_alerts(*user, req) : wrong_method("GET"); break;
             case renew: r = allow("POST") ? handle_renew(*user) : wrong_method("POST"); break;
             case audit: r = allow("GET") ? handle_audit(*user, req) : wrong_method("GET"); break;
+            case supervision: {
+                const bool post = route.ends_with("/state") || route.ends_with("/finding") || route.ends_with("/evaluate") ||
+                                  route.ends_with("/draw") || route.ends_with("/visits");
+                r = allow(post ? "POST" : "GET") ? handle_supervision(*user, req, route) : wrong_method(post ? "POST" : "GET");
+                break;
+            }
             case none: break;
         }
         r.principal = "user:" + user->user_id;
@@ -389,7 +415,7 @@ http::Response CountyServer::handle_push(const KioskRecord& kiosk, const http::R
     if (!push) return from_error(push.error());
     if (cfg_.handler_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(cfg_.handler_delay_ms));
     if (cfg_.kill_before_commit) raise(SIGKILL);
-    auto out = impl_->ingestor->push(kiosk, *push, clock_->now_utc_ms());
+    auto out = impl_->ingestor->push(kiosk, *push, clock_->now_utc_ms(), proto::push_fleet_facts_from_json(*j));
     if (!out) return from_error(out.error());
     if (cfg_.kill_after_events > 0 && impl_->ingestor->committed_events() >= cfg_.kill_after_events) raise(SIGKILL);
     return json_response(200, proto::to_json(*out));
@@ -439,6 +465,13 @@ http::Response CountyServer::handle_status(const KioskRecord& kiosk, const http:
     if (receipt.size() > 32 || store_->failures_since(rkey, hour_ago) >= cfg_.status_failures_per_receipt ||
         store_->failures_since(kkey, hour_ago) >= cfg_.status_failures_per_kiosk)
         return fail();
+    // A complaint receipt (type 3) answers with the complaint's state for its 4-digit query code (in query_code, or
+    // in id_last4 where a kiosk asks every receipt the same way).
+    if (auto rn = parse_receipt_number(receipt); rn && rn->type == ReceiptType::complaint) {
+        json c = complaint_status(*store_, rn->text, req.has_param("query_code") ? req.param("query_code") : last4);
+        if (c.is_null()) return fail();
+        return json_response(200, c);
+    }
     json rec = status_record(*store_, policy_->rules, policy_->calendar, receipt, clock_->today());
     if (rec.is_null() || last4.size() != 4 || rec["id_last4_tag"] != proto::id_last4_tag(receipt, last4)) return fail();
     rec.erase("id_last4_tag");
@@ -513,6 +546,126 @@ http::Response CountyServer::handle_audit(const User& user, const http::Request&
         items.push_back({{"id", a.id}, {"at", format_rfc3339(a.at_ms)}, {"user_id", a.user_id}, {"action", a.action},
                          {"target", a.target}, {"detail", a.detail}});
     return json_response(200, {{"items", items}, {"next_after", page.empty() ? after : page.back().id}, {"more", more}});
+}
+
+http::Response CountyServer::handle_supervision(const User& user, const http::Request& req, const std::string& route) {
+    const StatsActor who{user.user_id, user.role, user.role == "township-staff" ? user.township : ""};
+    const bool county_role = user.role == "county-admin" || user.role == "county-staff";
+    const std::string own = county_role ? "" : user.township;
+    const UtcMillis now = clock_->now_utc_ms();
+    const CivilDate today = county_date_at(now);
+    const WorkCalendar& cal = policy_->calendar;
+    auto answer = [](const Result<json>& r) { return r ? json_response(200, *r) : from_error(r.error()); };
+    auto body = [&]() -> Result<json> { return proto::parse_json_bounded(req.body, cfg_.max_json_depth); };
+    auto paging = [&](std::int64_t& after, std::int64_t& limit) {
+        bool ok = true;
+        after = int_param(req, "after", 0, 0, INT64_MAX / 2, ok);
+        limit = int_param(req, "limit", 100, 1, 1000, ok);
+        return ok;
+    };
+    auto id_param = [&](std::int64_t& id) {
+        const std::string& v = req.matches.at(0);
+        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
+        return ec == std::errc() && end == v.data() + v.size() && id > 0;
+    };
+
+    if (route == "/api/v1/stats/{figure}") {
+        const std::string figure = req.matches.at(0);
+        // Township staff see their own township; naming another one answers like an unknown item.
+        std::string township = req.param("township");
+        if (!township.empty() && (township.size() != 9 || township.find_first_not_of("0123456789") != std::string::npos))
+            return error_response(400, "bad_request", "township 须为 9 位乡镇代码。");
+        if (!county_role) {
+            if (!township.empty() && township != own) return error_response(404, "not_found", "没有找到这一项，或不属于您所在的乡镇。");
+            township = own;
+        }
+        Figures figures(*store_, *policy_, cfg_.stats, today);
+        if (figure == "fleet") return json_response(200, figures.fleet(township, now));
+        if (figure == "samples") return answer(spot_checks(*store_, cfg_.stats, req.param("month"), township));
+        if (figure == "visits") return answer(home_visits(*store_, cfg_.stats, req.param("year"), "", now, township, false));
+        StatsQuery q{CivilDate{today.year, 1, 1}, today, township};
+        for (auto [name, target] : {std::pair{"from", &q.from}, std::pair{"to", &q.to}})
+            if (req.has_param(name)) {
+                auto d = CivilDate::parse(req.param(name));
+                if (!d) return error_response(400, "bad_request", std::string(name) + " 须为 YYYY-MM-DD 日期。");
+                *target = *d;
+            }
+        if (q.to < q.from) return error_response(400, "bad_request", "from 不能晚于 to。");
+        if (figure == "summary") return answer(figures.summary(q));
+        if (figure == "scorecard") return answer(figures.scorecard(q));
+        if (figure == "events") return error_response(404, "not_found", "没有这个统计。");
+        auto part = figures.part(figure, q);
+        if (!part) return error_response(404, "not_found", "没有这个统计：" + figure + "（请对照 county/API.md）。");
+        return json_response(200, *part);
+    }
+    if (route == "/api/v1/follow-ups" || route == "/api/v1/complaints") {
+        std::int64_t after = 0, limit = 0;
+        if (route == "/api/v1/complaints") {
+            bool ok = true;
+            limit = int_param(req, "limit", 100, 1, 1000, ok);
+            if (!ok) return error_response(400, "bad_request", "limit 须在 1 到 1000 之间。");
+            return answer(list_complaints(*store_, cfg_.stats, cal, own, req.param("after"), static_cast<int>(limit), today));
+        }
+        if (!paging(after, limit)) return error_response(400, "bad_request", "after 须为不小于 0 的整数，limit 须在 1 到 1000 之间。");
+        return answer(list_follow_ups(*store_, cfg_.stats, cal, own, after, static_cast<int>(limit), today));
+    }
+    if (route == "/api/v1/follow-ups/{id}" || route == "/api/v1/follow-ups/{id}/state") {
+        std::int64_t id = 0;
+        if (!id_param(id)) return error_response(404, "not_found", "没有找到这一项，或不属于您所在的乡镇。");
+        if (route.ends_with("/state")) {
+            auto b = body();
+            if (!b) return from_error(b.error());
+            return answer(change_follow_up(*store_, cfg_.stats, cal, who, id, *b, now));
+        }
+        return answer(follow_up(*store_, cfg_.stats, cal, who, id, today));
+    }
+    if (route == "/api/v1/complaints/{receipt}" || route == "/api/v1/complaints/{receipt}/state") {
+        if (route.ends_with("/state")) {
+            auto b = body();
+            if (!b) return from_error(b.error());
+            return answer(change_complaint(*store_, cfg_.stats, cal, who, req.matches.at(0), *b, now));
+        }
+        return answer(complaint(*store_, cfg_.stats, cal, who, req.matches.at(0), today));
+    }
+    if (route == "/api/v1/alerts/evaluate") {
+        if (!county_role) return error_response(403, "forbidden", "预警规则由县级民政部门运行。");
+        Figures figures(*store_, *policy_, cfg_.stats, today);
+        auto n = figures.evaluate_alerts(now);
+        if (!n) return from_error(n.error());
+        return json_response(200, {{"raised_or_repeated", *n}});
+    }
+    if (route == "/api/v1/alerts/{id}" || route == "/api/v1/alerts/{id}/state") {
+        std::int64_t id = 0;
+        if (!id_param(id)) return error_response(404, "not_found", "没有找到这一项，或不属于您所在的乡镇。");
+        if (route.ends_with("/state")) {
+            auto b = body();
+            if (!b) return from_error(b.error());
+            return answer(change_alert(*store_, cfg_.stats, cal, who, id, *b, now));
+        }
+        return answer(alert_with_history(*store_, who, id, today));
+    }
+    if (route == "/api/v1/samples/draw") {
+        if (!county_role) return error_response(403, "forbidden", "抽查样本由县级民政部门抽取。");
+        auto b = body();
+        if (!b) return from_error(b.error());
+        if (!b->is_object() || !b->contains("month") || !(*b)["month"].is_string())
+            return error_response(400, "bad_request", "请求须包含月份（month，YYYY-MM）。");
+        return answer(draw_spot_checks(*store_, cfg_.stats, (*b)["month"], user.user_id, now));
+    }
+    if (route == "/api/v1/samples/visits") {
+        if (!county_role) return error_response(403, "forbidden", "入户核查名单由县级民政部门抽取。");
+        auto b = body();
+        if (!b) return from_error(b.error());
+        if (!b->is_object() || !b->contains("year") || !(*b)["year"].is_string())
+            return error_response(400, "bad_request", "请求须包含年份（year，YYYY）。");
+        return answer(home_visits(*store_, cfg_.stats, (*b)["year"], user.user_id, now, "", true));
+    }
+    if (route == "/api/v1/samples/{month}/{receipt}/finding") {
+        auto b = body();
+        if (!b) return from_error(b.error());
+        return answer(record_spot_finding(*store_, who, req.matches.at(0), req.matches.at(1), *b, now));
+    }
+    return error_response(404, "not_found", "没有这个接口：请对照 county/API.md 检查地址。");
 }
 
 void CountyServer::log_audit(const User& user, const std::string& action, const std::string& target,

@@ -9,6 +9,7 @@
 #include "county/casework.hpp"
 #include "county/http_core.hpp"
 #include "county/ingest.hpp"
+#include "county/stats.hpp"
 #include "county/store.hpp"
 #include "policy/policy_data.hpp"
 
@@ -36,6 +37,7 @@ struct ServerConfig {
     std::int64_t kill_after_events = 0;
     bool kill_before_commit = false;
     int handler_delay_ms = 0;        // the push handler sleeps this long first (tests of the graceful stop)
+    StatsConfig stats;               // [stats]: the supervision figures (county/stats.hpp)
 };
 
 class CountyServer {
@@ -69,6 +71,8 @@ private:
     http::Response handle_alerts(const User& user, const http::Request& req);
     http::Response handle_renew(const User& user);
     http::Response handle_audit(const User& user, const http::Request& req);
+    // The supervision figures and the follow-up, complaint, alert and spot-check lifecycles (county/API.md §Supervision).
+    http::Response handle_supervision(const User& user, const http::Request& req, const std::string& route);
     void log_access(const http::AccessLogEntry& e);
     void log_audit(const User& user, const std::string& action, const std::string& target, const std::string& detail);
 

@@ -6,8 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "policy/sqlite.hpp"
 
@@ -73,6 +75,61 @@ CREATE TABLE complaint_links(complaint_receipt TEXT NOT NULL, case_receipt TEXT 
   PRIMARY KEY(complaint_receipt, case_receipt));
 CREATE INDEX complaint_links_case ON complaint_links(case_receipt);
 )sql",
+    // 4: supervision (issue 9): rating channel and sub-indicator scores, quiz answers per question, the complaint,
+    // follow-up, alert and spot-check lifecycles with their step history, the kiosk fleet, indexes for the figures.
+    R"sql(
+ALTER TABLE ratings ADD COLUMN channel TEXT NOT NULL DEFAULT '';
+ALTER TABLE ratings ADD COLUMN township TEXT NOT NULL DEFAULT '';
+ALTER TABLE ratings ADD COLUMN programme TEXT;
+UPDATE ratings SET channel = coalesce(json_extract(payload, '$.channel'), ''),
+  township = coalesce((SELECT k.township FROM kiosks k WHERE k.kiosk_id = ratings.kiosk_id), ''),
+  programme = (SELECT a.programme FROM applications a WHERE a.receipt_number = ratings.receipt_number);
+CREATE INDEX ratings_time ON ratings(corrected_ms, status, township, level, channel, programme);
+CREATE INDEX ratings_event ON ratings(kiosk_id, seq);
+CREATE TABLE rating_scores(kiosk_id TEXT NOT NULL, seq INTEGER NOT NULL, code TEXT NOT NULL, score INTEGER NOT NULL,
+  PRIMARY KEY(kiosk_id, seq, code));
+INSERT INTO rating_scores(kiosk_id, seq, code, score)
+  SELECT r.kiosk_id, r.seq, s.key, s.value FROM ratings r, json_each(r.payload, '$.sub_indicators') s
+  WHERE json_type(r.payload, '$.sub_indicators') = 'object';
+CREATE TABLE quiz_answers(kiosk_id TEXT NOT NULL, seq INTEGER NOT NULL, township TEXT NOT NULL,
+  corrected_ms INTEGER NOT NULL, question_id TEXT NOT NULL, correct INTEGER NOT NULL,
+  PRIMARY KEY(kiosk_id, seq, question_id));
+CREATE INDEX quiz_answers_time ON quiz_answers(corrected_ms);
+INSERT OR IGNORE INTO quiz_answers(kiosk_id, seq, township, corrected_ms, question_id, correct)
+  SELECT r.kiosk_id, r.seq, r.township, r.corrected_ms, json_extract(a.value, '$.question_id'),
+    CASE WHEN json_extract(a.value, '$.correct') THEN 1 ELSE 0 END
+  FROM records r, json_each(r.payload, '$.answers') a WHERE r.type = 'quiz.answered';
+CREATE INDEX records_type_time ON records(type, corrected_ms);
+CREATE TABLE complaints(receipt_number TEXT PRIMARY KEY, township TEXT NOT NULL, kiosk_id TEXT NOT NULL,
+  category TEXT NOT NULL, filed_ms INTEGER NOT NULL, query_code_hash TEXT NOT NULL, state TEXT NOT NULL,
+  assignee TEXT NOT NULL DEFAULT '', updated_ms INTEGER NOT NULL, replied_date TEXT, closed_date TEXT);
+INSERT OR IGNORE INTO complaints(receipt_number, township, kiosk_id, category, filed_ms, query_code_hash, state, updated_ms)
+  SELECT json_extract(payload, '$.receipt_number'), township, kiosk_id, coalesce(json_extract(payload, '$.category'), ''),
+    corrected_ms, coalesce(json_extract(payload, '$.query_code_hash'), ''), 'received', corrected_ms
+  FROM records WHERE type = 'complaint.filed';
+CREATE INDEX complaints_time ON complaints(filed_ms);
+CREATE TABLE follow_ups(id INTEGER PRIMARY KEY, kiosk_id TEXT NOT NULL, seq INTEGER NOT NULL, receipt_number TEXT,
+  township TEXT NOT NULL, level INTEGER NOT NULL, opened_date TEXT NOT NULL, opened_ms INTEGER NOT NULL,
+  state TEXT NOT NULL, updated_ms INTEGER NOT NULL, closed_date TEXT, UNIQUE(kiosk_id, seq));
+CREATE INDEX follow_ups_time ON follow_ups(opened_ms);
+CREATE TABLE supervision_steps(id INTEGER PRIMARY KEY, subject TEXT NOT NULL, subject_id TEXT NOT NULL,
+  state TEXT NOT NULL, actor TEXT NOT NULL, date TEXT NOT NULL, note TEXT NOT NULL, at_ms INTEGER NOT NULL);
+CREATE INDEX supervision_steps_subject ON supervision_steps(subject, subject_id, id);
+ALTER TABLE alerts ADD COLUMN due_date TEXT;
+CREATE TABLE spot_draws(id INTEGER PRIMARY KEY, month TEXT NOT NULL UNIQUE, seed TEXT NOT NULL, ratio_pct INTEGER NOT NULL,
+  tekun_ratio_pct INTEGER NOT NULL, candidates INTEGER NOT NULL, drawn_ms INTEGER NOT NULL, actor TEXT NOT NULL);
+CREATE TABLE spot_samples(draw_id INTEGER NOT NULL, receipt_number TEXT NOT NULL, programme TEXT NOT NULL,
+  township TEXT NOT NULL, position INTEGER NOT NULL, finding TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',
+  checker TEXT NOT NULL DEFAULT '', checked_ms INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(draw_id, receipt_number));
+CREATE TABLE visit_draws(id INTEGER PRIMARY KEY, year TEXT NOT NULL UNIQUE, seed TEXT NOT NULL, ratio_pct INTEGER NOT NULL,
+  candidates INTEGER NOT NULL, drawn_ms INTEGER NOT NULL, actor TEXT NOT NULL);
+CREATE TABLE visit_samples(draw_id INTEGER NOT NULL, receipt_number TEXT NOT NULL, programme TEXT NOT NULL,
+  township TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY(draw_id, receipt_number));
+CREATE TABLE kiosk_fleet(kiosk_id TEXT PRIMARY KEY, last_push_ms INTEGER NOT NULL, clock_offset_ms INTEGER NOT NULL,
+  boot_id TEXT NOT NULL, queue_depth INTEGER, printer TEXT, software_version TEXT);
+CREATE INDEX stage_events_stage ON stage_events(stage, date);
+CREATE INDEX applications_township ON applications(township);
+)sql",
 };
 
 std::string join_docs(const std::vector<std::string>& v) { return json(v).dump(); }
@@ -96,8 +153,30 @@ public:
         return Ok{};
     }
 
+    // The figures group and sort large ranges: keep their temporary b-trees in memory and give the page cache room.
+    // Long read-only queries get a connection of their own (WAL lets it read while the main one writes), so a figure
+    // set never holds up a kiosk's push.
+    Status tune(const std::string& path) {
+        std::lock_guard lock(mu_);
+        if (auto s = db_->exec("PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536"); !s) return s;
+        sqlite::OpenOptions ro;
+        ro.read_only = true;
+        auto r = sqlite::Database::open(path, ro);
+        if (!r) return r.error();
+        read_db_ = std::move(r).value();
+        return read_db_->exec("PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536");
+    }
+
     Status transaction(const std::function<Status()>& fn) override {
         std::lock_guard lock(mu_);
+        // Queries from inside the transaction must see its writes: they run on the main connection.
+        const std::thread::id outer = tx_owner_.load();
+        tx_owner_ = std::this_thread::get_id();
+        struct Restore {
+            std::atomic<std::thread::id>& owner;
+            std::thread::id previous;
+            ~Restore() { owner = previous; }
+        } restore{tx_owner_, outer};
         auto tx = sqlite::Transaction::begin(*db_);
         if (!tx) return tx.error();
         if (auto s = fn(); !s) return s;  // the Transaction's destructor rolls back
@@ -347,12 +426,17 @@ public:
 
     Status insert_rating(const RatingRow& r) override {
         std::lock_guard lock(mu_);
-        auto& st = stmt("INSERT INTO ratings(kiosk_id, seq, receipt_number, level, corrected_ms, status, payload)"
-                        " VALUES(?1,?2,?3,?4,?5,?6,?7)");
+        // The kiosk's township and the rated case's programme are kept on the row for the figures (no joins).
+        auto& st = stmt("INSERT INTO ratings(kiosk_id, seq, receipt_number, level, corrected_ms, status, payload, channel,"
+                        " township, programme) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,"
+                        " coalesce((SELECT township FROM kiosks WHERE kiosk_id = ?1), ''),"
+                        " (SELECT programme FROM applications WHERE receipt_number = ?3))");
         st.bind(1, r.kiosk_id).bind(2, r.seq);
         if (r.receipt_number.empty()) st.bind_null(3);
         else st.bind(3, r.receipt_number);
         st.bind(4, r.level).bind(5, r.corrected_ms).bind(6, r.status).bind(7, r.payload.dump());
+        const auto channel = r.payload.is_object() ? r.payload.find("channel") : r.payload.end();
+        st.bind(8, channel != r.payload.end() && channel->is_string() ? channel->get<std::string>() : std::string());
         return st.run();
     }
 
@@ -504,7 +588,63 @@ public:
         return Ok{};
     }
 
+    Status query(const std::string& sql, const std::vector<SqlParam>& params,
+                 const std::function<void(const SqlRow&)>& on_row) override {
+        if (read_db_ && tx_owner_.load() != std::this_thread::get_id()) {
+            std::lock_guard lock(read_mu_);
+            auto it = read_cache_.find(sql);
+            if (it == read_cache_.end())
+                it = read_cache_.emplace(sql, std::make_unique<sqlite::Statement>(read_db_->prepare(sql))).first;
+            return run_query(*read_db_, *it->second, params, on_row);
+        }
+        std::lock_guard lock(mu_);
+        return run_query(*db_, stmt(sql), params, on_row);
+    }
+
+    Result<std::int64_t> execute(const std::string& sql, const std::vector<SqlParam>& params) override {
+        std::lock_guard lock(mu_);
+        auto& st = stmt(sql);
+        if (!st.ok()) return db_->error("统计写入");
+        bind_all(st, params);
+        if (auto s = st.run(); !s) return s.error();
+        return static_cast<std::int64_t>(sqlite3_changes(db_->raw()));
+    }
+
 private:
+    static Status run_query(sqlite::Database& db, sqlite::Statement& st, const std::vector<SqlParam>& params,
+                            const std::function<void(const SqlRow&)>& on_row) {
+        if (!st.ok()) return db.error("统计查询");
+        st.reset();
+        bind_all(st, params);
+        StatementRow row(st);
+        int rc = 0;
+        while ((rc = st.step()) == SQLITE_ROW) on_row(row);
+        st.reset();
+        if (rc != SQLITE_DONE) return db.error("统计查询");
+        return Ok{};
+    }
+
+    class StatementRow final : public SqlRow {
+    public:
+        explicit StatementRow(sqlite::Statement& st) : st_(st) {}
+        std::string text(int col) const override { return st_.text(col); }
+        std::int64_t integer(int col) const override { return st_.integer(col); }
+        double real(int col) const override { return st_.real(col); }
+        bool is_null(int col) const override { return st_.is_null(col); }
+
+    private:
+        sqlite::Statement& st_;
+    };
+
+    static void bind_all(sqlite::Statement& st, const std::vector<SqlParam>& params) {
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            const int n = static_cast<int>(i) + 1;
+            if (auto v = std::get_if<std::int64_t>(&params[i])) st.bind(n, *v);
+            else if (auto t = std::get_if<std::string>(&params[i])) st.bind(n, *t);
+            else st.bind_null(n);
+        }
+    }
+
     sqlite::Statement& stmt(const std::string& sql) {
         auto it = cache_.find(sql);
         if (it == cache_.end()) it = cache_.emplace(sql, std::make_unique<sqlite::Statement>(db_->prepare(sql))).first;
@@ -547,6 +687,10 @@ private:
     std::recursive_mutex mu_;
     std::unique_ptr<sqlite::Database> db_;
     std::map<std::string, std::unique_ptr<sqlite::Statement>> cache_;
+    std::atomic<std::thread::id> tx_owner_{};    // the thread inside transaction(), if any
+    std::mutex read_mu_;                         // the read-only connection for plain queries outside transactions
+    std::unique_ptr<sqlite::Database> read_db_;
+    std::map<std::string, std::unique_ptr<sqlite::Statement>> read_cache_;
 };
 
 }  // namespace
@@ -558,6 +702,7 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
     ::chmod(path.c_str(), 0600);
     auto store = std::make_unique<SqliteStore>(std::move(db).value());
     if (auto s = store->migrate(); !s) return s.error();
+    if (auto s = store->tune(path); !s) return s.error();
     return std::unique_ptr<Store>(std::move(store));
 }
 

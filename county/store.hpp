@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -106,6 +107,19 @@ struct ChangeRow {
     nlohmann::json body;
 };
 
+// A parameter of a plain query: integer, text or NULL.
+using SqlParam = std::variant<std::nullptr_t, std::int64_t, std::string>;
+
+// One row of a plain query's answer, read by column index.
+class SqlRow {
+public:
+    virtual ~SqlRow() = default;
+    virtual std::string text(int col) const = 0;
+    virtual std::int64_t integer(int col) const = 0;
+    virtual double real(int col) const = 0;
+    virtual bool is_null(int col) const = 0;
+};
+
 class Store {
 public:
     virtual ~Store() = default;
@@ -175,6 +189,14 @@ public:
     virtual Status add_failure(const std::string& key, UtcMillis at) = 0;
     // Drops failures older than `before` (they no longer count towards any window).
     virtual Status prune_failures(UtcMillis before) = 0;
+
+    // Plain SQL for the supervision figures and their tables (county/stats.cpp). The SQL must be portable: standard
+    // SQL with ?N placeholders (a PostgreSQL store rewrites them to $N), LIMIT, INSERT … ON CONFLICT … DO UPDATE;
+    // no SQLite-only functions (json_extract, strftime, …). query() calls on_row for every row; execute() answers
+    // the number of rows changed.
+    virtual Status query(const std::string& sql, const std::vector<SqlParam>& params,
+                         const std::function<void(const SqlRow&)>& on_row) = 0;
+    virtual Result<std::int64_t> execute(const std::string& sql, const std::vector<SqlParam>& params) = 0;
 
     // A consistent copy while serving.
     virtual Status backup_to(const std::string& path) = 0;

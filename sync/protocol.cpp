@@ -38,6 +38,17 @@ Result<PushRequest> push_request_from_json(const json& j) {
     return r;
 }
 
+PushFleetFacts push_fleet_facts_from_json(const json& j) {
+    PushFleetFacts f;
+    if (!j.is_object()) return f;
+    if (j.contains("queue_depth") && j["queue_depth"].is_number_integer() && j["queue_depth"].get<std::int64_t>() >= 0)
+        f.queue_depth = j["queue_depth"].get<std::int64_t>();
+    if (j.contains("printer") && j["printer"].is_string()) f.printer = j["printer"].get<std::string>().substr(0, 32);
+    if (j.contains("software_version") && j["software_version"].is_string())
+        f.software_version = j["software_version"].get<std::string>().substr(0, 32);
+    return f;
+}
+
 json to_json(const PushResponse& r) {
     json rej = json::array();
     for (auto& x : r.rejections) rej.push_back({{"seq", x.seq}, {"code", x.code}, {"message", x.message}});

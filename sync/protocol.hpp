@@ -2,6 +2,7 @@
 // JSON over HTTPS with mutual TLS; push bodies are gzip-compressed by the client.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,16 @@ struct PushRequest {
     std::string sent_at;                   // kiosk wall clock at sending, RFC 3339 UTC
     std::vector<std::string> events;       // canonical envelope JSON, in sequence order
 };
+
+// Optional fleet facts a kiosk may add to a push (a push without them is accepted as before): events still queued
+// on the kiosk, the printer's last state (ok | paper_empty | …), the kiosk software's version. A field of the wrong
+// type is ignored, never a reason to refuse the events.
+struct PushFleetFacts {
+    std::optional<std::int64_t> queue_depth;
+    std::string printer;
+    std::string software_version;
+};
+PushFleetFacts push_fleet_facts_from_json(const nlohmann::json& push);
 
 struct Rejection {
     std::int64_t seq = 0;

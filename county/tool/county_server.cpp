@@ -1,4 +1,5 @@
-// county-server — the county service and its operator commands (serve, pki, users, bundle, backup, stats, demo-data).
+// county-server — the county service and its operator commands (serve, pki, users, bundle, backup, stats, alerts,
+// samples, scorecard, fleet, demo-data).
 // Every command works on one directory D holding the PKI, county.db and an optional county.toml.
 #include <CLI/CLI.hpp>
 #include <pwd.h>
@@ -16,6 +17,7 @@
 #include "county/demo_data.hpp"
 #include "county/pki.hpp"
 #include "county/server.hpp"
+#include "county/stats.hpp"
 #include "county/users.hpp"
 #include "policy/canonical_json.hpp"
 #include "sync/bundle.hpp"
@@ -157,8 +159,44 @@ int main(int argc, char** argv) {
     std::string out;
     backup->add_option("--out", out, "backup file")->required();
 
-    auto* stats = app.add_subcommand("stats", "event counts by type and alerts");
+    // The supervision figures (county/stats.hpp); every one prints --format table (default), csv (UTF-8 with BOM)
+    // or json.
+    std::string from_date, to_date, format = "table", month;
+    auto add_format = [&](CLI::App* c) {
+        c->add_option("--format", format, "table | csv | json")->check(CLI::IsMember({"table", "csv", "json"}));
+        c->add_option("--township", township, "one 9-digit township code (default: the whole county)");
+        c->add_option("--assets", assets, "assets directory (rules, calendar, quiz)");
+    };
+    auto add_period = [&](CLI::App* c) {
+        c->add_option("--from", from_date, "first day, YYYY-MM-DD")->required();
+        c->add_option("--to", to_date, "last day, YYYY-MM-DD")->required();
+    };
+    auto* stats = app.add_subcommand("stats", "supervision figures for a period (timeliness, satisfaction, awareness, …)");
     add_dir(stats);
+    add_period(stats);
+    add_format(stats);
+    auto* scorecard = app.add_subcommand("scorecard", "township scorecard: weighted parts from county.toml [stats.weights]");
+    add_dir(scorecard);
+    add_period(scorecard);
+    add_format(scorecard);
+    auto* fleet = app.add_subcommand("fleet", "kiosks: last push, clock offset, queue depth, printer, software version");
+    add_dir(fleet);
+    add_format(fleet);
+    auto* alerts_cmd = app.add_subcommand("alerts", "alerts with their state; --evaluate runs the alert rules first");
+    add_dir(alerts_cmd);
+    add_format(alerts_cmd);
+    bool evaluate = false;
+    alerts_cmd->add_flag("--evaluate", evaluate, "raise the alerts whose conditions hold now");
+    auto* samples = app.add_subcommand("samples", "monthly spot checks (抽查) of newly confirmed cases: the stored draw");
+    samples->add_option("--dir", dir, "the county directory (PKI, county.db, county.toml)");
+    add_format(samples);
+    samples->add_option("--month", month, "YYYY-MM");
+    auto* samples_draw = samples->add_subcommand("draw", "draw the month's sample with a seed from the OS generator");
+    samples_draw->fallthrough();  // --dir, --month and --format belong to `samples`
+    auto* samples_visits = samples->add_subcommand("visits", "the year's random home-visit list of current recipients per township");
+    std::string year;
+    samples_visits->add_option("--year", year, "YYYY")->required();
+    samples_visits->fallthrough();
 
     auto* demo = app.add_subcommand("demo-data", "fill a fresh county (right after pki init) with a demo year");
     add_dir(demo);
@@ -313,13 +351,93 @@ int main(int argc, char** argv) {
         std::cout << "backup written to " << out << " (mode 0600: it holds personal data)\n";
         return 0;
     }
-    if (*stats) {
+    if (*stats || *scorecard || *fleet || *alerts_cmd || *samples) {
+        auto bad_argument = [](const std::string& message) {
+            std::cerr << "county-server: " << message << "\n";
+            return 2;
+        };
+        if (!township.empty() && (township.size() != 9 || township.find_first_not_of("0123456789") != std::string::npos))
+            return bad_argument("--township 须为 9 位乡镇代码。");
+        StatsQuery q;
+        if (*stats || *scorecard) {
+            auto f = CivilDate::parse(from_date);
+            auto t = CivilDate::parse(to_date);
+            if (!f || !t || from_date.size() != 10 || to_date.size() != 10)
+                return bad_argument("--from 和 --to 须为 YYYY-MM-DD 日期。");
+            if (*t < *f) return bad_argument("--from 不能晚于 --to。");
+            q = {*f, *t, township};
+        }
+        if (dir.empty()) return bad_argument("须指定 --dir。");
+        if (*samples && !*samples_visits && (month.size() != 7 || !CivilDate::parse(month + "-01")))
+            return bad_argument("--month 须为 YYYY-MM。");
+        auto stats_cfg = load_stats_config(dir + "/county.toml");
+        if (!stats_cfg) return fail(stats_cfg.error());
+        if (!std::filesystem::exists(dir + "/county.db")) return bad_argument("目录里没有 county.db：" + dir);
         auto store = open_store();
         if (!store) return fail(store.error());
-        json counts = json::object();
-        for (auto& [type, n] : (*store)->event_counts_by_type()) counts[type] = n;
-        std::cout << json{{"events_by_type", counts}, {"alerts", (*store)->alerts()}}.dump(2) << "\n";
-        return 0;
+        auto policy = load_policy_data(resolve_assets_dir(assets));
+        if (!policy) return fail(policy.error());
+        Figures figures(**store, *policy, *stats_cfg, clock.today());
+        auto print = [&](const json& j, const std::vector<std::vector<std::string>>& rows) {
+            if (format == "json") std::cout << j.dump(2) << "\n";
+            else if (format == "csv") std::cout << to_csv(rows);
+            else std::cout << to_table(rows);
+            return 0;
+        };
+        if (*stats) {
+            auto s = figures.summary(q);
+            if (!s) return fail(s.error());
+            return print(*s, summary_rows(*s));
+        }
+        if (*scorecard) {
+            auto s = figures.scorecard(q);
+            if (!s) return fail(s.error());
+            return print(*s, scorecard_rows(*s));
+        }
+        if (*fleet) {
+            json f = figures.fleet(township, clock.now_utc_ms());
+            return print(f, fleet_rows(f));
+        }
+        if (*alerts_cmd) {
+            if (evaluate) {
+                auto n = figures.evaluate_alerts(clock.now_utc_ms());
+                if (!n) return fail(n.error());
+                std::cerr << "预警规则已运行：新增或重复 " << *n << " 条\n";
+            }
+            std::vector<json> all;
+            for (std::int64_t after = 0;;) {
+                auto page = (*store)->alerts(after, 1000, township);
+                if (page.empty()) break;
+                after = page.back()["id"].get<std::int64_t>();
+                for (auto& a : page) {
+                    StatsActor county{"cli", "county-admin", ""};
+                    auto full = alert_with_history(**store, county, a["id"].get<std::int64_t>(), clock.today());
+                    all.push_back(full ? *full : a);
+                }
+            }
+            return print(json{{"alerts", all}}, alert_rows(all));
+        }
+        if (*samples_visits) {
+            auto v = home_visits(**store, *stats_cfg, year, cli_actor().id, clock.now_utc_ms(), township, true);
+            if (!v) return fail(v.error());
+            if (format != "json")
+                std::cerr << year << " 年入户核查：种子 " << (*v)["seed"].get<std::string>() << "，在保对象 " << (*v)["candidates"]
+                          << " 户，抽中 " << (*v)["samples"].size() << " 户\n";
+            std::vector<std::vector<std::string>> rows = {{"年份", "种子", "办件编号", "项目", "乡镇"}};
+            for (auto& x : (*v)["samples"]) rows.push_back({year, (*v)["seed"], x["receipt_number"], x["programme"], x["township"]});
+            return print(*v, rows);
+        }
+        if (*samples_draw) {
+            auto d = draw_spot_checks(**store, *stats_cfg, month, cli_actor().id, clock.now_utc_ms());
+            if (!d) return fail(d.error());
+            if (format != "json")
+                std::cerr << month << " 抽查：种子 " << (*d)["seed"].get<std::string>() << "，候选 " << (*d)["candidates"]
+                          << " 件，抽中 " << (*d)["drawn"] << " 件\n";
+            return print(*d, sample_rows(*d));
+        }
+        auto d = spot_checks(**store, *stats_cfg, month, township);
+        if (!d) return fail(d.error());
+        return print(*d, sample_rows(*d));
     }
     if (*demo) {
         auto scale = parse_demo_scale(demo_scale);
@@ -356,6 +474,9 @@ int main(int argc, char** argv) {
         cfg.dir = dir;
         std::vector<std::string> cfg_hosts;
         if (auto s = apply_config(config.empty() ? dir + "/county.toml" : config, cfg, cfg_hosts); !s) return fail(s.error());
+        auto stats_cfg = load_stats_config(config.empty() ? dir + "/county.toml" : config);
+        if (!stats_cfg) return fail(stats_cfg.error());
+        cfg.stats = *stats_cfg;
         if (!listen.empty() && !split_listen(listen, cfg.host, cfg.port)) {
             std::cerr << "county-server: --listen must be host:port\n";
             return 2;
