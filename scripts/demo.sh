@@ -150,6 +150,12 @@ missing = [t for t in ("application.submitted", "application.accepted", "receipt
 if missing:
     sys.exit("demo: the county did not receive " + ", ".join(missing))
 '
+TODAY=$(TZ=Asia/Shanghai date +%F)
+YEAR_AGO=$(TZ=Asia/Shanghai date -d "$TODAY -12 months +1 day" +%F)
+say "the county's headline figures, $YEAR_AGO to $TODAY (every township: $OUT/stats.txt):"
+"$BIN/county-server" stats --dir "$COUNTY" --from "$YEAR_AGO" --to "$TODAY" --format table --assets "$ROOT/assets" \
+  > "$OUT/stats.txt"
+head -n 2 "$OUT/stats.txt" | sed 's/^/  /' >&2
 say "screenshots: $OUT/screens/   printed pages: $OUT/receipts/   logs: $OUT/*.log"
 if [ "$KEEP" = 1 ]; then
   say "county server keeps serving on https://127.0.0.1:$COUNTY_PORT (Ctrl-C to stop); staff token: $TOKEN"
