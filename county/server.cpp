@@ -10,6 +10,7 @@
 #include <atomic>
 #include <charconv>
 #include <cstdio>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -129,6 +130,13 @@ struct CountyServer::Impl {
     std::FILE* access_log = nullptr;
     bool own_log = false;
     std::atomic<UtcMillis> last_prune{0};
+    // The alert rules on a timer: a thread that sleeps on a condition variable so that stop() wakes it at once.
+    std::thread alert_thread;
+    std::mutex alert_mu;
+    std::condition_variable alert_cv;
+    bool alert_stop = false;
+    std::mutex stop_mu;
+    std::atomic<std::int64_t> alert_runs{0};
     ~Impl() {
         if (own_log && access_log) std::fclose(access_log);
     }
@@ -218,13 +226,41 @@ Result<int> CountyServer::start() {
     auto p = impl_->http->start(cfg_.host, cfg_.port);
     if (!p) return p.error();
     port_ = *p;
+    const std::int64_t every_ms = cfg_.alert_interval_ms >= 0 ? cfg_.alert_interval_ms
+                                                                : std::int64_t{cfg_.stats.alert_interval_minutes} * 60'000;
+    if (every_ms > 0)
+        impl_->alert_thread = std::thread([this, every_ms] {
+            std::unique_lock lock(impl_->alert_mu);
+            while (!impl_->alert_cv.wait_for(lock, std::chrono::milliseconds(every_ms), [&] { return impl_->alert_stop; })) {
+                lock.unlock();
+                // The same rules as POST /api/v1/alerts/evaluate; a condition that still holds only counts a repeat.
+                Figures figures(*store_, *policy_, cfg_.stats, clock_->today());
+                if (auto n = figures.evaluate_alerts(clock_->now_utc_ms()); !n)
+                    std::fprintf(stderr, "county-server: alert rules failed: %s\n", n.error().message.c_str());
+                ++impl_->alert_runs;
+                lock.lock();
+            }
+        });
     return port_;
 }
+
+std::int64_t CountyServer::alert_runs() const { return impl_->alert_runs.load(); }
 
 void CountyServer::serve_blocking_after_start() { impl_->http->wait(); }
 
 void CountyServer::stop() {
-    if (impl_ && impl_->http) impl_->http->stop();
+    if (!impl_) return;
+    {
+        std::lock_guard lock(impl_->alert_mu);
+        impl_->alert_stop = true;
+    }
+    impl_->alert_cv.notify_all();
+    {
+        std::lock_guard once(impl_->stop_mu);  // two stop() calls must not join the same thread
+        if (impl_->alert_thread.joinable() && impl_->alert_thread.get_id() != std::this_thread::get_id())
+            impl_->alert_thread.join();
+    }
+    if (impl_->http) impl_->http->stop();
 }
 
 http::Server::Counters CountyServer::counters() const { return impl_->http->counters(); }

@@ -37,6 +37,8 @@ struct ServerConfig {
     std::int64_t kill_after_events = 0;
     bool kill_before_commit = false;
     int handler_delay_ms = 0;        // the push handler sleeps this long first (tests of the graceful stop)
+    // How often serve runs the alert rules; default stats.alert_interval_minutes (tests set milliseconds).
+    std::int64_t alert_interval_ms = -1;
     StatsConfig stats;               // [stats]: the supervision figures (county/stats.hpp)
 };
 
@@ -54,6 +56,8 @@ public:
     int port() const { return port_; }
     Store& store() { return *store_; }
     http::Server::Counters counters() const;
+    // How many times the alert rules have run on their timer.
+    std::int64_t alert_runs() const;
 
 private:
     CountyServer() = default;

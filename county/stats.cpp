@@ -321,6 +321,7 @@ Result<StatsConfig> load_stats_config(const std::string& toml_path) {
         get("alert_satisfaction_drop_pct", cfg.alert_satisfaction_drop_pct);
         get("alert_kiosk_silent_hours", cfg.alert_kiosk_silent_hours);
         get("alert_notice_working_days", cfg.alert_notice_working_days);
+        get("alert_interval_minutes", cfg.alert_interval_minutes);
         get("home_visit_ratio_pct", cfg.home_visit_ratio_pct);
         if (auto m = s["spot_check_min_pct"].as_table())
             for (auto& [k, v] : *m) cfg.spot_check_min_pct[std::string(k.str())] = v.value_or(0);
@@ -334,7 +335,8 @@ Result<StatsConfig> load_stats_config(const std::string& toml_path) {
     auto pct_ok = [](int v) { return v >= 0 && v <= 100; };
     if (cfg.follow_up_working_days < 1 || cfg.complaint_reply_working_days < 1 || cfg.acceptance_limit_working_days < 0 ||
         cfg.small_sample < 1 || !pct_ok(cfg.spot_check_ratio_pct) || !pct_ok(cfg.home_visit_ratio_pct) || !pct_ok(cfg.alert_overdue_share_pct) ||
-        !pct_ok(cfg.alert_satisfaction_drop_pct) || cfg.alert_kiosk_silent_hours < 1 || cfg.alert_notice_working_days < 1)
+        !pct_ok(cfg.alert_satisfaction_drop_pct) || cfg.alert_kiosk_silent_hours < 1 || cfg.alert_notice_working_days < 1 ||
+        cfg.alert_interval_minutes < 0)
         return Error{"bad_config", "配置文件 " + toml_path + " 的 [stats] 有超出范围的值（天数须为正数，百分比在 0 到 100 之间）。"};
     for (auto& [k, v] : cfg.spot_check_min_pct)
         if (!pct_ok(v)) return Error{"bad_config", "[stats.spot_check_min_pct] " + k + " 须在 0 到 100 之间。"};

@@ -33,6 +33,7 @@ struct StatsConfig {
     int alert_satisfaction_drop_pct = 5;    // quarter against previous quarter, percentage points
     int alert_kiosk_silent_hours = 48;
     int alert_notice_working_days = 10;     // default due date of a notified alert
+    int alert_interval_minutes = 60;        // serve runs the alert rules this often (0 = only on demand)
     // Township scorecard weights (parts without a value are left out and the weights rescaled).
     std::map<std::string, int> weights = {{"timeliness", 30}, {"satisfaction", 25}, {"awareness", 15},
                                           {"complaints", 10}, {"follow_ups", 10},   {"spot_checks", 10}};

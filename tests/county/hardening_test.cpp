@@ -537,3 +537,15 @@ TEST_CASE("hardening: status-query failures older than the window are pruned and
     CHECK(store.failures_since("status:x:230523104", 0) == 1);
     CHECK(count(c, "SELECT count(*) FROM rate_failures") == 1);
 }
+
+TEST_CASE("serve runs the alert rules on a timer, and stop() ends the timer at once", "[county][hardening]") {
+    county::ServerConfig cfg;
+    cfg.alert_interval_ms = 50;
+    County c(cfg);
+    CHECK(eventually([&] { return c.server->alert_runs() >= 2; }));
+    c.stop();  // returns although the timer's next run is pending
+    county::ServerConfig off;
+    County quiet(off);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    CHECK(quiet.server->alert_runs() == 0);  // the default is hourly
+}
