@@ -442,17 +442,18 @@ void Server::Impl::admit(const std::shared_ptr<Conn>& c) {
         held.reserve(all.size());
         for (auto& w : all)
             if (auto o = w.lock()) held.push_back(std::move(o));
-        // Victims in order of least harm: still in the handshake, then waiting for a request, then reading a body.
-        // Connections being answered are never chosen; ones already chosen (doomed) count as gone.
+        // The oldest connections (in accept order) that are not being answered, as the contract says; ones already
+        // chosen (doomed) count as gone, so a burst of newcomers never picks the same victim twice.
         auto pick = [&](const std::string* only_peer, int excess, std::vector<std::shared_ptr<Conn>>& out) {
-            for (Phase wanted : {Phase::handshake, Phase::waiting, Phase::reading_body})
-                for (auto& o : held) {
-                    if (excess <= 0) return;
-                    if (o->doomed || (only_peer && o->peer != *only_peer) || o->phase.load() != wanted) continue;
-                    o->doomed = true;
-                    out.push_back(o);
-                    --excess;
-                }
+            for (auto& o : held) {
+                if (excess <= 0) return;
+                const Phase ph = o->phase.load();
+                if (o->doomed || (only_peer && o->peer != *only_peer) || ph == Phase::answering || ph == Phase::closed)
+                    continue;
+                o->doomed = true;
+                out.push_back(o);
+                --excess;
+            }
         };
         auto alive = [&](const std::string* only_peer) {
             int n = 0;

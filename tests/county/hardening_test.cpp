@@ -549,3 +549,20 @@ TEST_CASE("serve runs the alert rules on a timer, and stop() ends the timer at o
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     CHECK(quiet.server->alert_runs() == 0);  // the default is hourly
 }
+
+TEST_CASE("hardening: over the per-address cap the oldest connection goes, even one past its handshake", "[county][hardening]") {
+    county::ServerConfig cfg;
+    cfg.limits.max_connections_per_peer = 3;
+    County c(cfg);
+    SlowTls oldest(c.port, c.dir + "/ca.crt", "127.0.0.5");  // handshake done, waiting for a request
+    REQUIRE(oldest.handshake());
+    std::vector<int> later;
+    for (int i = 0; i < 3; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        later.push_back(tcp_connect(c.port, "127.0.0.5"));  // still in their handshakes
+    }
+    CHECK(closed_by_server(oldest.fd, 5));
+    for (int fd : later) CHECK(still_open(fd));
+    CHECK(eventually([&] { return c.server->counters().closed_peer_cap == 1; }));
+    for (int fd : later) ::close(fd);
+}
