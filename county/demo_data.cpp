@@ -350,7 +350,6 @@ private:
     std::map<std::int64_t, std::vector<StageTask>> tasks_;    // by civil day number
     CivilDate first_, last_;
     DemoSummary summary_;
-    std::uint64_t visit_order_ = 0;
 };
 
 // ---- Setup: kiosks (certificates from the county's CA) and staff -----------------------------------------------------
