@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "county/http_answers.hpp"
 #include "county/pki.hpp"
 #include "county/users.hpp"
 #include "policy/receipt_number.hpp"
@@ -22,6 +23,7 @@ namespace yimen::county {
 
 using nlohmann::json;
 namespace proto = yimen::sync::protocol;
+using namespace answers;
 
 namespace {
 
@@ -29,30 +31,6 @@ namespace {
 constexpr const char* kTls12Ciphers =
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
     "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
-
-http::Response json_response(int status, const json& body) {
-    http::Response r;
-    r.status = status;
-    r.headers.set("Content-Type", "application/json; charset=utf-8");
-    r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-    return r;
-}
-
-http::Response error_response(int status, const std::string& code, const std::string& message) {
-    return json_response(status, {{"error", code}, {"message", message}});
-}
-
-int http_status_for(const std::string& code) {
-    if (code == "forbidden" || code == "wrong_actor" || code == proto::reason::wrong_kiosk) return 403;
-    if (code == "unknown_case" || code == "not_found" || code == "unknown_user") return 404;
-    if (code == "unauthorised") return 401;
-    if (code == "bad_request" || code == "bad_gzip" || code == "too_deep" || code == "too_many_events") return 400;
-    if (code == "too_large") return 413;
-    if (code == "db_error" || code == "disk_full" || code == "busy") return 503;
-    return 422;
-}
-
-http::Response from_error(const Error& e) { return error_response(http_status_for(e.code), e.code, e.message); }
 
 bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
 
@@ -104,20 +82,6 @@ bool valid_utf8(std::string_view s) {
 UtcMillis county_midnight_ms(CivilDate d) {
     auto t = parse_rfc3339(d.iso() + "T00:00:00.000Z");
     return (t ? *t : 0) - 8LL * 3600 * 1000;
-}
-
-std::int64_t int_param(const http::Request& req, const char* name, std::int64_t fallback, std::int64_t lo, std::int64_t hi,
-                       bool& ok) {
-    if (!req.has_param(name)) return fallback;
-    const std::string v = req.param(name);
-    std::int64_t n = 0;
-    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-    // The whole value must be the number: "5-3", "-", "" and "1e3" are refused, not read in part.
-    if (v.empty() || ec != std::errc() || end != v.data() + v.size() || n < lo || n > hi) {
-        ok = false;
-        return fallback;
-    }
-    return n;
 }
 
 }  // namespace
@@ -531,10 +495,8 @@ http::Response CountyServer::handle_case(const User& user, const http::Request& 
 }
 
 http::Response CountyServer::handle_events(const User& user, const http::Request& req) {
-    bool ok = true;
-    const std::int64_t after = int_param(req, "after", 0, 0, INT64_MAX / 2, ok);
-    const std::int64_t limit = int_param(req, "limit", 100, 1, 1000, ok);
-    if (!ok) return error_response(400, "bad_request", "after 须为不小于 0 的整数，limit 须在 1 到 1000 之间。");
+    std::int64_t after = 0, limit = 0;
+    if (auto refused = paging(req, after, limit)) return *refused;
     const std::string township = user.role == "township-staff" ? user.township : "";
     json counts = json::object();
     for (auto& [type, n] : store_->event_counts_by_type(township)) counts[type] = n;
@@ -549,10 +511,8 @@ http::Response CountyServer::handle_events(const User& user, const http::Request
 }
 
 http::Response CountyServer::handle_alerts(const User& user, const http::Request& req) {
-    bool ok = true;
-    const std::int64_t after = int_param(req, "after", 0, 0, INT64_MAX / 2, ok);
-    const std::int64_t limit = int_param(req, "limit", 100, 1, 1000, ok);
-    if (!ok) return error_response(400, "bad_request", "after 须为不小于 0 的整数，limit 须在 1 到 1000 之间。");
+    std::int64_t after = 0, limit = 0;
+    if (auto refused = paging(req, after, limit)) return *refused;
     const std::string township = user.role == "township-staff" ? user.township : "";
     auto page = store_->alerts(after, static_cast<int>(limit) + 1, township);
     const bool more = page.size() > static_cast<std::size_t>(limit);
@@ -570,10 +530,8 @@ http::Response CountyServer::handle_renew(const User& user) {
 
 http::Response CountyServer::handle_audit(const User& user, const http::Request& req) {
     if (user.role != "county-admin") return error_response(403, "forbidden", "只有县级管理员可以查看审计日志。");
-    bool ok = true;
-    const std::int64_t after = int_param(req, "after", 0, 0, INT64_MAX / 2, ok);
-    const std::int64_t limit = int_param(req, "limit", 100, 1, 1000, ok);
-    if (!ok) return error_response(400, "bad_request", "after 须为不小于 0 的整数，limit 须在 1 到 1000 之间。");
+    std::int64_t after = 0, limit = 0;
+    if (auto refused = paging(req, after, limit)) return *refused;
     auto page = store_->audit_entries(after, static_cast<int>(limit) + 1);
     const bool more = page.size() > static_cast<std::size_t>(limit);
     if (more) page.pop_back();
@@ -582,126 +540,6 @@ http::Response CountyServer::handle_audit(const User& user, const http::Request&
         items.push_back({{"id", a.id}, {"at", format_rfc3339(a.at_ms)}, {"user_id", a.user_id}, {"action", a.action},
                          {"target", a.target}, {"detail", a.detail}});
     return json_response(200, {{"items", items}, {"next_after", page.empty() ? after : page.back().id}, {"more", more}});
-}
-
-http::Response CountyServer::handle_supervision(const User& user, const http::Request& req, const std::string& route) {
-    const StatsActor who{user.user_id, user.role, user.role == "township-staff" ? user.township : ""};
-    const bool county_role = user.role == "county-admin" || user.role == "county-staff";
-    const std::string own = county_role ? "" : user.township;
-    const UtcMillis now = clock_->now_utc_ms();
-    const CivilDate today = county_date_at(now);
-    const WorkCalendar& cal = policy_->calendar;
-    auto answer = [](const Result<json>& r) { return r ? json_response(200, *r) : from_error(r.error()); };
-    auto body = [&]() -> Result<json> { return proto::parse_json_bounded(req.body, cfg_.max_json_depth); };
-    auto paging = [&](std::int64_t& after, std::int64_t& limit) {
-        bool ok = true;
-        after = int_param(req, "after", 0, 0, INT64_MAX / 2, ok);
-        limit = int_param(req, "limit", 100, 1, 1000, ok);
-        return ok;
-    };
-    auto id_param = [&](std::int64_t& id) {
-        const std::string& v = req.matches.at(0);
-        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
-        return ec == std::errc() && end == v.data() + v.size() && id > 0;
-    };
-
-    if (route == "/api/v1/stats/{figure}") {
-        const std::string figure = req.matches.at(0);
-        // Township staff see their own township; naming another one answers like an unknown item.
-        std::string township = req.param("township");
-        if (!township.empty() && (township.size() != 9 || township.find_first_not_of("0123456789") != std::string::npos))
-            return error_response(400, "bad_request", "township 须为 9 位乡镇代码。");
-        if (!county_role) {
-            if (!township.empty() && township != own) return error_response(404, "not_found", "没有找到这一项，或不属于您所在的乡镇。");
-            township = own;
-        }
-        Figures figures(*store_, *policy_, cfg_.stats, today);
-        if (figure == "fleet") return json_response(200, figures.fleet(township, now));
-        if (figure == "samples") return answer(spot_checks(*store_, cfg_.stats, req.param("month"), township));
-        if (figure == "visits") return answer(home_visits(*store_, cfg_.stats, req.param("year"), "", now, township, false));
-        StatsQuery q{CivilDate{today.year, 1, 1}, today, township};
-        for (auto [name, target] : {std::pair{"from", &q.from}, std::pair{"to", &q.to}})
-            if (req.has_param(name)) {
-                auto d = CivilDate::parse(req.param(name));
-                if (!d) return error_response(400, "bad_request", std::string(name) + " 须为 YYYY-MM-DD 日期。");
-                *target = *d;
-            }
-        if (q.to < q.from) return error_response(400, "bad_request", "from 不能晚于 to。");
-        if (figure == "summary") return answer(figures.summary(q));
-        if (figure == "scorecard") return answer(figures.scorecard(q));
-        if (figure == "events") return error_response(404, "not_found", "没有这个统计。");
-        auto part = figures.part(figure, q);
-        if (!part) return error_response(404, "not_found", "没有这个统计：" + figure + "（请对照 county/API.md）。");
-        return json_response(200, *part);
-    }
-    if (route == "/api/v1/follow-ups" || route == "/api/v1/complaints") {
-        std::int64_t after = 0, limit = 0;
-        if (route == "/api/v1/complaints") {
-            bool ok = true;
-            limit = int_param(req, "limit", 100, 1, 1000, ok);
-            if (!ok) return error_response(400, "bad_request", "limit 须在 1 到 1000 之间。");
-            return answer(list_complaints(*store_, cfg_.stats, cal, own, req.param("after"), static_cast<int>(limit), today));
-        }
-        if (!paging(after, limit)) return error_response(400, "bad_request", "after 须为不小于 0 的整数，limit 须在 1 到 1000 之间。");
-        return answer(list_follow_ups(*store_, cfg_.stats, cal, own, after, static_cast<int>(limit), today));
-    }
-    if (route == "/api/v1/follow-ups/{id}" || route == "/api/v1/follow-ups/{id}/state") {
-        std::int64_t id = 0;
-        if (!id_param(id)) return error_response(404, "not_found", "没有找到这一项，或不属于您所在的乡镇。");
-        if (route.ends_with("/state")) {
-            auto b = body();
-            if (!b) return from_error(b.error());
-            return answer(change_follow_up(*store_, cfg_.stats, cal, who, id, *b, now));
-        }
-        return answer(follow_up(*store_, cfg_.stats, cal, who, id, today));
-    }
-    if (route == "/api/v1/complaints/{receipt}" || route == "/api/v1/complaints/{receipt}/state") {
-        if (route.ends_with("/state")) {
-            auto b = body();
-            if (!b) return from_error(b.error());
-            return answer(change_complaint(*store_, cfg_.stats, cal, who, req.matches.at(0), *b, now));
-        }
-        return answer(complaint(*store_, cfg_.stats, cal, who, req.matches.at(0), today));
-    }
-    if (route == "/api/v1/alerts/evaluate") {
-        if (!county_role) return error_response(403, "forbidden", "预警规则由县级民政部门运行。");
-        Figures figures(*store_, *policy_, cfg_.stats, today);
-        auto n = figures.evaluate_alerts(now);
-        if (!n) return from_error(n.error());
-        return json_response(200, {{"raised_or_repeated", *n}});
-    }
-    if (route == "/api/v1/alerts/{id}" || route == "/api/v1/alerts/{id}/state") {
-        std::int64_t id = 0;
-        if (!id_param(id)) return error_response(404, "not_found", "没有找到这一项，或不属于您所在的乡镇。");
-        if (route.ends_with("/state")) {
-            auto b = body();
-            if (!b) return from_error(b.error());
-            return answer(change_alert(*store_, cfg_.stats, cal, who, id, *b, now));
-        }
-        return answer(alert_with_history(*store_, who, id, today));
-    }
-    if (route == "/api/v1/samples/draw") {
-        if (!county_role) return error_response(403, "forbidden", "抽查样本由县级民政部门抽取。");
-        auto b = body();
-        if (!b) return from_error(b.error());
-        if (!b->is_object() || !b->contains("month") || !(*b)["month"].is_string())
-            return error_response(400, "bad_request", "请求须包含月份（month，YYYY-MM）。");
-        return answer(draw_spot_checks(*store_, cfg_.stats, (*b)["month"], user.user_id, now));
-    }
-    if (route == "/api/v1/samples/visits") {
-        if (!county_role) return error_response(403, "forbidden", "入户核查名单由县级民政部门抽取。");
-        auto b = body();
-        if (!b) return from_error(b.error());
-        if (!b->is_object() || !b->contains("year") || !(*b)["year"].is_string())
-            return error_response(400, "bad_request", "请求须包含年份（year，YYYY）。");
-        return answer(home_visits(*store_, cfg_.stats, (*b)["year"], user.user_id, now, "", true));
-    }
-    if (route == "/api/v1/samples/{month}/{receipt}/finding") {
-        auto b = body();
-        if (!b) return from_error(b.error());
-        return answer(record_spot_finding(*store_, who, req.matches.at(0), req.matches.at(1), *b, now));
-    }
-    return error_response(404, "not_found", "没有这个接口：请对照 county/API.md 检查地址。");
 }
 
 void CountyServer::log_audit(const User& user, const std::string& action, const std::string& target,
