@@ -1,6 +1,8 @@
 // bench_support.hpp — what every benchmark program shares: stop with a plain message on a setup error, and the
 // raw SQLite ceiling (the county's events table, same durability and batch size) that ingest rates are compared to.
 #pragma once
+#include <curl/curl.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -54,6 +56,25 @@ inline double raw_sqlite_rows_per_second(const std::string& path, std::size_t ro
         must(tx->commit(), "raw commit");
     }
     return static_cast<double>(rows) / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// A kiosk's libcurl handle: mutual TLS with the files `pki issue-kiosk` wrote to cert_dir, answers appended to
+// sink, and the push headers (gzip body, no Expect) in `headers` for the caller to set and free.
+inline CURL* kiosk_push_handle(const std::string& cert_dir, std::string& sink, curl_slist*& headers) {
+    CURL* h = curl_easy_init();
+    curl_easy_setopt(h, CURLOPT_CAINFO, (cert_dir + "/ca.crt").c_str());
+    curl_easy_setopt(h, CURLOPT_SSLCERT, (cert_dir + "/client.crt").c_str());
+    curl_easy_setopt(h, CURLOPT_SSLKEY, (cert_dir + "/client.key").c_str());
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, +[](char* p, std::size_t s, std::size_t n, void* u) {
+        static_cast<std::string*>(u)->append(p, s * n);
+        return s * n;
+    });
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+    headers = curl_slist_append(nullptr, "Content-Type: application/gzip");
+    headers = curl_slist_append(headers, "Expect:");
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    return h;
 }
 
 }  // namespace yimen::bench

@@ -122,20 +122,9 @@ std::vector<std::string> make_bodies(const FleetKiosk& k, int number, int batche
 }
 
 CURL* kiosk_handle(const FleetKiosk& k, std::string& sink, curl_slist*& headers) {
-    CURL* h = curl_easy_init();
-    curl_easy_setopt(h, CURLOPT_CAINFO, (k.cert_dir + "/ca.crt").c_str());
-    curl_easy_setopt(h, CURLOPT_SSLCERT, (k.cert_dir + "/client.crt").c_str());
-    curl_easy_setopt(h, CURLOPT_SSLKEY, (k.cert_dir + "/client.key").c_str());
-    curl_easy_setopt(h, CURLOPT_INTERFACE, ("host!" + k.source).c_str());
+    CURL* h = bench::kiosk_push_handle(k.cert_dir, sink, headers);
+    curl_easy_setopt(h, CURLOPT_INTERFACE, ("host!" + k.source).c_str());  // its own address: no shared per-address cap
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, +[](char* p, std::size_t s, std::size_t n, void* u) {
-        static_cast<std::string*>(u)->append(p, s * n);
-        return s * n;
-    });
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-    headers = curl_slist_append(nullptr, "Content-Type: application/gzip");
-    headers = curl_slist_append(headers, "Expect:");
     return h;
 }
 

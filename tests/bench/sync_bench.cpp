@@ -125,17 +125,11 @@ int main(int argc, char** argv) {
     const auto t0 = Steady::now();
     for (std::size_t i = 0; i < fleet.size(); ++i)
         threads.emplace_back([&, i] {
-            CURL* h = curl_easy_init();
             const std::string url = "https://127.0.0.1:" + std::to_string(port) + proto::kPushPath;
-            curl_slist* hs = curl_slist_append(nullptr, "Content-Type: application/gzip");
-            hs = curl_slist_append(hs, "Expect:");
             std::string sinkbuf;
+            curl_slist* hs = nullptr;
+            CURL* h = bench::kiosk_push_handle(fleet[i].cert_dir, sinkbuf, hs);
             curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-            curl_easy_setopt(h, CURLOPT_CAINFO, (fleet[i].cert_dir + "/ca.crt").c_str());
-            curl_easy_setopt(h, CURLOPT_SSLCERT, (fleet[i].cert_dir + "/client.crt").c_str());
-            curl_easy_setopt(h, CURLOPT_SSLKEY, (fleet[i].cert_dir + "/client.key").c_str());
-            curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
-            curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, +[](char*, std::size_t s, std::size_t n, void*) { return s * n; });
             for (auto& body : prepared[i].bodies) {
                 curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
                 curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
