@@ -53,9 +53,13 @@ std::int64_t nearest_rank(const std::vector<std::int64_t>& sorted, double q);
 
 class Figures {
 public:
+    // Where the case, rating and quiz figures come from: the figure tables (county/figure_tables.hpp), brought up to
+    // date first, or a scan of the raw rows (slow; the reference the tests compare the tables with).
+    enum class Method { tables, scan };
+
     // today: "now" in the county; open cases and overdue items are judged at min(to, today).
-    Figures(Store& store, const PolicyData& policy, const StatsConfig& cfg, CivilDate today)
-        : store_(store), policy_(policy), cfg_(cfg), today_(today) {}
+    Figures(Store& store, const PolicyData& policy, const StatsConfig& cfg, CivilDate today, Method method = Method::tables)
+        : store_(store), policy_(policy), cfg_(cfg), today_(today), method_(method) {}
 
     // The whole figure set: from, to, timeliness, convenience, satisfaction, awareness, complaints, follow_ups,
     // townships[…] and events_by_type (the CLI's and the API's contract, county/API.md).
@@ -78,10 +82,19 @@ private:
     std::vector<std::string> townships(const std::string& only);
     CivilDate as_of(const StatsQuery& q) const { return q.to < today_ ? q.to : today_; }
 
+    // Brings the figure tables up to date once per Figures (a no-op for Method::scan).
+    Status fresh();
     Result<std::map<std::string, nlohmann::json>> timeliness(const StatsQuery& q);
     Result<std::map<std::string, nlohmann::json>> convenience(const StatsQuery& q);
     Result<std::map<std::string, nlohmann::json>> satisfaction(const StatsQuery& q);
     Result<std::map<std::string, nlohmann::json>> awareness(const StatsQuery& q);
+    Result<std::map<std::string, int>> awaiting_county_visit();
+    // The reference path (stats_scan.cpp).
+    Result<std::map<std::string, nlohmann::json>> scan_timeliness(const StatsQuery& q);
+    Result<std::map<std::string, nlohmann::json>> scan_convenience(const StatsQuery& q);
+    Result<std::map<std::string, nlohmann::json>> scan_satisfaction(const StatsQuery& q);
+    Result<std::map<std::string, nlohmann::json>> scan_awareness(const StatsQuery& q);
+    Result<std::map<std::string, int>> scan_awaiting_county_visit();
     Result<std::map<std::string, nlohmann::json>> complaints(const StatsQuery& q);
     Result<std::map<std::string, nlohmann::json>> follow_ups(const StatsQuery& q);
     Result<std::map<std::string, nlohmann::json>> spot_checks(const StatsQuery& q);
@@ -90,6 +103,8 @@ private:
     const PolicyData& policy_;
     const StatsConfig& cfg_;
     CivilDate today_;
+    Method method_;
+    bool fresh_ = false;
     std::shared_ptr<LoadedCases> loaded_;
     std::optional<std::vector<std::string>> all_townships_;  // every township with a kiosk or a case
 };

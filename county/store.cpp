@@ -130,6 +130,90 @@ CREATE TABLE kiosk_fleet(kiosk_id TEXT PRIMARY KEY, last_push_ms INTEGER NOT NUL
 CREATE INDEX stage_events_stage ON stage_events(stage, date);
 CREATE INDEX applications_township ON applications(township);
 )sql",
+    // 5: the figure tables (county/figure_tables.hpp): per-case facts and open spans, per-day aggregates, and the
+    // triggers that mark what a write changed. Existing rows are all marked, so the first refresh builds them.
+    R"sql(
+CREATE INDEX applications_key ON applications(applicant_key);
+CREATE TABLE figure_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE dirty_cases(receipt_number TEXT PRIMARY KEY);
+CREATE TABLE dirty_days(kind TEXT NOT NULL, township TEXT NOT NULL, day INTEGER NOT NULL,
+  PRIMARY KEY(kind, township, day)) WITHOUT ROWID;
+CREATE TABLE case_facts(receipt_number TEXT PRIMARY KEY, township TEXT NOT NULL, programme TEXT NOT NULL,
+  channel TEXT NOT NULL, applicant_key TEXT NOT NULL, submitted_day INTEGER NOT NULL, acceptance_day INTEGER,
+  acceptance_wd INTEGER, decided_day INTEGER, within INTEGER NOT NULL, extended INTEGER NOT NULL,
+  wd_used INTEGER NOT NULL, notice INTEGER NOT NULL, repeated_materials INTEGER NOT NULL, visits INTEGER NOT NULL,
+  awaiting_visit INTEGER NOT NULL);
+CREATE INDEX case_facts_decided ON case_facts(township, decided_day);
+CREATE INDEX case_facts_acceptance ON case_facts(township, acceptance_day);
+CREATE INDEX case_facts_submitted ON case_facts(township, submitted_day);
+CREATE INDEX case_facts_key ON case_facts(applicant_key, submitted_day);
+CREATE INDEX case_facts_awaiting ON case_facts(awaiting_visit, township);
+CREATE INDEX case_facts_day ON case_facts(submitted_day);
+CREATE TABLE case_spans(receipt_number TEXT NOT NULL, start_day INTEGER NOT NULL, end_day INTEGER NOT NULL,
+  township TEXT NOT NULL, programme TEXT NOT NULL, current_stage TEXT NOT NULL, overdue_day INTEGER NOT NULL,
+  nearest_due INTEGER, overall_due INTEGER, PRIMARY KEY(receipt_number, start_day));
+CREATE INDEX case_spans_open ON case_spans(end_day, start_day, township, overdue_day, nearest_due);
+CREATE INDEX case_spans_township ON case_spans(township, end_day, start_day, overdue_day, nearest_due);
+CREATE TABLE daily_decided(township TEXT NOT NULL, month INTEGER NOT NULL, programme TEXT NOT NULL, channel TEXT NOT NULL,
+  within INTEGER NOT NULL, extended INTEGER NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY(township, month, programme, channel, within, extended, day)) WITHOUT ROWID;
+CREATE INDEX daily_decided_day ON daily_decided(township, day);
+CREATE TABLE daily_decided_wd(township TEXT NOT NULL, wd INTEGER NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY(township, wd, day)) WITHOUT ROWID;
+CREATE INDEX daily_decided_wd_day ON daily_decided_wd(township, day);
+CREATE TABLE daily_acceptance(township TEXT NOT NULL, wd INTEGER NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY(township, wd, day)) WITHOUT ROWID;
+CREATE INDEX daily_acceptance_day ON daily_acceptance(township, day);
+CREATE TABLE daily_submitted(township TEXT NOT NULL, day INTEGER NOT NULL, cases INTEGER NOT NULL, visits INTEGER NOT NULL,
+  repeat_visit_cases INTEGER NOT NULL, notices INTEGER NOT NULL, repeated_materials INTEGER NOT NULL,
+  repeated_material_cases INTEGER NOT NULL, PRIMARY KEY(township, day)) WITHOUT ROWID;
+CREATE TABLE daily_ratings(township TEXT NOT NULL, month INTEGER NOT NULL, channel TEXT NOT NULL, level INTEGER NOT NULL,
+  programme TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY(township, month, channel, level, programme, day)) WITHOUT ROWID;
+CREATE INDEX daily_ratings_day ON daily_ratings(township, day);
+CREATE TABLE daily_rating_scores(township TEXT NOT NULL, code TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
+  total INTEGER NOT NULL, PRIMARY KEY(township, code, day)) WITHOUT ROWID;
+CREATE INDEX daily_rating_scores_day ON daily_rating_scores(township, day);
+CREATE TABLE daily_quiz(township TEXT NOT NULL, question_id TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
+  correct INTEGER NOT NULL, PRIMARY KEY(township, question_id, day)) WITHOUT ROWID;
+CREATE INDEX daily_quiz_day ON daily_quiz(township, day);
+CREATE TABLE daily_quiz_respondents(township TEXT NOT NULL, day INTEGER NOT NULL, respondents INTEGER NOT NULL,
+  all_core_correct INTEGER NOT NULL, PRIMARY KEY(township, day)) WITHOUT ROWID;
+CREATE TRIGGER figures_application AFTER INSERT ON applications BEGIN
+  INSERT INTO dirty_cases(receipt_number) VALUES(NEW.receipt_number) ON CONFLICT DO NOTHING;
+  INSERT INTO dirty_cases(receipt_number) SELECT receipt_number FROM applications
+    WHERE applicant_key = NEW.applicant_key AND NEW.applicant_key <> '' ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER figures_stage AFTER INSERT ON stage_events BEGIN
+  INSERT INTO dirty_cases(receipt_number) VALUES(NEW.receipt_number) ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER figures_complaint_link AFTER INSERT ON complaint_links BEGIN
+  INSERT INTO dirty_cases(receipt_number) VALUES(NEW.case_receipt) ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER figures_rating_insert AFTER INSERT ON ratings BEGIN
+  INSERT INTO dirty_days(kind, township, day) VALUES('rating', NEW.township, (NEW.corrected_ms + 28800000) / 86400000)
+    ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER figures_rating_update AFTER UPDATE ON ratings BEGIN
+  INSERT INTO dirty_days(kind, township, day) VALUES('rating', OLD.township, (OLD.corrected_ms + 28800000) / 86400000)
+    ON CONFLICT DO NOTHING;
+  INSERT INTO dirty_days(kind, township, day) VALUES('rating', NEW.township, (NEW.corrected_ms + 28800000) / 86400000)
+    ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER figures_rating_delete AFTER DELETE ON ratings BEGIN
+  INSERT INTO dirty_days(kind, township, day) VALUES('rating', OLD.township, (OLD.corrected_ms + 28800000) / 86400000)
+    ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER figures_quiz AFTER INSERT ON quiz_answers BEGIN
+  INSERT INTO dirty_days(kind, township, day) VALUES('quiz', NEW.township, (NEW.corrected_ms + 28800000) / 86400000)
+    ON CONFLICT DO NOTHING;
+END;
+INSERT INTO dirty_cases(receipt_number) SELECT receipt_number FROM applications WHERE 1 = 1 ON CONFLICT DO NOTHING;
+INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'rating', township, (corrected_ms + 28800000) / 86400000
+  FROM ratings WHERE 1 = 1 ON CONFLICT DO NOTHING;
+INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'quiz', township, (corrected_ms + 28800000) / 86400000
+  FROM quiz_answers WHERE 1 = 1 ON CONFLICT DO NOTHING;
+)sql",
 };
 
 std::string join_docs(const std::vector<std::string>& v) { return json(v).dump(); }

@@ -1,0 +1,282 @@
+// stats_tables.cpp — the case, rating and quiz figures read from the figure tables (county/figure_tables.hpp):
+// a period's decisions, acceptances, submissions, ratings and quiz answers are sums over per-day rows, and the
+// cases open on the day the figures are judged are the open spans covering that day. The answers are the scan's
+// (stats_scan.cpp) to the digit; tests/county/stats_test.cpp holds them to it.
+#include <array>
+#include <cstdio>
+#include <unordered_map>
+
+#include "county/figure_tables.hpp"
+#include "county/stats.hpp"
+#include "county/stats_internal.hpp"
+
+namespace yimen::county {
+
+using nlohmann::json;
+using namespace stats_detail;
+
+namespace {
+
+std::string month_text(std::int64_t yyyymm) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04lld-%02lld", static_cast<long long>(yyyymm / 100), static_cast<long long>(yyyymm % 100));
+    return buf;
+}
+
+}  // namespace
+
+Status Figures::fresh() {
+    if (method_ == Method::scan || fresh_) return Ok{};
+    auto r = refresh_figure_tables(store_, policy_);
+    if (!r) return r.error();
+    fresh_ = true;
+    return Ok{};
+}
+
+Result<std::map<std::string, json>> Figures::timeliness(const StatsQuery& q) {
+    if (method_ == Method::scan) return scan_timeliness(q);
+    if (auto s = fresh(); !s) return s.error();
+    const CivilDate until = as_of(q);
+    const WorkCalendar& cal = policy_.calendar;
+    const std::int64_t from = q.from.to_days(), to = q.to.to_days(), u = until.to_days();
+    std::map<std::string, TimelinessAcc> acc;
+    for (auto& t : townships(q.township)) acc[t];
+    acc[""];
+    auto both = [&](const std::string& t) { return std::array<TimelinessAcc*, 2>{&acc[t], &acc[""]}; };
+    auto s = store_.query(
+        "SELECT township, month, programme, channel, within, extended, sum(n) FROM daily_decided"
+        " WHERE day >= ?1 AND day <= ?2 AND (?3 = '' OR township = ?3)"
+        " GROUP BY township, month, programme, channel, within, extended",
+        {from, to, q.township}, [&](const SqlRow& r) {
+            const std::int64_t n = r.integer(6), in = r.integer(4) ? n : 0;
+            const std::string month = month_text(r.integer(1));
+            for (auto* a : both(r.text(0))) {
+                a->decided += n;
+                a->within += in;
+                if (r.integer(5)) a->extended += n;
+                for (auto* b : {&a->by_programme[r.text(2)], &a->by_month[month], &a->by_channel[r.text(3)]}) {
+                    b->first += n;
+                    b->second += in;
+                }
+            }
+        });
+    if (!s) return s.error();
+    s = store_.query("SELECT township, wd, sum(n) FROM daily_decided_wd WHERE day >= ?1 AND day <= ?2"
+                     " AND (?3 = '' OR township = ?3) GROUP BY township, wd",
+                     {from, to, q.township}, [&](const SqlRow& r) {
+                         for (auto* a : both(r.text(0))) a->wd[r.integer(1)] += r.integer(2);
+                     });
+    if (!s) return s.error();
+    s = store_.query("SELECT township, wd, sum(n) FROM daily_acceptance WHERE day >= ?1 AND day <= ?2"
+                     " AND (?3 = '' OR township = ?3) GROUP BY township, wd",
+                     {from, to, q.township}, [&](const SqlRow& r) {
+                         const std::int64_t wd = r.integer(1), n = r.integer(2);
+                         for (auto* a : both(r.text(0))) {
+                             a->accepted += n;
+                             a->acceptance_wd[std::max<std::int64_t>(wd, 0)] += n;
+                             if (wd > cfg_.acceptance_limit_working_days) a->acceptance_over += n;
+                         }
+                     });
+    if (!s) return s.error();
+    // Open on the day the figures are judged: the spans covering it.
+    std::unordered_map<std::int64_t, bool> near;  // due day → within the approaching window
+    s = store_.query(
+        "SELECT township, CASE WHEN overdue_day <= ?1 THEN 1 ELSE 0 END, nearest_due, count(*) FROM case_spans"
+        " WHERE end_day > ?1 AND start_day <= ?1 AND (?2 = '' OR township = ?2)"
+        " GROUP BY township, CASE WHEN overdue_day <= ?1 THEN 1 ELSE 0 END, nearest_due",
+        {u, q.township}, [&](const SqlRow& r) {
+            const std::int64_t n = r.integer(3);
+            bool approaching = false;
+            if (r.integer(1) == 0 && !r.is_null(2)) {
+                const std::int64_t due = r.integer(2);
+                auto it = near.find(due);
+                if (it == near.end())
+                    it = near.emplace(due, cal.working_days_between(until, CivilDate::from_days(due)).days <=
+                                               cfg_.approaching_working_days)
+                             .first;
+                approaching = it->second;
+            }
+            for (auto* a : both(r.text(0))) {
+                a->open += n;
+                if (r.integer(1)) a->overdue_open += n;
+                else if (approaching) a->approaching += n;
+            }
+        });
+    if (!s) return s.error();
+    if (!q.township.empty()) {
+        s = store_.query(
+            "SELECT receipt_number, programme, current_stage, overall_due, nearest_due FROM case_spans"
+            " WHERE township = ?2 AND end_day > ?1 AND start_day <= ?1 AND overdue_day <= ?1",
+            {u, q.township}, [&](const SqlRow& r) {
+                std::int64_t late = 0;
+                if (!r.is_null(3) && u > r.integer(3))
+                    late = cal.working_days_between(CivilDate::from_days(r.integer(3)), until).days;
+                else if (!r.is_null(4))
+                    late = cal.working_days_between(CivilDate::from_days(r.integer(4)), until).days;
+                acc[q.township].overdue_list.push_back(
+                    {{"receipt_number", r.text(0)},
+                     {"programme", r.text(1)},
+                     {"current_stage", r.text(2)},
+                     {"due", r.is_null(4) ? json() : json(CivilDate::from_days(r.integer(4)).iso())},
+                     {"days_overdue_wd", late}});
+            });
+        if (!s) return s.error();
+    }
+    std::map<std::string, json> out;
+    for (auto& [t, a] : acc) {
+        out[t] = a.to_json(cfg_.acceptance_limit_working_days);
+        if (!q.township.empty() && !t.empty()) {
+            sort_overdue_list(a.overdue_list);
+            out[t]["overdue_cases"] = a.overdue_list;
+        }
+    }
+    return out;
+}
+
+Result<std::map<std::string, json>> Figures::convenience(const StatsQuery& q) {
+    if (method_ == Method::scan) return scan_convenience(q);
+    if (auto s = fresh(); !s) return s.error();
+    const std::int64_t from = q.from.to_days(), to = q.to.to_days(), u = as_of(q).to_days();
+    struct Acc {
+        std::int64_t cases = 0, visits = 0, repeat_visit_cases = 0, notices = 0, repeated_materials = 0,
+                     repeated_material_cases = 0;
+    };
+    std::map<std::string, Acc> acc;
+    for (auto& t : townships(q.township)) acc[t];
+    acc[""];
+    auto s = store_.query(
+        "SELECT township, sum(cases), sum(visits), sum(repeat_visit_cases), sum(notices), sum(repeated_materials),"
+        " sum(repeated_material_cases) FROM daily_submitted WHERE day >= ?1 AND day <= ?2 AND (?3 = '' OR township = ?3)"
+        " GROUP BY township",
+        {from, to, q.township}, [&](const SqlRow& r) {
+            for (auto* a : {&acc[r.text(0)], &acc[""]}) {
+                a->cases += r.integer(1);
+                a->visits += r.integer(2);
+                a->repeat_visit_cases += r.integer(3);
+                a->notices += r.integer(4);
+                a->repeated_materials += r.integer(5);
+                a->repeated_material_cases += r.integer(6);
+            }
+        });
+    if (!s) return s.error();
+    // The stored visits run to the decision (or to the last data); judged on an earlier day, the visits after it
+    // do not count yet. Only a day before the newest application needs the correction; CROSS JOIN keeps SQLite
+    // walking from those later applications.
+    std::int64_t newest = 0;
+    s = store_.query("SELECT max(submitted_day) FROM case_facts", {}, [&](const SqlRow& r) {
+        if (!r.is_null(0)) newest = r.integer(0);
+    });
+    if (!s) return s.error();
+    if (u < newest) {
+        s = store_.query(
+            "SELECT c.township, c.visits, count(*) FROM case_facts later CROSS JOIN case_facts c"
+            " WHERE later.submitted_day > ?1 AND later.applicant_key <> '' AND c.applicant_key = later.applicant_key"
+            " AND c.submitted_day >= ?2 AND c.submitted_day <= ?3 AND later.submitted_day >= c.submitted_day"
+            " AND (c.decided_day IS NULL OR later.submitted_day <= c.decided_day) AND (?4 = '' OR c.township = ?4)"
+            " GROUP BY c.receipt_number, c.township, c.visits",
+            {u, from, to, q.township}, [&](const SqlRow& r) {
+                const std::int64_t stored = r.integer(1), judged = std::max<std::int64_t>(1, stored - r.integer(2));
+                for (auto* a : {&acc[r.text(0)], &acc[""]}) {
+                    a->visits += judged - stored;
+                    a->repeat_visit_cases += (judged > 1 ? 1 : 0) - (stored > 1 ? 1 : 0);
+                }
+            });
+        if (!s) return s.error();
+    }
+    std::map<std::string, json> out;
+    for (auto& [t, a] : acc)
+        out[t] = {{"cases", a.cases},
+                  {"visits", a.visits},
+                  {"visits_per_case", a.cases ? json(static_cast<double>(a.visits) / static_cast<double>(a.cases)) : json()},
+                  {"repeat_visit_cases", a.repeat_visit_cases},
+                  {"one_time_notices", a.notices},
+                  {"one_time_notice_rate", rate(a.notices, a.cases)},
+                  {"repeated_materials", a.repeated_materials},
+                  {"repeated_material_cases", a.repeated_material_cases}};
+    return out;
+}
+
+Result<std::map<std::string, json>> Figures::satisfaction(const StatsQuery& q) {
+    if (method_ == Method::scan) return scan_satisfaction(q);
+    if (auto s = fresh(); !s) return s.error();
+    const RatingModel& model = policy_.rating;
+    const std::int64_t from = q.from.to_days(), to = q.to.to_days();
+    std::map<std::string, SatisfactionAcc> acc;
+    for (auto& t : townships(q.township)) acc[t];
+    acc[""];
+    auto s = store_.query(
+        "SELECT township, month, channel, level, programme, sum(n) FROM daily_ratings"
+        " WHERE day >= ?1 AND day <= ?2 AND (?3 = '' OR township = ?3) GROUP BY township, month, channel, level, programme",
+        {from, to, q.township}, [&](const SqlRow& r) {
+            const int level = static_cast<int>(r.integer(3));
+            const std::int64_t n = r.integer(5);
+            const std::int64_t ok = model.counts_as_satisfied(level) ? n : 0;
+            const std::string month = month_text(r.integer(1));
+            const std::string programme = r.text(4).empty() ? "unbound" : r.text(4);
+            for (auto* a : {&acc[r.text(0)], &acc[""]}) {
+                for (auto* b : {&a->all, &a->by_channel[channel_name(r.text(2))], &a->by_programme[programme],
+                                &a->by_month[month]}) {
+                    b->ratings += n;
+                    b->satisfied += ok;
+                }
+                a->by_level[level] += n;
+            }
+        });
+    if (!s) return s.error();
+    s = store_.query("SELECT township, code, sum(n), sum(total) FROM daily_rating_scores WHERE day >= ?1 AND day <= ?2"
+                     " AND (?3 = '' OR township = ?3) GROUP BY township, code",
+                     {from, to, q.township}, [&](const SqlRow& r) {
+                         for (auto* a : {&acc[r.text(0)], &acc[""]}) {
+                             auto& x = a->sub[r.text(1)];
+                             x.first += r.integer(2);
+                             x.second += r.integer(3);
+                         }
+                     });
+    if (!s) return s.error();
+    std::map<std::string, json> out;
+    for (auto& [t, a] : acc) out[t] = satisfaction_json(a, model, cfg_.small_sample);
+    return out;
+}
+
+Result<std::map<std::string, json>> Figures::awareness(const StatsQuery& q) {
+    if (method_ == Method::scan) return scan_awareness(q);
+    if (auto s = fresh(); !s) return s.error();
+    const std::int64_t from = q.from.to_days(), to = q.to.to_days();
+    std::map<std::string, AwarenessAcc> acc;
+    for (auto& t : townships(q.township)) acc[t];
+    acc[""];
+    auto s = store_.query("SELECT township, sum(respondents), sum(all_core_correct) FROM daily_quiz_respondents"
+                          " WHERE day >= ?1 AND day <= ?2 AND (?3 = '' OR township = ?3) GROUP BY township",
+                          {from, to, q.township}, [&](const SqlRow& r) {
+                              for (auto* a : {&acc[r.text(0)], &acc[""]}) {
+                                  a->respondents += r.integer(1);
+                                  a->all_correct += r.integer(2);
+                              }
+                          });
+    if (!s) return s.error();
+    s = store_.query("SELECT township, question_id, sum(n), sum(correct) FROM daily_quiz WHERE day >= ?1 AND day <= ?2"
+                     " AND (?3 = '' OR township = ?3) GROUP BY township, question_id",
+                     {from, to, q.township}, [&](const SqlRow& r) {
+                         for (auto* a : {&acc[r.text(0)], &acc[""]}) {
+                             auto& x = a->by_question[r.text(1)];
+                             x.first += r.integer(2);
+                             x.second += r.integer(3);
+                         }
+                     });
+    if (!s) return s.error();
+    std::map<std::string, json> out;
+    for (auto& [t, a] : acc) out[t] = awareness_json(a, policy_.quiz, cfg_.small_sample);
+    return out;
+}
+
+Result<std::map<std::string, int>> Figures::awaiting_county_visit() {
+    if (method_ == Method::scan) return scan_awaiting_county_visit();
+    if (auto s = fresh(); !s) return s.error();
+    std::map<std::string, int> waiting;
+    auto s = store_.query("SELECT township, count(*) FROM case_facts WHERE awaiting_visit = 1 GROUP BY township", {},
+                          [&](const SqlRow& r) { waiting[r.text(0)] = static_cast<int>(r.integer(1)); });
+    if (!s) return s.error();
+    return waiting;
+}
+
+}  // namespace yimen::county
