@@ -121,7 +121,7 @@ std::int64_t stages_of(County& c, const std::string& receipt) {
 
 }  // namespace
 
-TEST_CASE("web: without a session every page redirects to /login; headers on every page", "[county][web]") {
+TEST_CASE("web: without a session every page redirects to /login, headers on every page", "[county][web]") {
     County c;
     Browser b{c, {}};
     for (const char* path : {"/", "/cases", "/cases/11040126112700018", "/users", "/fleet", "/no/such/page"}) {
@@ -169,7 +169,7 @@ TEST_CASE("web: without a session every page redirects to /login; headers on eve
     CHECK(api.has_header("Content-Security-Policy: default-src 'none'"));
 }
 
-TEST_CASE("web: a wrong password gives no session; five failures lock the login, audited without the password",
+TEST_CASE("web: a wrong password gives no session, five failures lock the login, audited without the password",
           "[county][web]") {
     County c;
     add_web_user(c, "S104001", "township-staff", "230523104");
@@ -229,7 +229,7 @@ TEST_CASE("web: POST /login without a valid csrf_token is 403 and signs nobody i
     CHECK(count(c, "SELECT count(*) FROM audit_log WHERE action LIKE 'login.%'") == 0);
 }
 
-TEST_CASE("web: session fixation fails; sign-out ends the session", "[county][web]") {
+TEST_CASE("web: session fixation fails, sign-out ends the session", "[county][web]") {
     County c;
     add_web_user(c, "C900003", "county-staff");
     Browser b{c, {}};
@@ -394,7 +394,7 @@ TEST_CASE("web: the 办件 exports hold every matching row (CSV with BOM, XLSX c
     CHECK(sheet.find("r=\"A55\"") == std::string::npos);
 }
 
-TEST_CASE("web: CSV cells are quoted and defused; HTML is escaped; download names are safe", "[county][web]") {
+TEST_CASE("web: CSV cells are quoted and defused, HTML is escaped, download names are safe", "[county][web]") {
     web::Table t{{"a", "b"}, {{"=1+1", "x,\"y\""}, {"@SUM(A1)", "line\nbreak"}, {"-2", "+3"}, {"普通", ""}}};
     CHECK(web::table_csv(t) ==
           "\xEF\xBB\xBF" "a,b\r\n'=1+1,\"x,\"\"y\"\"\"\r\n'@SUM(A1),\"line\nbreak\"\r\n'-2,'+3\r\n普通,\r\n");
@@ -405,7 +405,7 @@ TEST_CASE("web: CSV cells are quoted and defused; HTML is escaped; download name
           "attachment; filename=\"ab.csv\"; filename*=UTF-8''%E5%8A%9E%E4%BB%B6%20%22x%22.csv");
 }
 
-TEST_CASE("web: an idle session expires; a disabled user's session ends", "[county][web]") {
+TEST_CASE("web: an idle session expires, a disabled user's session ends", "[county][web]") {
     TempDir tmp;
     auto store = county::open_sqlite_store(tmp.str() + "/county.db");
     REQUIRE(store.ok());
