@@ -17,6 +17,7 @@
 #include "county/http_answers.hpp"
 #include "county/pki.hpp"
 #include "county/users.hpp"
+#include "county/web_app.hpp"
 #include "policy/receipt_number.hpp"
 
 namespace yimen::county {
@@ -89,6 +90,7 @@ UtcMillis county_midnight_ms(CivilDate d) {
 struct CountyServer::Impl {
     std::unique_ptr<Ingestor> ingestor;
     std::unique_ptr<Casework> casework;
+    std::unique_ptr<web::WebApp> web;   // the back office: every path outside /api/
     std::unique_ptr<http::Server> http;
     std::mutex log_mu;
     std::FILE* access_log = nullptr;
@@ -126,6 +128,8 @@ Result<std::unique_ptr<CountyServer>> CountyServer::create(const ServerConfig& c
         if (s->policy_->rating.is_low(level)) ic.follow_up_max_level = level;
     s->impl_->ingestor = std::make_unique<Ingestor>(*s->store_, s->policy_->rules, s->policy_->calendar, ic);
     s->impl_->casework = std::make_unique<Casework>(*s->store_, s->policy_->rules, s->policy_->calendar, clock, *earliest);
+    s->impl_->web = std::make_unique<web::WebApp>(*s->store_, *s->policy_, s->cfg_.stats, clock, *s->impl_->casework,
+                                                  cfg.session_idle_ms);
 
     if (cfg.access_log.empty() || cfg.access_log == "-") {
         s->impl_->access_log = stderr;
@@ -166,12 +170,16 @@ Result<std::unique_ptr<CountyServer>> CountyServer::create(const ServerConfig& c
     hooks.handle = [self](http::Request& r) { return self->route(r); };
     hooks.is_inline = [](const http::Request& r) { return r.path == "/api/v1/health"; };
     hooks.before_body = [self](const http::Request& r, std::size_t& limit) { return self->before_body(r, limit); };
+    // The back office sets its own policy (its pages load their style sheet); every other answer gets the strictest.
     hooks.finish = [](http::Response& r) {
+        auto fill = [&](const char* name, const char* value) {
+            if (!r.headers.has(name)) r.headers.set(name, value);
+        };
         r.headers.set("Strict-Transport-Security", "max-age=31536000");
         r.headers.set("X-Content-Type-Options", "nosniff");
-        r.headers.set("Cache-Control", "no-store");
+        fill("Cache-Control", "no-store");
         r.headers.set("X-Frame-Options", "DENY");
-        r.headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        fill("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
         r.headers.set("Referrer-Policy", "no-referrer");
     };
     hooks.access_log = [self](const http::AccessLogEntry& e) { self->log_access(e); };
@@ -402,8 +410,11 @@ http::Response CountyServer::dispatch(http::Request& req, std::string& route) {
         r.principal = "user:" + user->user_id;
         return r;
     }
-    route = "(unknown)";
-    return error_response(404, "not_found", "没有这个页面。");
+    if (path == "/api" || starts_with(path, "/api/")) {
+        route = "(unknown)";
+        return error_response(404, "not_found", "没有这个接口：请对照 county/API.md 检查地址。");
+    }
+    return impl_->web->handle(req, route);
 }
 
 http::Response CountyServer::handle_push(const KioskRecord& kiosk, const http::Request& req) {

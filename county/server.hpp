@@ -28,6 +28,7 @@ struct ServerConfig {
     std::int64_t clock_skew_limit_ms = 120'000;
     std::string earliest_event_date = "2020-01-01";   // [limits] earliest_event_date
     std::int64_t token_ttl_ms = 12LL * 3600 * 1000;   // [auth] token_hours
+    std::int64_t session_idle_ms = 30LL * 60 * 1000;  // [web] session_idle_minutes: a back-office session ends
     int status_failures_per_receipt = 5;   // per hour, per (receipt, township)
     int status_failures_per_kiosk = 30;    // per hour
     // Access log: "-" or "" = standard error (the journal on a real installation), otherwise a file appended to.

@@ -130,7 +130,20 @@ CREATE TABLE kiosk_fleet(kiosk_id TEXT PRIMARY KEY, last_push_ms INTEGER NOT NUL
 CREATE INDEX stage_events_stage ON stage_events(stage, date);
 CREATE INDEX applications_township ON applications(township);
 )sql",
-    // 5: the figure tables (county/figure_tables.hpp): per-case facts and open spans, per-day aggregates, and the
+    // 5: the back office (issue 12): passwords, sign-in failures and lock-outs (by the login as typed, so an unknown
+    // login behaves like a known one), and browser sessions (pre-login ones have no user). Used through
+    // Store::query/execute by users.cpp and web_auth.cpp.
+    R"sql(
+CREATE TABLE user_passwords(user_id TEXT PRIMARY KEY, hash TEXT NOT NULL, set_ms INTEGER NOT NULL);
+CREATE TABLE sign_in_failures(login TEXT NOT NULL, at_ms INTEGER NOT NULL);
+CREATE INDEX sign_in_failures_login ON sign_in_failures(login, at_ms);
+CREATE TABLE sign_in_locks(login TEXT PRIMARY KEY, until_ms INTEGER NOT NULL);
+CREATE TABLE web_sessions(id_sha256 TEXT PRIMARY KEY, user_id TEXT, csrf TEXT NOT NULL, created_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER NOT NULL);
+CREATE INDEX web_sessions_seen ON web_sessions(last_seen_ms);
+CREATE INDEX audit_log_target ON audit_log(target, id);
+)sql",
+    // 6: the figure tables (county/figure_tables.hpp): per-case facts and open spans, per-day aggregates, and the
     // triggers that mark what a write changed. Existing rows are all marked, so the first refresh builds them.
     R"sql(
 CREATE INDEX applications_key ON applications(applicant_key);

@@ -44,6 +44,7 @@ std::int64_t env_int(const char* name) {
 //            status_failures_per_kiosk = 30, handshake_seconds = 10, header_seconds = 10, body_seconds = 30,
 //            max_connections = 2048, max_connections_per_address = 64, max_json_depth = 64
 //   [auth]   token_hours = 12
+//   [web]    session_idle_minutes = 30
 //   [pki]    hosts = [...]
 Status apply_config(const std::string& path, ServerConfig& cfg, std::vector<std::string>& hosts) {
     if (!std::filesystem::exists(path)) return Ok{};
@@ -69,6 +70,9 @@ Status apply_config(const std::string& path, ServerConfig& cfg, std::vector<std:
             t["limits"]["max_connections_per_address"].value_or(cfg.limits.max_connections_per_peer);
         cfg.max_json_depth = t["limits"]["max_json_depth"].value_or(cfg.max_json_depth);
         cfg.token_ttl_ms = t["auth"]["token_hours"].value_or<std::int64_t>(cfg.token_ttl_ms / 3'600'000) * 3'600'000;
+        cfg.session_idle_ms =
+            t["web"]["session_idle_minutes"].value_or<std::int64_t>(cfg.session_idle_ms / 60'000) * 60'000;
+        if (cfg.session_idle_ms <= 0) return Error{"bad_config", "[web] session_idle_minutes 须为正整数（分钟）。"};
         if (auto arr = t["pki"]["hosts"].as_array())
             for (auto& h : *arr)
                 if (auto s = h.value<std::string>()) hosts.push_back(*s);
@@ -134,12 +138,16 @@ int main(int argc, char** argv) {
     users_add->add_option("--township", nu.township, "9-digit township code (township staff)");
     users_add->add_option("--id", nu.user_id, "staff number (default: generated)");
     users_add->add_flag("--pin", read_pin, "read a 6–12 digit kiosk PIN from standard input");
+    bool read_password = false;
+    users_add->add_flag("--password", read_password,
+                        "read a back-office password (at least 10 characters) from standard input (after the PIN line)");
     std::string user_id;
     auto* users_disable = users->add_subcommand("disable", "stop a user at once: token refused, PIN removed from kiosks");
     auto* users_enable = users->add_subcommand("enable", "let a disabled user work again");
     auto* users_reset_pin = users->add_subcommand("reset-pin", "set a new 6–12 digit kiosk PIN read from standard input");
     auto* users_rotate = users->add_subcommand("rotate-token", "issue a new API token (the old one stops) and print it once");
-    for (auto* c : {users_disable, users_enable, users_reset_pin, users_rotate}) {
+    auto* users_passwd = users->add_subcommand("passwd", "set a new back-office password read from standard input");
+    for (auto* c : {users_disable, users_enable, users_reset_pin, users_rotate, users_passwd}) {
         add_dir(c);
         c->add_option("--id", user_id, "the user's staff number")->required();
     }
@@ -270,15 +278,26 @@ int main(int argc, char** argv) {
         std::cout << "kiosk " << kiosk_id << " revoked (effective at once); " << dir << "/crl.pem updated\n";
         return 0;
     }
+    // A password is taken as typed (spaces are part of it); only the line ending goes.
+    auto read_password_line = [](std::string& line) {
+        std::getline(std::cin, line);
+        while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+    };
+
     if (*users_add) {
         if (read_pin) {
             std::string pin;
             read_secret_line(pin);
             nu.pin = pin;
         }
+        std::optional<std::string> password;
+        if (read_password) {
+            password.emplace();
+            read_password_line(*password);
+        }
         auto store = open_store();
         if (!store) return fail(store.error());
-        auto created = add_user(**store, nu, cli_actor());
+        auto created = add_user(**store, nu, cli_actor(), password);
         if (!created) return fail(created.error());
         std::cout << "user " << created->user.user_id << " (" << created->user.role << ") created\n"
                   << "token " << created->token << "\n"
@@ -302,6 +321,15 @@ int main(int argc, char** argv) {
                                             : *users_enable ? " enabled"
                                                             : ": PIN reset (reaches the township's kiosks at their next pull)")
                   << "\n";
+        return 0;
+    }
+    if (*users_passwd) {
+        std::string password;
+        read_password_line(password);
+        auto store = open_store();
+        if (!store) return fail(store.error());
+        if (auto s = set_password(**store, user_id, password, cli_actor()); !s) return fail(s.error());
+        std::cout << "user " << user_id << ": password set (sign in at /login; a lock-out is lifted)\n";
         return 0;
     }
     if (*users_rotate) {
