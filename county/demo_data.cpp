@@ -12,6 +12,7 @@
 #include <random>
 
 #include "county/casework.hpp"
+#include "county/demo_supervision.hpp"
 #include "county/ingest.hpp"
 #include "county/pki.hpp"
 #include "county/users.hpp"
@@ -1072,6 +1073,20 @@ Result<DemoSummary> Generator::run() {
     if (auto s = store_.batch([&] { return setup(); }); !s) return s.error();
     for (CivilDate day = first_; day <= last_; day = day.plus_days(1))
         if (auto s = store_.batch([&] { return simulate_day(day); }); !s) return s.error();
+    // Then the staff's supervision work on what the year raised.
+    std::map<std::string, User> staff_of;
+    for (auto& tw : townships_) staff_of[tw.spec->code] = tw.staff;
+    Result<DemoSupervisionCounts> work = DemoSupervisionCounts{};
+    if (auto s = store_.batch([&]() -> Status {
+            work = demo_supervision_work(store_, policy_, opt_.seed, now_, staff_of, county_staff_.front());
+            if (!work) return work.error();
+            return Ok{};
+        });
+        !s)
+        return s.error();
+    for (auto& [state, n] : work->follow_ups) summary_.counts["follow_up." + state] = n;
+    for (auto& [state, n] : work->complaints) summary_.counts["complaint_state." + state] = n;
+    for (auto& [state, n] : work->alerts) summary_.counts["alert." + state] = n;
     std::int64_t events = 0;
     for (auto& [kind, n] : summary_.counts)
         if (kind.rfind("event.", 0) == 0) events += n;

@@ -114,7 +114,7 @@ TEST_CASE("demo-data: every event accepted, every case legal, no live demo id, r
     CHECK(bad.error().code == "bad_months");
 }
 
-TEST_CASE("demo-data: a running server keeps serving; the live demo's kiosk pushes and pulls its township", "[demo_data]") {
+TEST_CASE("demo-data: a running server keeps serving, the live demo's kiosk pushes and pulls its township", "[demo_data]") {
     County c;
     SystemClock clock;
     auto r = county::generate_demo_data(c.dir, c.server->store(), shared_policy(), clock, {3, 1, county::DemoScale::tiny});
@@ -194,6 +194,14 @@ TEST_CASE("demo-data: the figure tables equal a scan of the raw rows for any per
         {today.plus_days(-400), first.plus_days(-1), ""},        // before any data: every count 0
     };
     check_tables_equal_scan(*d.store, today, periods);
+
+    // The staff's supervision work moved follow-ups and alerts on, and the summary counts what the tables hold.
+    CHECK(d.summary.counts["follow_up.closed"] > 0);
+    CHECK(d.summary.counts["follow_up.closed"] == d.scalar("SELECT count(*) FROM follow_ups WHERE state = 'closed'"));
+    CHECK(d.scalar("SELECT count(*) FROM supervision_steps WHERE subject = 'follow_up'") >= 3 * d.summary.counts["follow_up.closed"]);
+    CHECK(d.scalar("SELECT count(*) FROM alerts WHERE state <> 'raised'") > 0);
+    CHECK(d.scalar("SELECT count(*) FROM audit_log WHERE action LIKE 'follow_up.%'") ==
+          d.scalar("SELECT count(*) FROM supervision_steps WHERE subject = 'follow_up'"));
 
     // New writes reach the tables at the next figure set: a stage on an open case, a counted rating moved aside,
     // a second visit of an applicant seen before.

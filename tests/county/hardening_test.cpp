@@ -107,7 +107,7 @@ county::ServerConfig quick_deadlines() {
 
 }  // namespace
 
-TEST_CASE("hardening: a staff body nested 60,000 deep is refused before any recursion; 250,000 by its size",
+TEST_CASE("hardening: a staff body nested 60,000 deep is refused before any recursion, 250,000 by its size",
           "[county][hardening]") {
     County c;
     const Api api{c, add_user(c, "township-staff", "230523104").token};
@@ -134,7 +134,7 @@ TEST_CASE("hardening: a push whose events nest 120,000 levels is refused with to
     CHECK(raw(c, "GET", "/api/v1/health", "", "").status == 200);
 }
 
-TEST_CASE("hardening: 24 idle TCP and 8 trickling TLS connections hold no worker; health and a push are answered",
+TEST_CASE("hardening: 24 idle TCP and 8 trickling TLS connections hold no worker, health and a push are answered",
           "[county][hardening]") {
     county::ServerConfig cfg;
     cfg.threads = 2;  // far fewer workers than held connections
@@ -208,7 +208,7 @@ TEST_CASE("hardening: the per-address cap closes that address's oldest idle conn
     for (int fd : fds) ::close(fd);
 }
 
-TEST_CASE("hardening: ratings count only from the case's township, for a case that exists; anonymous ones count",
+TEST_CASE("hardening: ratings count only from the case's township, for a case that exists, anonymous ones count",
           "[county][hardening]") {
     County c;
     auto a = c.add_kiosk("230523104-01");
@@ -272,7 +272,7 @@ TEST_CASE("hardening: a kiosk acceptance must name active staff of the kiosk's o
     CHECK(count(c, "SELECT count(*) FROM stage_events WHERE stage = 'accepted' AND actor = '" + mine.user.user_id + "'") == 1);
 }
 
-TEST_CASE("hardening: implausible event times are quarantined, not projected; weeks-old events still count",
+TEST_CASE("hardening: implausible event times are quarantined, not projected, weeks-old events still count",
           "[county][hardening]") {
     County c;
     auto k = c.add_kiosk("230523104-01");
@@ -403,7 +403,7 @@ TEST_CASE("hardening: the backup file is 0600 whatever the umask", "[county][har
     CHECK((st.st_mode & 0777) == 0600);
 }
 
-TEST_CASE("hardening: security headers on every answer; errors are JSON without library text", "[county][hardening]") {
+TEST_CASE("hardening: security headers on every answer, errors are JSON without library text", "[county][hardening]") {
     County c;
     auto k = c.add_kiosk("230523104-01");
     const std::vector<Raw> answers = {
@@ -446,7 +446,7 @@ TEST_CASE("hardening: security headers on every answer; errors are JSON without 
     CHECK(request(c.port, c.dir, "GET", "/api/v1/alerts", "", lower).status == 200);
 }
 
-TEST_CASE("hardening: TLS 1.2 offers AEAD suites only; CBC is refused at the handshake", "[county][hardening]") {
+TEST_CASE("hardening: TLS 1.2 offers AEAD suites only, CBC is refused at the handshake", "[county][hardening]") {
     County c;
     auto try_suite = [&](const char* suite) {
         SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());

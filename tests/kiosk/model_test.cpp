@@ -481,7 +481,7 @@ TEST_CASE("The handwriting recogniser reads 一 and 十 written on a pad", "[kio
     CHECK(none.error().code == "no_model");
 }
 
-TEST_CASE("Handwriting on a Chinese field: strokes, candidates, undo, pick; the session wipe takes the strokes", "[kiosk][handwriting]") {
+TEST_CASE("Handwriting on a Chinese field: strokes, candidates, undo, pick, the session wipe takes the strokes", "[kiosk][handwriting]") {
     Fixture f("handwriting");
     f.app->go(Screen::policy);
     f.app->focus(&f.app->policy.query);
@@ -522,7 +522,7 @@ TEST_CASE("Handwriting on a Chinese field: strokes, candidates, undo, pick; the 
 
 // ---- the print journal ------------------------------------------------------------------------------------------------
 
-TEST_CASE("Print journal - the driver journals into the kiosk database; outcome and receipt.printed commit together; "
+TEST_CASE("Print journal - the driver journals into the kiosk database, outcome and receipt.printed commit together, "
           "a receipt cut off by the paper end is reprinted after a refill", "[kiosk][print]") {
     printer::VirtualPrinterOptions vo;
     vo.engine.paper = printer::PaperWidth::mm58;  // generic-58 reports the paper end by itself (no GS r wait)

@@ -630,7 +630,7 @@ TEST_CASE("UI: writing 十 on the handwriting pad types it into the search box",
     CHECK_FALSE(ui.m().handwriting.on);
 }
 
-TEST_CASE("UI: landscape 1920×1080 — home, the keyboard under its field, the handwriting pad; every target on screen", "[kiosk][ui][landscape]") {
+TEST_CASE("UI: landscape 1920×1080 — home, the keyboard under its field, the handwriting pad, every target on screen", "[kiosk][ui][landscape]") {
     Kiosk ui("ui-landscape", nullptr, true);
     auto on_screen = [&](const char* where) {
         INFO(where);

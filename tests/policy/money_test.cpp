@@ -89,7 +89,7 @@ TEST_CASE("only a money amount is read as money: thousands groups of three, no s
     CHECK(parse_yuan("700.5,0").error().code == "bad_amount");
 }
 
-TEST_CASE("a benefit question is checked for range; income at or above the standard is 不符合, never negative or "
+TEST_CASE("a benefit question is checked for range, income at or above the standard is 不符合, never negative or "
           "above the standard",
           "[money][rules]") {
     CHECK(benefit_checked({900000000000000000, 0, 100}).error().code == "standard_out_of_range");

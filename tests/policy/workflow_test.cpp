@@ -297,7 +297,7 @@ TEST_CASE("a close-relative case is neither confirmed nor refused before the cou
     CHECK(plain.refused_code(plain.entry("refused", "2025-09-29")) == "ok");
 }
 
-TEST_CASE("a current recipient leaves through an exit with written reasons; 特困 exits are published; 渐退 lasts at most "
+TEST_CASE("a current recipient leaves through an exit with written reasons, 特困 exits are published, 渐退 lasts at most "
           "6 months",
           "[workflow][rules]") {
     Case c("dibao");
@@ -347,7 +347,7 @@ TEST_CASE("a refused case closes only after the written refusal notice", "[workf
     CHECK(c.status("2025-10-01").closed);
 }
 
-TEST_CASE("after an objection 低保 needs a new preliminary opinion, not a second 公示; 特困 is published again",
+TEST_CASE("after an objection 低保 needs a new preliminary opinion, not a second 公示, 特困 is published again",
           "[workflow][rules]") {
     Case c("dibao");
     c.step("applied", "2025-09-19").step("accepted", "2025-09-22").step("investigation_started", "2025-09-23")

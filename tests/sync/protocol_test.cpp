@@ -8,7 +8,7 @@ using namespace yimen;
 namespace proto = yimen::sync::protocol;
 using nlohmann::json;
 
-TEST_CASE("gzip: several members are one body; bytes after the last member are refused", "[sync][protocol]") {
+TEST_CASE("gzip: several members are one body, bytes after the last member are refused", "[sync][protocol]") {
     const std::string two = proto::gzip_compress("{\"a\":") + proto::gzip_compress("1}");
     auto both = proto::gzip_decompress(two, 1024);
     REQUIRE(both.ok());
@@ -35,7 +35,7 @@ TEST_CASE("JSON depth: counted without recursion, strings skipped, refused past 
     CHECK(proto::parse_json_bounded("{nope").error().code == "bad_request");
 }
 
-TEST_CASE("push object: every member is required and typed; sent_at is an RFC 3339 time", "[sync][protocol]") {
+TEST_CASE("push object: every member is required and typed, sent_at is an RFC 3339 time", "[sync][protocol]") {
     const json good = {{"kiosk_id", "230523104-01"}, {"boot_id", "b"}, {"uptime_ms", 5}, {"sent_at", "2026-11-30T08:00:00.000Z"},
                        {"events", json::array()}};
     CHECK(proto::push_request_from_json(good).ok());
