@@ -17,6 +17,14 @@ json to_json(const PushRequest& r) {
             {"events", events}};
 }
 
+json to_json(const PushRequest& r, const PushFleetFacts& fleet) {
+    json j = to_json(r);
+    if (fleet.queue_depth) j["queue_depth"] = *fleet.queue_depth;
+    if (!fleet.printer.empty()) j["printer"] = fleet.printer;
+    if (!fleet.software_version.empty()) j["software_version"] = fleet.software_version;
+    return j;
+}
+
 Result<PushRequest> push_request_from_json(const json& j) {
     const Error bad{"bad_request", "上传内容格式不正确。"};
     if (!j.is_object() || !j.contains("kiosk_id") || !j["kiosk_id"].is_string() || !j.contains("events") ||

@@ -95,6 +95,8 @@ struct PullResponse {
 };
 
 nlohmann::json to_json(const PushRequest& r);
+// A push with its optional fleet facts (members left out when unknown).
+nlohmann::json to_json(const PushRequest& r, const PushFleetFacts& fleet);
 Result<PushRequest> push_request_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const PushResponse& r);
 Result<PushResponse> push_response_from_json(const nlohmann::json& j);

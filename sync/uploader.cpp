@@ -204,7 +204,11 @@ SyncError Uploader::push_all() {
         req.uptime_ms = boot_->uptime_ms();
         req.sent_at = format_rfc3339(clock_->now_utc_ms());
         for (auto& e : *batch) req.events.push_back(e.canonical);
-        const std::string body = proto::gzip_compress(proto::to_json(req).dump());
+        proto::PushFleetFacts fleet;
+        fleet.queue_depth = std::max<std::int64_t>(0, journal_->counts().unacknowledged - static_cast<std::int64_t>(batch->size()));
+        fleet.software_version = cfg_.software_version;
+        if (cfg_.printer_state) fleet.printer = cfg_.printer_state();
+        const std::string body = proto::gzip_compress(proto::to_json(req, fleet).dump());
         auto r = http(cfg_, "POST", proto::kPushPath, body, "application/gzip");
         if (auto e = classify(r); e.category != ErrorCategory::none) return e;
         auto resp = proto::push_response_from_json(json::parse(r.body, nullptr, false));

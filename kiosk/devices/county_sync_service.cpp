@@ -33,6 +33,9 @@ Result<std::unique_ptr<CountySyncService>> CountySyncService::start(const KioskC
     uc.key_file = cfg.client_key;
     uc.bundle_public_key = cfg.bundle_public_key;
     uc.bundle_root = cfg.bundle_public_key.empty() ? "" : cfg.data_dir + "/policy-bundles";
+    uc.software_version = YIMEN_SOFTWARE_VERSION;
+    auto* self_for_printer = s.get();
+    uc.printer_state = [self_for_printer] { return self_for_printer->printer_state(); };
     auto up = sync::Uploader::create(cfg.db_path(), cfg.kiosk_id, uc, clock, s->boot_, s->rng_);
     if (!up) return up.error();
     s->uploader_ = std::move(up).value();
@@ -53,6 +56,18 @@ Result<std::unique_ptr<CountySyncService>> CountySyncService::start(const KioskC
         }
     });
     return s;
+}
+
+// The printer's last state as the fleet page shows it: the outcome of the last finished print job.
+std::string CountySyncService::printer_state() {
+    std::lock_guard lock(store_mu_);
+    for (auto& job : store_->print_jobs(5)) {
+        if (job.outcome.empty()) continue;  // still running (or cut off by a crash)
+        if (job.outcome == "printed") return "ok";
+        if (job.outcome == "timed_out") return "offline";
+        return job.outcome;  // paper_empty | paper_near_end | cover_open | offline
+    }
+    return "";
 }
 
 CountySyncService::~CountySyncService() {

@@ -27,6 +27,7 @@ public:
 private:
     CountySyncService() = default;
     void copy_pulled(const std::vector<sync::protocol::Change>& changes);
+    std::string printer_state();  // sent with every push for the county's fleet page
 
     sync::SystemBootClock boot_;
     sync::SystemRandom rng_;

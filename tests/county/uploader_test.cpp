@@ -130,3 +130,31 @@ TEST_CASE("the worker thread wakes on an append and uploads without blocking the
     CHECK(k->uploader->status().server_checkpoint == 1);
     k->uploader->stop();
 }
+
+TEST_CASE("every push carries the fleet facts: events still queued, the printer's state, the software version",
+          "[uploader]") {
+    County c;
+    auto k = c.add_kiosk("230523104-01");
+    auto cfg = k->config(c.port);
+    cfg.max_events_per_push = 2;
+    cfg.software_version = "0.1.0-test";
+    std::vector<std::string> states = {"paper_empty"};
+    cfg.printer_state = [&states] { return states.back(); };
+    k->connect(c.port, cfg);
+    for (int i = 0; i < 5; ++i) k->append(rec::type::quiz_answered, rec::QuizAnswered{"v", {{"q", 0, true}}});
+    REQUIRE(k->uploader->sync_once().category == sync::ErrorCategory::none);
+    auto fleet = [&] {
+        nlohmann::json row;
+        REQUIRE(c.server->store().query("SELECT queue_depth, printer, software_version FROM kiosk_fleet WHERE kiosk_id = ?1",
+                                {std::string("230523104-01")}, [&](const county::SqlRow& r) {
+                                    row = {r.integer(0), r.text(1), r.text(2)};
+                                }).ok());
+        return row;
+    };
+    // Three pushes of 2, 2 and 1 events: the last one leaves nothing queued.
+    CHECK(fleet() == nlohmann::json({0, "paper_empty", "0.1.0-test"}));
+    states.push_back("ok");
+    k->append(rec::type::quiz_answered, rec::QuizAnswered{"v", {{"q", 0, true}}});
+    REQUIRE(k->uploader->sync_once().category == sync::ErrorCategory::none);
+    CHECK(fleet() == nlohmann::json({0, "ok", "0.1.0-test"}));
+}

@@ -56,3 +56,22 @@ TEST_CASE("push object: every member is required and typed, sent_at is an RFC 33
     for (int i = 0; i <= proto::kMaxEventsPerPush; ++i) many["events"].push_back(json::object());
     CHECK(proto::push_request_from_json(many).error().code == "too_many_events");
 }
+
+TEST_CASE("push with fleet facts: optional members only when known, read back by the county's parser", "[sync][protocol]") {
+    proto::PushRequest req{"230523104-01", "boot-1", 1000, "2026-11-30T01:00:00.000Z", {}};
+    proto::PushFleetFacts none;
+    const nlohmann::json bare = proto::to_json(req, none);
+    CHECK_FALSE(bare.contains("queue_depth"));
+    CHECK_FALSE(bare.contains("printer"));
+    CHECK_FALSE(bare.contains("software_version"));
+    proto::PushFleetFacts some;
+    some.queue_depth = 7;
+    some.printer = "paper_near_end";
+    some.software_version = "0.1.0";
+    const nlohmann::json full = proto::to_json(req, some);
+    const proto::PushFleetFacts back = proto::push_fleet_facts_from_json(full);
+    CHECK(back.queue_depth == std::optional<std::int64_t>(7));
+    CHECK(back.printer == "paper_near_end");
+    CHECK(back.software_version == "0.1.0");
+    CHECK(proto::push_request_from_json(full).ok());  // still a valid push for a county that ignores them
+}
