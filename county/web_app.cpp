@@ -1,5 +1,6 @@
 // web_app.cpp — routing of the back office, sign-in and sign-out, the layout, the style sheet, exports, and the
-// simple tables that stand in for pages whose design comes later (their data from the figures engine, stats.hpp).
+// users table. The pages themselves live in web_cases.cpp, web_figures.cpp, web_township.cpp, web_lifecycles.cpp and
+// web_samples.cpp.
 #include "county/web_app.hpp"
 
 #include <algorithm>
@@ -26,12 +27,6 @@ constexpr NavEntry kNav[] = {
     {"samples", "/samples", "抽查", false}, {"scorecard", "/scorecard", "考核", false},
     {"fleet", "/fleet", "终端", false},    {"users", "/users", "用户", true},
 };
-
-const NavEntry* nav_by_href(const std::string& path) {
-    for (auto& n : kNav)
-        if (path == n.href) return &n;
-    return nullptr;
-}
 
 constexpr const char* kCsp =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
@@ -161,12 +156,8 @@ http::Response WebApp::dispatch(http::Request& req, std::string& route) {
             route = "/cases/{receipt}";
             r = post ? bare_page(405, "不支持的请求", "请使用页面上的表单。", "/cases") : case_detail(c, rest);
         }
-    } else if (const NavEntry* n = nav_by_href(path)) {
-        route = path;
-        if (post) r = bare_page(405, "不支持的请求", "这个页面只能查看。", path);
-        else if (n->admin_only && c.user.role != "county-admin")
-            r = bare_page(404, "没有这个页面", "只有县级管理员可以查看用户。", "/");
-        else r = placeholder(c, n->key);
+    } else if (auto answered = supervision_route(c, path, post, route)) {
+        r = std::move(*answered);
     } else {
         route = "(unknown)";
         r = bare_page(404, "没有这个页面", "请从导航栏进入。", "/");
@@ -316,53 +307,73 @@ http::Response WebApp::table_page(const Ctx& c, const std::string& nav, const st
 
 namespace {
 
-Table from_rows(std::vector<std::vector<std::string>> rows) {
-    Table t;
-    if (rows.empty()) return t;
-    t.header = std::move(rows.front());
-    rows.erase(rows.begin());
-    t.rows = std::move(rows);
-    return t;
+// "/follow-ups/12" under "/follow-ups/" → "12"; nullopt for another path, an empty rest or a deeper one.
+std::optional<std::string> one_segment(const std::string& path, const std::string& prefix) {
+    if (path.size() <= prefix.size() || path.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+    std::string rest = path.substr(prefix.size());
+    if (rest.find('/') != std::string::npos) return std::nullopt;
+    return rest;
 }
 
 }  // namespace
 
-http::Response WebApp::placeholder(const Ctx& c, const std::string& nav) {
-    const CivilDate today = clock_.today();
-    const std::string scope = c.scope();
-    const StatsQuery year{CivilDate{today.year, 1, 1}, today, scope};
-    const std::string period = "统计期：" + year.from.iso() + " 至 " + year.to.iso() + "。本页为简表，完整页面将在后续版本提供。";
-    Figures figures(store_, policy_, stats_, today);
-    if (nav == "home") {
-        auto s = figures.summary(year);
-        if (s) return table_page(c, nav, "总览", period, from_rows(summary_rows(*s)), "总览");
-    } else if (nav == "scorecard") {
-        auto s = figures.scorecard(year);
-        if (s) return table_page(c, nav, "乡镇考核", period, from_rows(scorecard_rows(*s)), "考核");
-    } else if (nav == "fleet") {
-        return table_page(c, nav, "终端", "", from_rows(fleet_rows(figures.fleet(scope, clock_.now_utc_ms()))), "终端");
-    } else if (nav == "alerts") {
-        return table_page(c, nav, "预警", "", from_rows(alert_rows(store_.alerts(0, 1000, scope))), "预警");
-    } else if (nav == "samples") {
-        const std::string month = today.iso().substr(0, 7);
-        auto s = spot_checks(store_, stats_, month, scope);
-        if (s) return table_page(c, nav, "抽查 " + month, "", from_rows(sample_rows(*s)), "抽查");
-        Html b;
-        b.el("p", "本月（" + month + "）尚未抽取抽查样本。县级工作人员可通过接口 POST /api/v1/samples/draw 抽取。");
-        return page(c, nav, "抽查", b);
-    } else if (nav == "users") {
-        Table t{{"用户编号", "姓名", "角色", "乡镇", "状态", "后台密码", "一体机 PIN"}, {}};
-        for (auto& u : store_.users())
-            t.rows.push_back({u.user_id, u.name, role_name(u.role), u.township, u.active ? "在用" : "已停用",
-                              has_password(store_, u.user_id) ? "有" : "无", u.pin_hash.empty() ? "无" : "有"});
-        return table_page(c, nav, "用户", "用户的增加、停用和密码设置在服务器上用 county-server users 命令完成。", t, "用户");
+std::optional<http::Response> WebApp::supervision_route(const Ctx& c, const std::string& path, bool post, std::string& route) {
+    auto view_only = [&](const std::string& pattern, auto&& handler) -> http::Response {
+        route = pattern;
+        if (post) return bare_page(405, "不支持的请求", "这个页面只能查看。", path);
+        return handler();
+    };
+    auto form_only = [&](const std::string& pattern, const std::string& back, auto&& handler) -> http::Response {
+        route = pattern;
+        if (!post) return redirect(back);
+        return handler();
+    };
+    if (path == "/") return view_only(path, [&] { return dashboard(c); });
+    if (path == "/townships") return view_only(path, [&] { return townships_list(c); });
+    if (path == "/follow-ups") return view_only(path, [&] { return follow_ups_list(c); });
+    if (path == "/complaints") return view_only(path, [&] { return complaints_list(c); });
+    if (path == "/alerts") return view_only(path, [&] { return alerts_list(c); });
+    if (path == "/samples") return view_only(path, [&] { return samples_page(c); });
+    if (path == "/scorecard") return view_only(path, [&] { return scorecard_page(c); });
+    if (path == "/fleet") return view_only(path, [&] { return fleet_page(c); });
+    if (path == "/users")
+        return view_only(path, [&] {
+            if (c.user.role != "county-admin") return bare_page(404, "没有这个页面", "只有县级管理员可以查看用户。", "/");
+            return users_page(c);
+        });
+    if (path == "/alerts/evaluate") return form_only(path, "/alerts", [&] { return alerts_evaluate_post(c); });
+    if (path == "/samples/draw") return form_only(path, "/samples", [&] { return samples_draw_post(c); });
+    if (auto code = one_segment(path, "/townships/"))
+        return view_only("/townships/{code}", [&] { return township_page(c, *code); });
+    if (auto id = one_segment(path, "/follow-ups/")) {
+        route = "/follow-ups/{id}";
+        return post ? follow_up_post(c, *id) : follow_up_page(c, *id);
     }
-    std::string title = "本页";
-    for (auto& n : kNav)
-        if (nav == n.key) title = n.label;
-    Html b;
-    b.el("p", "本页面正在建设中。数据可先通过县服务器接口（county/API.md §5）查看。", {{"class", "note"}});
-    return page(c, nav, title, b);
+    if (auto receipt = one_segment(path, "/complaints/")) {
+        route = "/complaints/{receipt}";
+        return post ? complaint_post(c, *receipt) : complaint_page(c, *receipt);
+    }
+    if (auto id = one_segment(path, "/alerts/")) {
+        route = "/alerts/{id}";
+        return post ? alert_post(c, *id) : alert_page(c, *id);
+    }
+    if (path.rfind("/samples/", 0) == 0) {
+        const std::string rest = path.substr(9);
+        const auto slash = rest.find('/');
+        if (slash != 7 || rest.find('/', slash + 1) != std::string::npos || rest.size() == 8) return std::nullopt;
+        const std::string month = rest.substr(0, 7), receipt = rest.substr(8);
+        return form_only("/samples/{month}/{receipt}", "/samples?month=" + month,
+                         [&] { return sample_finding_post(c, month, receipt); });
+    }
+    return std::nullopt;
+}
+
+http::Response WebApp::users_page(const Ctx& c) {
+    Table t{{"用户编号", "姓名", "角色", "乡镇", "状态", "后台密码", "一体机 PIN"}, {}};
+    for (auto& u : store_.users())
+        t.rows.push_back({u.user_id, u.name, role_name(u.role), u.township, u.active ? "在用" : "已停用",
+                          has_password(store_, u.user_id) ? "有" : "无", u.pin_hash.empty() ? "无" : "有"});
+    return table_page(c, "users", "用户", "用户的增加、停用和密码设置在服务器上用 county-server users 命令完成。", t, "用户");
 }
 
 }  // namespace yimen::county::web

@@ -1,6 +1,7 @@
 // web_app.hpp — the back office for county and township staff, on the same HTTPS listener as the kiosks' API: sign-in
 // and sign-out, the common layout (header, navigation, security headers), the static style sheet, the 办件 list and
-// 办件详情 with their exports, the casework form, and simple tables for the pages still to be designed. Every page
+// 办件详情 with the casework form, the figure pages (总览, 乡镇, 考核, 终端) and the follow-through pages (评价与回访,
+// 投诉, 预警, 抽查), each table with its exports. Every page
 // needs a session; every POST needs the session's CSRF token; township staff see only their own township.
 // Internal to county/: server.cpp hands it every path outside /api/.
 #pragma once
@@ -49,7 +50,34 @@ private:
     http::Response static_file(const std::string& name);
     http::Response table_page(const Ctx& c, const std::string& nav, const std::string& title, const std::string& note,
                               const Table& t, const std::string& file_stem);
-    http::Response placeholder(const Ctx& c, const std::string& nav);
+    http::Response users_page(const Ctx& c);
+    // Answers a page path that is not the 办件's; nullopt when no page has it.
+    std::optional<http::Response> supervision_route(const Ctx& c, const std::string& path, bool post, std::string& route);
+    // The one answer for "does not exist" and "another township's" (404), with a way back.
+    http::Response not_found(const Ctx& c, const std::string& nav, const std::string& back, const std::string& back_label);
+    http::Response figures_unavailable(const Ctx& c, const std::string& nav, const Error& e);
+
+    // web_figures.cpp, web_township.cpp
+    http::Response dashboard(const Ctx& c);
+    http::Response townships_list(const Ctx& c);
+    http::Response township_page(const Ctx& c, const std::string& code);
+    http::Response scorecard_page(const Ctx& c);
+    http::Response fleet_page(const Ctx& c);
+    // web_lifecycles.cpp
+    http::Response follow_ups_list(const Ctx& c);
+    http::Response follow_up_page(const Ctx& c, const std::string& id, const std::string& refusal = "");
+    http::Response follow_up_post(const Ctx& c, const std::string& id);
+    http::Response complaints_list(const Ctx& c);
+    http::Response complaint_page(const Ctx& c, const std::string& receipt, const std::string& refusal = "");
+    http::Response complaint_post(const Ctx& c, const std::string& receipt);
+    http::Response alerts_list(const Ctx& c);
+    http::Response alert_page(const Ctx& c, const std::string& id, const std::string& refusal = "");
+    http::Response alert_post(const Ctx& c, const std::string& id);
+    http::Response alerts_evaluate_post(const Ctx& c);
+    // web_samples.cpp
+    http::Response samples_page(const Ctx& c, const std::string& refusal = "", int status = 200);
+    http::Response samples_draw_post(const Ctx& c);
+    http::Response sample_finding_post(const Ctx& c, const std::string& month, const std::string& receipt);
 
     // web_cases.cpp
     http::Response cases_list(const Ctx& c);
