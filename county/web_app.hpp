@@ -16,6 +16,7 @@
 #include "county/web_auth.hpp"
 #include "county/web_export.hpp"
 #include "county/web_html.hpp"
+#include "county/web_pages.hpp"
 #include "policy/policy_data.hpp"
 
 namespace yimen::county::web {
@@ -38,7 +39,9 @@ public:
     WebApp(Store& store, const PolicyData& policy, const StatsConfig& stats, const Clock& clock, Casework& casework,
            std::int64_t session_idle_ms)
         : store_(store), policy_(policy), stats_(stats), clock_(clock), casework_(casework),
-          auth_(store, clock, session_idle_ms) {}
+          auth_(store, clock, session_idle_ms) {
+        load_township_names(policy.assets_dir);
+    }
 
     // Answers every path outside /api/. `route` is set to the route pattern for the access log (never the path).
     http::Response handle(http::Request& req, std::string& route);

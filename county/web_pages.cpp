@@ -3,6 +3,8 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <mutex>
 
 namespace yimen::county::web {
 
@@ -111,7 +113,28 @@ std::string num(const json& v) {
 
 std::string raw_value(const json& v) { return v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump(); }
 
-std::string township_label(const std::string& code) { return code; }
+namespace {
+std::mutex g_names_mu;
+std::map<std::string, std::string> g_township_names;
+}  // namespace
+
+void load_township_names(const std::string& assets_dir) {
+    std::ifstream in(assets_dir + "/rules/townships.json", std::ios::binary);
+    const json doc = json::parse(in, nullptr, false);
+    std::map<std::string, std::string> names;
+    if (doc.is_object() && doc.contains("townships") && doc["townships"].is_array())
+        for (auto& t : doc["townships"])
+            if (t.is_object() && t.value("code", "").size() == 9 && !t.value("name", "").empty())
+                names[t["code"].get<std::string>()] = t["name"].get<std::string>();
+    std::lock_guard lock(g_names_mu);
+    g_township_names = std::move(names);
+}
+
+std::string township_label(const std::string& code) {
+    std::lock_guard lock(g_names_mu);
+    auto it = g_township_names.find(code);
+    return it == g_township_names.end() ? code : it->second;
+}
 
 std::string local_time(const json& rfc3339) {
     if (!rfc3339.is_string()) return "—";

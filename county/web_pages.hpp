@@ -49,9 +49,10 @@ std::string pct(const nlohmann::json& rate);
 std::string num(const nlohmann::json& v);
 // The JSON value as an attribute for machines (tests, the browser test): a rate's full digits, "" for null.
 std::string raw_value(const nlohmann::json& v);
-// The township as people should read it. The project has no township-name table in assets/ or policy/ (only the
-// demo generator's own list), so this is the statistical code; one place to change when a name table exists.
+// The township as people read it: its name from assets/rules/townships.json, or the code for one not listed.
 std::string township_label(const std::string& code);
+// Loads assets/rules/townships.json (once, at start; a missing or broken file leaves codes shown as codes).
+void load_township_names(const std::string& assets_dir);
 // An RFC 3339 UTC time as the county's local "YYYY-MM-DD HH:MM"; "—" when empty or unreadable.
 std::string local_time(const nlohmann::json& rfc3339);
 

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "county/stats.hpp"
+#include "county/web_pages.hpp"
 #include "support/chain_writer.hpp"
 #include "support/county_http.hpp"
 #include "support/web_client.hpp"
@@ -192,9 +193,9 @@ TEST_CASE("web pages: the dashboard's headline figures equal Figures::summary fo
     // The ranking links each township to its drill-down and sorts on the server.
     CHECK(page.body.find("href=\"/townships/" + kA + "?") != std::string::npos);
     auto by_code = b.get("/?sort=code");
-    CHECK(by_code.body.find(">" + kA + "<") < by_code.body.find(">" + kC + "<"));
+    CHECK(by_code.body.find(">" + county::web::township_label(kA) + "<") < by_code.body.find(">" + county::web::township_label(kC) + "<"));
     auto by_sat = b.get("/?sort=satisfaction");  // C: one rating of 2 (0 %); A: 2 of 3 satisfied
-    CHECK(by_sat.body.find(">" + kA + "<") < by_sat.body.find(">" + kC + "<"));
+    CHECK(by_sat.body.find(">" + county::web::township_label(kA) + "<") < by_sat.body.find(">" + county::web::township_label(kC) + "<"));
 
     // A township user's dashboard is their township's figure set.
     add_web_user(s.c, "S910002", "township-staff", kC);
@@ -379,18 +380,21 @@ TEST_CASE("web pages: the new tables export with BOM, header and every row", "[c
         std::size_t rows;
         std::vector<std::string> holds;
     };
+    // Townships appear by name (assets/rules/townships.json).
+    const std::string tA = county::web::township_label(kA), tC = county::web::township_label(kC);
+    REQUIRE(tA == "龙头镇");
     const std::vector<Case> cases = {
-        {"/?format=csv", "名次,乡镇,办结,按时办结,办理及时率", 2, {kA, kC}},
+        {"/?format=csv", "名次,乡镇,办结,按时办结,办理及时率", 2, {tA, tC}},
         {"/?table=trend&format=csv", "月份,办结,按时办结,办理及时率,评价数,满意数,满意率", 12, {s.confirmed_on.iso().substr(0, 7)}},
-        {"/townships?format=csv", "名次,乡镇,办结", 2, {kA, kC}},
+        {"/townships?format=csv", "名次,乡镇,办结", 2, {tA, tC}},
         {"/townships/" + kA + "?table=overdue&format=csv", "办件编号,项目,当前环节,期限,超期工作日", 0, {}},
         {"/townships/" + kA + "?table=levels&format=csv", "评价等级,条数", 5, {"1 星"}},
-        {"/follow-ups?format=csv", "编号,乡镇,办件编号,评价等级,状态,发起日期,回访期限,是否超期", 2, {kA, kC}},
-        {"/follow-ups?state=active&township=" + kC + "&format=csv", "编号,乡镇", 1, {kC}},
+        {"/follow-ups?format=csv", "编号,乡镇,办件编号,评价等级,状态,发起日期,回访期限,是否超期", 2, {tA, tC}},
+        {"/follow-ups?state=active&township=" + kC + "&format=csv", "编号,乡镇", 1, {tC}},
         {"/complaints?format=csv", "投诉编号,乡镇,类别,状态,受理日期,答复期限,承办人,是否超期", 2, {s.complaint_a, s.complaint_c}},
         {"/alerts?format=csv", "编号,类型,乡镇,终端,说明,状态",
          static_cast<std::size_t>(count(s.c, "SELECT count(*) FROM alerts")), {"终端长时间未上传"}},
-        {"/scorecard?format=csv", "名次,乡镇,得分", 2, {kA, kC}},
+        {"/scorecard?format=csv", "名次,乡镇,得分", 2, {tA, tC}},
         {"/fleet?format=csv", "终端,乡镇,最近上传,待传记录,时钟偏差(秒),打印机,软件版本,长时间未上传,已吊销", 2,
          {kA + "-01", kC + "-01"}},
     };
