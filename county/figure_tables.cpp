@@ -258,6 +258,9 @@ Status write_case(Store& store, const CaseInput& c, const CaseOutput& o, bool ha
                                  }
                              });
         if (!s) return s;
+        s = store.query("SELECT township, start_day FROM case_spans WHERE receipt_number = ?1", {c.receipt},
+                        [&](const SqlRow& r) { old.emplace_back("spans", r.text(0), SqlParam{r.integer(1)}); });
+        if (!s) return s;
         for (auto& [kind, township, day] : old)
             if (auto m = mark(kind, township, day); !m) return m;
         if (auto d = run(store, "DELETE FROM case_spans WHERE receipt_number = ?1", {c.receipt}); !d) return d;
@@ -283,6 +286,8 @@ Status write_case(Store& store, const CaseInput& c, const CaseOutput& o, bool ha
                           opt1(sp.nearest_due), opt1(sp.overall_due)});
             !s)
             return s;
+    for (auto& sp : o.spans)
+        if (auto s = mark("spans", c.township, SqlParam{sp.start}); !s) return s;
     for (auto& [kind, day] : {std::pair{"decided", opt1(o.decided_day)}, std::pair{"acceptance", opt1(o.acceptance_day)},
                               std::pair{"submitted", SqlParam{submitted_day}}})
         if (auto s = mark(kind, c.township, day); !s) return s;
@@ -322,8 +327,9 @@ Status refresh_all_cases(Store& store, const PolicyData& policy, std::int64_t& c
         if (auto it = index.find(r.text(0)); it != index.end()) cases[it->second].complaints = static_cast<int>(r.integer(1));
     });
     if (!s) return s;
-    for (auto* t : {"DELETE FROM case_facts", "DELETE FROM case_spans", "DELETE FROM daily_decided",
-                    "DELETE FROM daily_decided_wd", "DELETE FROM daily_acceptance", "DELETE FROM daily_submitted"})
+    for (auto* t : {"DELETE FROM case_facts", "DELETE FROM case_spans", "DELETE FROM span_groups", "DELETE FROM daily_decided",
+                    "DELETE FROM daily_decided_wd", "DELETE FROM monthly_decided", "DELETE FROM monthly_decided_wd",
+                    "DELETE FROM daily_acceptance", "DELETE FROM daily_submitted"})
         if (auto d = run(store, t); !d) return d;
     static const std::vector<Visit> kNone;
     for (auto& c : cases) {
@@ -410,8 +416,14 @@ Status refresh_day(Store& store, const std::string& kind, const std::string& tow
                      " WHERE township = ?1 AND decided_day = ?2 GROUP BY programme, channel, within, extended",
                      &with_month},
                     {"DELETE FROM daily_decided_wd WHERE township = ?1 AND day = ?2", &key},
-                    {"INSERT INTO daily_decided_wd(township, wd, day, n) SELECT ?1, wd_used, ?2, count(*) FROM case_facts"
-                     " WHERE township = ?1 AND decided_day = ?2 GROUP BY wd_used",
+                    {"INSERT INTO daily_decided_wd(township, month, wd, day, n) SELECT ?1, ?3, wd_used, ?2, count(*)"
+                     " FROM case_facts WHERE township = ?1 AND decided_day = ?2 GROUP BY wd_used",
+                     &with_month}});
+    if (kind == "spans")
+        return all({{"DELETE FROM span_groups WHERE township = ?1 AND start_day = ?2", &key},
+                    {"INSERT INTO span_groups(township, start_day, end_day, overdue_day, nearest_due, n)"
+                     " SELECT ?1, ?2, end_day, overdue_day, coalesce(nearest_due, -1), count(*) FROM case_spans"
+                     " WHERE township = ?1 AND start_day = ?2 GROUP BY end_day, overdue_day, coalesce(nearest_due, -1)",
                      &key}});
     if (kind == "acceptance")
         return all({{"DELETE FROM daily_acceptance WHERE township = ?1 AND day = ?2", &key},
@@ -466,6 +478,30 @@ Status refresh_day(Store& store, const std::string& kind, const std::string& tow
     return Ok{};  // an unknown kind (from a newer version): nothing to do here
 }
 
+// The month's sums from its days: a period's whole months are read from these (one row where a month has thirty).
+Status refresh_month(Store& store, const std::string& kind, const std::string& township, std::int64_t month) {
+    const std::vector<SqlParam> key{township, month};
+    auto all = [&](std::initializer_list<const char*> steps) -> Status {
+        for (auto* sql : steps)
+            if (auto s = run(store, sql, key); !s) return s;
+        return Ok{};
+    };
+    if (kind == "decided")
+        return all({"DELETE FROM monthly_decided WHERE township = ?1 AND month = ?2",
+                    "INSERT INTO monthly_decided(township, month, programme, channel, within, extended, n)"
+                    " SELECT township, month, programme, channel, within, extended, sum(n) FROM daily_decided"
+                    " WHERE township = ?1 AND month = ?2 GROUP BY township, month, programme, channel, within, extended",
+                    "DELETE FROM monthly_decided_wd WHERE township = ?1 AND month = ?2",
+                    "INSERT INTO monthly_decided_wd(township, month, wd, n) SELECT township, month, wd, sum(n)"
+                    " FROM daily_decided_wd WHERE township = ?1 AND month = ?2 GROUP BY township, month, wd"});
+    if (kind == "rating")
+        return all({"DELETE FROM monthly_ratings WHERE township = ?1 AND month = ?2",
+                    "INSERT INTO monthly_ratings(township, month, channel, level, programme, n)"
+                    " SELECT township, month, channel, level, programme, sum(n) FROM daily_ratings"
+                    " WHERE township = ?1 AND month = ?2 GROUP BY township, month, channel, level, programme"});
+    return Ok{};
+}
+
 }  // namespace
 
 std::int64_t county_day_of(UtcMillis t) {
@@ -514,13 +550,16 @@ Result<FigureRefresh> refresh_figure_tables(Store& store, const PolicyData& poli
         if (receipts.size() > kBulkThreshold) {
             if (auto r = refresh_all_cases(store, policy, out.cases); !r) return r;
             // Every day of every case kind is rebuilt below.
-            if (auto r = run(store, "DELETE FROM dirty_days WHERE kind IN ('decided', 'acceptance', 'submitted')"); !r) return r;
+            if (auto r = run(store, "DELETE FROM dirty_days WHERE kind IN ('decided', 'acceptance', 'submitted', 'spans')"); !r)
+                return r;
             for (auto* sql : {"INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'decided', township, decided_day"
                               " FROM case_facts WHERE decided_day IS NOT NULL ON CONFLICT DO NOTHING",
                               "INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'acceptance', township, acceptance_day"
                               " FROM case_facts WHERE acceptance_day IS NOT NULL ON CONFLICT DO NOTHING",
                               "INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'submitted', township, submitted_day"
-                              " FROM case_facts WHERE 1 = 1 ON CONFLICT DO NOTHING"})
+                              " FROM case_facts WHERE 1 = 1 ON CONFLICT DO NOTHING",
+                              "INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'spans', township, start_day"
+                              " FROM case_spans WHERE 1 = 1 ON CONFLICT DO NOTHING"})
                 if (auto r = run(store, sql); !r) return r;
         } else if (!receipts.empty()) {
             if (auto r = refresh_marked_cases(store, policy, receipts); !r) return r;
@@ -531,8 +570,13 @@ Result<FigureRefresh> refresh_figure_tables(Store& store, const PolicyData& poli
                                  [&](const SqlRow& r) { days.emplace_back(r.text(0), r.text(1), r.integer(2)); });
             !q)
             return q;
-        for (auto& [kind, township, day] : days)
+        std::set<std::tuple<std::string, std::string, std::int64_t>> months;
+        for (auto& [kind, township, day] : days) {
             if (auto r = refresh_day(store, kind, township, day, core); !r) return r;
+            if (kind == "decided" || kind == "rating") months.emplace(kind, township, month_key(day));
+        }
+        for (auto& [kind, township, month] : months)
+            if (auto r = refresh_month(store, kind, township, month); !r) return r;
         out.days = static_cast<std::int64_t>(days.size());
         return run(store, "DELETE FROM dirty_days");
     });

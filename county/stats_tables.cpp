@@ -23,6 +23,44 @@ std::string month_text(std::int64_t yyyymm) {
     return buf;
 }
 
+// A period as its whole months (read from the monthly tables) and the days before and after them (from the daily
+// ones). An empty range is (1, 0).
+struct PeriodParts {
+    std::int64_t month_from = 1, month_to = 0, head_from = 1, head_to = 0, tail_from = 1, tail_to = 0;
+};
+
+std::int64_t yyyymm(CivilDate d) { return d.year * 100 + d.month; }
+
+PeriodParts split_period(CivilDate from, CivilDate to) {
+    PeriodParts p;
+    if (to < from) return p;
+    const CivilDate first_whole = from.day == 1 ? from : CivilDate{from.month == 12 ? from.year + 1 : from.year, from.month % 12 + 1, 1};
+    const CivilDate after_to = to.plus_days(1);
+    const CivilDate last_whole_end = after_to.day == 1 ? to : CivilDate{to.year, to.month, 1}.plus_days(-1);
+    if (first_whole > last_whole_end) {
+        p.head_from = from.to_days();
+        p.head_to = to.to_days();
+        return p;
+    }
+    p.month_from = yyyymm(first_whole);
+    p.month_to = yyyymm(last_whole_end);
+    if (from < first_whole) p.head_from = from.to_days(), p.head_to = first_whole.to_days() - 1;
+    if (last_whole_end < to) p.tail_from = last_whole_end.to_days() + 1, p.tail_to = to.to_days();
+    return p;
+}
+
+// The rows of a period from a monthly table and its daily one: parameters ?1–?7 of parts_params.
+std::string from_parts(const std::string& cols, const std::string& monthly, const std::string& daily) {
+    const std::string scope = " AND (?3 = '' OR township = ?3)";
+    return "(SELECT " + cols + " FROM " + monthly + " WHERE month >= ?1 AND month <= ?2" + scope + " UNION ALL SELECT " +
+           cols + " FROM " + daily + " WHERE day >= ?4 AND day <= ?5" + scope + " UNION ALL SELECT " + cols + " FROM " +
+           daily + " WHERE day >= ?6 AND day <= ?7" + scope + ") t";
+}
+
+std::vector<SqlParam> parts_params(const PeriodParts& p, const std::string& township) {
+    return {p.month_from, p.month_to, township, p.head_from, p.head_to, p.tail_from, p.tail_to};
+}
+
 }  // namespace
 
 Status Figures::fresh() {
@@ -43,11 +81,12 @@ Result<std::map<std::string, json>> Figures::timeliness(const StatsQuery& q) {
     for (auto& t : townships(q.township)) acc[t];
     acc[""];
     auto both = [&](const std::string& t) { return std::array<TimelinessAcc*, 2>{&acc[t], &acc[""]}; };
+    const PeriodParts parts = split_period(q.from, q.to);
     auto s = store_.query(
-        "SELECT township, month, programme, channel, within, extended, sum(n) FROM daily_decided"
-        " WHERE day >= ?1 AND day <= ?2 AND (?3 = '' OR township = ?3)"
-        " GROUP BY township, month, programme, channel, within, extended",
-        {from, to, q.township}, [&](const SqlRow& r) {
+        "SELECT township, month, programme, channel, within, extended, sum(n) FROM " +
+            from_parts("township, month, programme, channel, within, extended, n", "monthly_decided", "daily_decided") +
+            " GROUP BY township, month, programme, channel, within, extended",
+        parts_params(parts, q.township), [&](const SqlRow& r) {
             const std::int64_t n = r.integer(6), in = r.integer(4) ? n : 0;
             const std::string month = month_text(r.integer(1));
             for (auto* a : both(r.text(0))) {
@@ -61,9 +100,9 @@ Result<std::map<std::string, json>> Figures::timeliness(const StatsQuery& q) {
             }
         });
     if (!s) return s.error();
-    s = store_.query("SELECT township, wd, sum(n) FROM daily_decided_wd WHERE day >= ?1 AND day <= ?2"
-                     " AND (?3 = '' OR township = ?3) GROUP BY township, wd",
-                     {from, to, q.township}, [&](const SqlRow& r) {
+    s = store_.query("SELECT township, wd, sum(n) FROM " +
+                         from_parts("township, wd, n", "monthly_decided_wd", "daily_decided_wd") + " GROUP BY township, wd",
+                     parts_params(parts, q.township), [&](const SqlRow& r) {
                          for (auto* a : both(r.text(0))) a->wd[r.integer(1)] += r.integer(2);
                      });
     if (!s) return s.error();
@@ -81,13 +120,13 @@ Result<std::map<std::string, json>> Figures::timeliness(const StatsQuery& q) {
     // Open on the day the figures are judged: the spans covering it.
     std::unordered_map<std::int64_t, bool> near;  // due day → within the approaching window
     s = store_.query(
-        "SELECT township, CASE WHEN overdue_day <= ?1 THEN 1 ELSE 0 END, nearest_due, count(*) FROM case_spans"
+        "SELECT township, CASE WHEN overdue_day <= ?1 THEN 1 ELSE 0 END, nearest_due, sum(n) FROM span_groups"
         " WHERE end_day > ?1 AND start_day <= ?1 AND (?2 = '' OR township = ?2)"
         " GROUP BY township, CASE WHEN overdue_day <= ?1 THEN 1 ELSE 0 END, nearest_due",
         {u, q.township}, [&](const SqlRow& r) {
             const std::int64_t n = r.integer(3);
             bool approaching = false;
-            if (r.integer(1) == 0 && !r.is_null(2)) {
+            if (r.integer(1) == 0 && r.integer(2) >= 0) {  // -1: no deadline
                 const std::int64_t due = r.integer(2);
                 auto it = near.find(due);
                 if (it == near.end())
@@ -104,21 +143,33 @@ Result<std::map<std::string, json>> Figures::timeliness(const StatsQuery& q) {
         });
     if (!s) return s.error();
     if (!q.township.empty()) {
+        // The most days overdue first: the earliest date counted from first (days overdue fall as it moves later),
+        // and past the first kOverdueListMax only the rows that tie with the last of them.
+        auto& list = acc[q.township].overdue_list;
+        bool done = false;
         s = store_.query(
             "SELECT receipt_number, programme, current_stage, overall_due, nearest_due FROM case_spans"
-            " WHERE township = ?2 AND end_day > ?1 AND start_day <= ?1 AND overdue_day <= ?1",
+            " WHERE township = ?2 AND end_day > ?1 AND start_day <= ?1 AND overdue_day <= ?1"
+            " ORDER BY CASE WHEN overall_due IS NOT NULL AND overall_due < ?1 THEN overall_due ELSE nearest_due END,"
+            " receipt_number",
             {u, q.township}, [&](const SqlRow& r) {
+                if (done) return;
                 std::int64_t late = 0;
                 if (!r.is_null(3) && u > r.integer(3))
                     late = cal.working_days_between(CivilDate::from_days(r.integer(3)), until).days;
                 else if (!r.is_null(4))
                     late = cal.working_days_between(CivilDate::from_days(r.integer(4)), until).days;
-                acc[q.township].overdue_list.push_back(
-                    {{"receipt_number", r.text(0)},
-                     {"programme", r.text(1)},
-                     {"current_stage", r.text(2)},
-                     {"due", r.is_null(4) ? json() : json(CivilDate::from_days(r.integer(4)).iso())},
-                     {"days_overdue_wd", late}});
+                // Rows come with days overdue falling: past the list's size, only ties with its last row matter.
+                if (list.size() >= kOverdueListMax &&
+                    late < list[kOverdueListMax - 1]["days_overdue_wd"].get<std::int64_t>()) {
+                    done = true;
+                    return;
+                }
+                list.push_back({{"receipt_number", r.text(0)},
+                                {"programme", r.text(1)},
+                                {"current_stage", r.text(2)},
+                                {"due", r.is_null(4) ? json() : json(CivilDate::from_days(r.integer(4)).iso())},
+                                {"days_overdue_wd", late}});
             });
         if (!s) return s.error();
     }
@@ -205,9 +256,10 @@ Result<std::map<std::string, json>> Figures::satisfaction(const StatsQuery& q) {
     for (auto& t : townships(q.township)) acc[t];
     acc[""];
     auto s = store_.query(
-        "SELECT township, month, channel, level, programme, sum(n) FROM daily_ratings"
-        " WHERE day >= ?1 AND day <= ?2 AND (?3 = '' OR township = ?3) GROUP BY township, month, channel, level, programme",
-        {from, to, q.township}, [&](const SqlRow& r) {
+        "SELECT township, month, channel, level, programme, sum(n) FROM " +
+            from_parts("township, month, channel, level, programme, n", "monthly_ratings", "daily_ratings") +
+            " GROUP BY township, month, channel, level, programme",
+        parts_params(split_period(q.from, q.to), q.township), [&](const SqlRow& r) {
             const int level = static_cast<int>(r.integer(3));
             const std::int64_t n = r.integer(5);
             const std::int64_t ok = model.counts_as_satisfied(level) ? n : 0;

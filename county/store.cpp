@@ -143,8 +143,8 @@ CREATE TABLE web_sessions(id_sha256 TEXT PRIMARY KEY, user_id TEXT, csrf TEXT NO
 CREATE INDEX web_sessions_seen ON web_sessions(last_seen_ms);
 CREATE INDEX audit_log_target ON audit_log(target, id);
 )sql",
-    // 6: the figure tables (county/figure_tables.hpp): per-case facts and open spans, per-day aggregates, and the
-    // triggers that mark what a write changed. Existing rows are all marked, so the first refresh builds them.
+    // 6: the figure tables (county/figure_tables.hpp): per-case facts and open spans (and their groups), per-day and
+    // per-month aggregates, and the triggers that mark what a write changed. Existing rows are all marked, so the first refresh builds them.
     R"sql(
 CREATE INDEX applications_key ON applications(applicant_key);
 CREATE TABLE figure_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -167,29 +167,40 @@ CREATE TABLE case_spans(receipt_number TEXT NOT NULL, start_day INTEGER NOT NULL
   nearest_due INTEGER, overall_due INTEGER, PRIMARY KEY(receipt_number, start_day));
 CREATE INDEX case_spans_open ON case_spans(end_day, start_day, township, overdue_day, nearest_due);
 CREATE INDEX case_spans_township ON case_spans(township, end_day, start_day, overdue_day, nearest_due);
+CREATE INDEX case_spans_start ON case_spans(township, start_day);
+CREATE TABLE span_groups(township TEXT NOT NULL, start_day INTEGER NOT NULL, end_day INTEGER NOT NULL,
+  overdue_day INTEGER NOT NULL, nearest_due INTEGER NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY(township, start_day, end_day, overdue_day, nearest_due)) WITHOUT ROWID;
+CREATE INDEX span_groups_open ON span_groups(end_day, start_day);
+CREATE TABLE monthly_decided(township TEXT NOT NULL, month INTEGER NOT NULL, programme TEXT NOT NULL,
+  channel TEXT NOT NULL, within INTEGER NOT NULL, extended INTEGER NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY(township, month, programme, channel, within, extended)) WITHOUT ROWID;
+CREATE TABLE monthly_decided_wd(township TEXT NOT NULL, month INTEGER NOT NULL, wd INTEGER NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY(township, month, wd)) WITHOUT ROWID;
+CREATE TABLE monthly_ratings(township TEXT NOT NULL, month INTEGER NOT NULL, channel TEXT NOT NULL, level INTEGER NOT NULL,
+  programme TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(township, month, channel, level, programme)) WITHOUT ROWID;
+-- Small per-day tables are read whole, in key order; the large ones have a day index for the days of a period
+-- outside its whole months (those come from the monthly tables).
 CREATE TABLE daily_decided(township TEXT NOT NULL, month INTEGER NOT NULL, programme TEXT NOT NULL, channel TEXT NOT NULL,
   within INTEGER NOT NULL, extended INTEGER NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY(township, month, programme, channel, within, extended, day)) WITHOUT ROWID;
-CREATE INDEX daily_decided_day ON daily_decided(township, day);
-CREATE TABLE daily_decided_wd(township TEXT NOT NULL, wd INTEGER NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
-  PRIMARY KEY(township, wd, day)) WITHOUT ROWID;
-CREATE INDEX daily_decided_wd_day ON daily_decided_wd(township, day);
+CREATE INDEX daily_decided_day ON daily_decided(day, township);
+CREATE TABLE daily_decided_wd(township TEXT NOT NULL, month INTEGER NOT NULL, wd INTEGER NOT NULL, day INTEGER NOT NULL,
+  n INTEGER NOT NULL, PRIMARY KEY(township, month, wd, day)) WITHOUT ROWID;
+CREATE INDEX daily_decided_wd_day ON daily_decided_wd(day, township);
 CREATE TABLE daily_acceptance(township TEXT NOT NULL, wd INTEGER NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY(township, wd, day)) WITHOUT ROWID;
-CREATE INDEX daily_acceptance_day ON daily_acceptance(township, day);
 CREATE TABLE daily_submitted(township TEXT NOT NULL, day INTEGER NOT NULL, cases INTEGER NOT NULL, visits INTEGER NOT NULL,
   repeat_visit_cases INTEGER NOT NULL, notices INTEGER NOT NULL, repeated_materials INTEGER NOT NULL,
   repeated_material_cases INTEGER NOT NULL, PRIMARY KEY(township, day)) WITHOUT ROWID;
 CREATE TABLE daily_ratings(township TEXT NOT NULL, month INTEGER NOT NULL, channel TEXT NOT NULL, level INTEGER NOT NULL,
   programme TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY(township, month, channel, level, programme, day)) WITHOUT ROWID;
-CREATE INDEX daily_ratings_day ON daily_ratings(township, day);
+CREATE INDEX daily_ratings_day ON daily_ratings(day, township);
 CREATE TABLE daily_rating_scores(township TEXT NOT NULL, code TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
   total INTEGER NOT NULL, PRIMARY KEY(township, code, day)) WITHOUT ROWID;
-CREATE INDEX daily_rating_scores_day ON daily_rating_scores(township, day);
 CREATE TABLE daily_quiz(township TEXT NOT NULL, question_id TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
   correct INTEGER NOT NULL, PRIMARY KEY(township, question_id, day)) WITHOUT ROWID;
-CREATE INDEX daily_quiz_day ON daily_quiz(township, day);
 CREATE TABLE daily_quiz_respondents(township TEXT NOT NULL, day INTEGER NOT NULL, respondents INTEGER NOT NULL,
   all_core_correct INTEGER NOT NULL, PRIMARY KEY(township, day)) WITHOUT ROWID;
 CREATE TRIGGER figures_application AFTER INSERT ON applications BEGIN
