@@ -574,7 +574,11 @@ public:
         std::lock_guard lock(mu_);
         auto& st = stmt("SELECT count(*) FROM complaint_links WHERE case_receipt = ?1");
         st.bind(1, case_receipt);
-        return st.step() == SQLITE_ROW ? static_cast<int>(st.integer(0)) : 0;
+        // Reset before returning: a statement left on a row keeps a read transaction open on the main connection,
+        // and after any other process writes (county-server users add while serving) its writes fail as "locked".
+        const int n = st.step() == SQLITE_ROW ? static_cast<int>(st.integer(0)) : 0;
+        st.reset();
+        return n;
     }
 
     Status append_change(const ChangeRow& c) override {

@@ -4,6 +4,7 @@
 #include "county/web_app.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -172,6 +173,7 @@ http::Response WebApp::login_form(const http::Request& req, const std::string& m
     std::string new_cookie;
     if (!pre) {
         auto started = auth_.start(std::nullopt);
+        if (!started) std::fprintf(stderr, "web: a sign-in form could not start its session: %s\n", started.error().message.c_str());
         if (!started) return bare_page(503, "暂时无法登录", "服务器存储暂不可用，请稍后再试。", "/login");
         new_cookie = started->first;
         pre = started->second;

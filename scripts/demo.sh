@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # demo.sh — the whole system on one machine: a county server (fresh PKI, a demo year of cases from
-# `county-server demo-data`, a township-staff user, the kiosk registered), the virtual printer, and the hall kiosk.
+# `county-server demo-data`, a township-staff user, the kiosk registered, back-office users with demo passwords),
+# the virtual printer, and the hall kiosk. It prints the back office's URL and the demo sign-ins.
 # Called by `./yimen demo [--headless] [--keep-serving]`.
 # With a display the kiosk opens a window; without one (or with --headless) it plays the scripted tour on SDL's
 # offscreen driver and leaves screenshots and printed pages under build/demo/ (or $YIMEN_BUILD_DIR/demo).
@@ -50,6 +51,10 @@ KIOSK_ID=230523104-01
 TOWNSHIP=230523104
 STAFF_ID=104001
 STAFF_PIN=482615
+# Back-office (后台) sign-ins of the demo: demonstration passwords, printed openly; never use them on a real server.
+STAFF_PASSWORD=yimen-demo-104001
+COUNTY_USER=D523001
+COUNTY_PASSWORD=yimen-demo-county
 
 say "county server: PKI, kiosk $KIOSK_ID, township staff $STAFF_ID (PIN $STAFF_PIN), policy bundle"
 "$BIN/county-server" pki init --dir "$COUNTY" >/dev/null
@@ -57,8 +62,9 @@ say "county server: a demo year of 宝清县 (13 townships and farms, their kios
 "$BIN/county-server" demo-data --dir "$COUNTY" --seed 2026 --months 12 --assets "$ROOT/assets" > "$OUT/demo-data.txt"
 head -n 1 "$OUT/demo-data.txt" | sed 's/^/  /' >&2
 "$BIN/county-server" pki issue-kiosk --dir "$COUNTY" --kiosk "$KIOSK_ID" --township "$TOWNSHIP" >/dev/null
-TOKEN=$(echo "$STAFF_PIN" | "$BIN/county-server" users add --dir "$COUNTY" --id "$STAFF_ID" --name 李娜 \
-          --role township-staff --township "$TOWNSHIP" --pin | sed -n 's/^token //p')
+TOKEN=$(printf '%s\n%s\n' "$STAFF_PIN" "$STAFF_PASSWORD" | "$BIN/county-server" users add --dir "$COUNTY" --id "$STAFF_ID" \
+          --name 李娜 --role township-staff --township "$TOWNSHIP" --pin --password | sed -n 's/^token //p')
+printf '%s\n' "$COUNTY_PASSWORD" | "$BIN/county-server" users passwd --dir "$COUNTY" --id "$COUNTY_USER" >/dev/null
 "$BIN/county-server" bundle publish --dir "$COUNTY" --from "$ROOT/assets/policy" >/dev/null
 
 start_county() {
@@ -67,8 +73,17 @@ start_county() {
   PIDS+=("$COUNTY_PID")
   COUNTY_PORT=$(port_from_log "$OUT/county.log")
 }
+# The back office's address and the demo sign-ins (printed at the start, for the kiosk window's lifetime, and at the end).
+back_office() {
+  say "back office (后台): https://127.0.0.1:$COUNTY_PORT/   the demo year (12 months, 13 townships) is loaded"
+  say "  demo credentials (演示账号，仅供演示):"
+  say "    county staff   (县级工作人员)  user $COUNTY_USER   password $COUNTY_PASSWORD"
+  say "    township staff (乡镇工作人员)  user $STAFF_ID    password $STAFF_PASSWORD   (龙头镇 $TOWNSHIP)"
+  say "  the certificate is from the demo's own CA ($COUNTY/ca.crt): the browser warns once; continue to the page"
+}
 start_county
 say "county server on https://127.0.0.1:$COUNTY_PORT"
+back_office
 
 "$BIN/virtual-printer" --listen 127.0.0.1:0 --out "$OUT/receipts" > "$OUT/printer.log" 2>&1 &
 PIDS+=($!)
@@ -157,6 +172,10 @@ say "the county's headline figures, $YEAR_AGO to $TODAY (every township: $OUT/st
   > "$OUT/stats.txt"
 head -n 2 "$OUT/stats.txt" | sed 's/^/  /' >&2
 say "screenshots: $OUT/screens/   printed pages: $OUT/receipts/   logs: $OUT/*.log"
+back_office
+if [ "$KEEP" = 0 ]; then
+  say "  (the county server stops with the demo now; ./yimen demo --keep-serving keeps the back office open)"
+fi
 if [ "$KEEP" = 1 ]; then
   say "county server keeps serving on https://127.0.0.1:$COUNTY_PORT (Ctrl-C to stop); staff token: $TOKEN"
   wait "$COUNTY_PID"
