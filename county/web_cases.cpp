@@ -270,6 +270,24 @@ http::Response WebApp::cases_list(const Ctx& c) {
 
 namespace {
 
+// What staff read for a stage field of programmes.json (the rules name fields for machines).
+std::string field_label(const std::string& name) {
+    static const std::map<std::string, std::string> labels = {
+        {"amount_fen", "金额（元）"},          {"first_month", "首次发放月份"},
+        {"income_per_capita_fen", "家庭月人均收入（元）"}, {"investigators", "调查人员（至少两人）"},
+        {"members", "家庭人口数"},            {"months", "渐退月数"},
+        {"standard_fen", "保障标准（元/月）"}, {"support_form", "供养方式"},
+        {"tier", "护理等级"},                 {"time", "时间（时:分）"}};
+    auto it = labels.find(name);
+    return it == labels.end() ? name : it->second;
+}
+
+std::string option_label(const std::string& option) {
+    if (option == "concentrated") return "集中供养";
+    if (option == "dispersed") return "分散供养";
+    return option;
+}
+
 // One <form> per legal next stage: the fields and documents its definition asks for (programmes.json), nothing else.
 void stage_form(Html& b, const Ctx& c, const Rules& rules, const Programme& p, const StageDef& d,
                 const std::string& receipt, CivilDate today) {
@@ -283,7 +301,7 @@ void stage_form(Html& b, const Ctx& c, const Rules& rules, const Programme& p, c
     b.close();
     for (auto& f : d.fields) {
         const std::string name = "field." + f.name;
-        const std::string label = f.name + (f.required ? "" : "（可选）");
+        const std::string label = field_label(f.name) + (f.required ? "" : "（可选）");
         if (f.type == "self_care_grade") continue;  // derived from the six indicators when recorded
         if (f.type == "self_care") {
             b.open("fieldset").el("legend", "自理能力六项指标（勾选能自理的项目）");
@@ -296,7 +314,7 @@ void stage_form(Html& b, const Ctx& c, const Rules& rules, const Programme& p, c
         } else if (f.type == "choice") {
             b.open("label").text(label).open("select", {{"name", name}});
             b.el("option", "请选择", {{"value", ""}});
-            for (auto& o : f.options) b.el("option", o, {{"value", o}});
+            for (auto& o : f.options) b.el("option", option_label(o), {{"value", o}});
             b.close().close();
         } else {
             const char* type = f.type == "month" ? "month" : f.type == "time" ? "time" : "text";
@@ -358,7 +376,7 @@ Result<json> stage_body(const Ctx& c, const Programme& p) {
             body["fields"][name] = *fen;
         } else if (rule->type == "count") {
             if (v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos)
-                return Error{"bad_field", "“" + name + "”须为整数。"};
+                return Error{"bad_field", "“" + field_label(name) + "”须为整数。"};
             body["fields"][name] = std::stoi(v);
         } else if (rule->type == "names") {
             json names = json::array();
