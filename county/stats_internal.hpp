@@ -133,6 +133,21 @@ inline json satisfaction_json(SatisfactionAcc& a, const RatingModel& model, int 
     return o;
 }
 
+struct ConvenienceAcc {
+    std::int64_t cases = 0, visits = 0, repeat_visit_cases = 0, notices = 0, repeated_materials = 0,
+                 repeated_material_cases = 0;
+    json to_json() const {
+        return {{"cases", cases},
+                {"visits", visits},
+                {"visits_per_case", cases ? json(static_cast<double>(visits) / static_cast<double>(cases)) : json()},
+                {"repeat_visit_cases", repeat_visit_cases},
+                {"one_time_notices", notices},
+                {"one_time_notice_rate", rate(notices, cases)},
+                {"repeated_materials", repeated_materials},
+                {"repeated_material_cases", repeated_material_cases}};
+    }
+};
+
 struct AwarenessAcc {
     std::int64_t respondents = 0, all_correct = 0;
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> by_question;  // id → (answered, correct)

@@ -228,11 +228,7 @@ Result<std::map<std::string, json>> Figures::scan_convenience(const StatsQuery& 
                           });
     if (!s) return s.error();
     const UtcMillis lo = start_of(q.from), hi = start_of(q.to.plus_days(1));
-    struct Acc {
-        std::int64_t cases = 0, visits = 0, repeat_visit_cases = 0, notices = 0, repeated_materials = 0,
-                     repeated_material_cases = 0;
-    };
-    std::map<std::string, Acc> acc;
+    std::map<std::string, ConvenienceAcc> acc;
     for (auto& t : townships(q.township)) acc[t];
     acc[""];
     for (std::size_t i = 0; i < cases->size(); ++i) {
@@ -267,15 +263,7 @@ Result<std::map<std::string, json>> Figures::scan_convenience(const StatsQuery& 
         }
     }
     std::map<std::string, json> out;
-    for (auto& [t, a] : acc)
-        out[t] = {{"cases", a.cases},
-                  {"visits", a.visits},
-                  {"visits_per_case", a.cases ? json(static_cast<double>(a.visits) / static_cast<double>(a.cases)) : json()},
-                  {"repeat_visit_cases", a.repeat_visit_cases},
-                  {"one_time_notices", a.notices},
-                  {"one_time_notice_rate", rate(a.notices, a.cases)},
-                  {"repeated_materials", a.repeated_materials},
-                  {"repeated_material_cases", a.repeated_material_cases}};
+    for (auto& [t, a] : acc) out[t] = a.to_json();
     return out;
 }
 
