@@ -2,6 +2,8 @@
 // the county day arithmetic, rates, and the accumulators whose JSON is the figures' contract (county/API.md §5).
 #pragma once
 #include <algorithm>
+#include <cstdio>
+#include <optional>
 #include <cmath>
 #include <map>
 #include <string>
@@ -168,5 +170,139 @@ json awareness_json(const AwarenessAcc& a, const QuizT& quiz, int small_sample) 
             {"small_sample", a.respondents < small_sample},
             {"by_question", qs}};
 }
+
+// ---- Shared by the lifecycle, spot-check and output files ----
+
+inline const Error kNotFound{"not_found", "没有找到这一项，或不属于您所在的乡镇。"};
+
+inline bool is_county(const StatsActor& who) { return who.role == "county-admin" || who.role == "county-staff"; }
+inline bool may_see(const StatsActor& who, const std::string& township) {
+    return is_county(who) || (who.role == "township-staff" && who.township == township);
+}
+
+inline std::uint64_t splitmix64(std::uint64_t& state) {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+inline std::uint64_t fnv1a64(const std::string& s) {
+    std::uint64_t h = 0xCBF29CE484222325ULL;
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 0x100000001B3ULL;
+    }
+    return h;
+}
+
+inline std::string hex64(std::uint64_t v) {
+    static const char* digits = "0123456789abcdef";
+    std::string out(16, '0');
+    for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = digits[v & 0xF];
+    return out;
+}
+
+inline std::optional<std::uint64_t> parse_hex64(const std::string& s) {
+    if (s.size() != 16) return std::nullopt;
+    std::uint64_t v = 0;
+    for (char c : s) {
+        v <<= 4;
+        if (c >= '0' && c <= '9') v |= static_cast<std::uint64_t>(c - '0');
+        else if (c >= 'a' && c <= 'f') v |= static_cast<std::uint64_t>(c - 'a' + 10);
+        else return std::nullopt;
+    }
+    return v;
+}
+
+inline bool valid_month(const std::string& m) {
+    return m.size() == 7 && m[4] == '-' && CivilDate::parse(m + "-01").ok();
+}
+
+// A step of a lifecycle: actor, civil date and note, kept in supervision_steps.
+inline Status add_step(Store& store, const std::string& subject, const std::string& id, const std::string& state,
+                const std::string& actor, CivilDate date, const std::string& note, UtcMillis now) {
+    auto r = store.execute("INSERT INTO supervision_steps(subject, subject_id, state, actor, date, note, at_ms)"
+                           " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           {subject, id, state, actor, date.iso(), note, now});
+    if (!r) return r.error();
+    return Ok{};
+}
+
+inline Result<json> steps_of(Store& store, const std::string& subject, const std::string& id) {
+    json out = json::array();
+    auto s = store.query("SELECT state, actor, date, note, at_ms FROM supervision_steps WHERE subject = ?1 AND subject_id = ?2"
+                         " ORDER BY id",
+                         {subject, id}, [&](const SqlRow& r) {
+                             out.push_back({{"state", r.text(0)}, {"actor", r.text(1)}, {"date", r.text(2)},
+                                            {"note", r.text(3)}, {"at", format_rfc3339(r.integer(4))}});
+                         });
+    if (!s) return s.error();
+    return out;
+}
+
+// The date of a step: given (not after today, not before the previous step) or today; the note is required.
+inline Result<CivilDate> step_date(const json& body, CivilDate today, CivilDate not_before) {
+    if (!body.is_object()) return Error{"bad_request", "请求须为 JSON 对象。"};
+    if (!body.contains("note") || !body["note"].is_string() || body["note"].get<std::string>().empty())
+        return Error{"note_required", "每一步都须写明情况说明（note）。"};
+    if (body["note"].get<std::string>().size() > 2000) return Error{"bad_request", "情况说明过长（最多 2000 字节）。"};
+    CivilDate date = today;
+    if (body.contains("date")) {
+        if (!body["date"].is_string()) return Error{"bad_request", "日期格式应为 YYYY-MM-DD。"};
+        auto d = CivilDate::parse(body["date"].get<std::string>());
+        if (!d) return Error{"bad_request", "日期格式应为 YYYY-MM-DD。"};
+        date = *d;
+    }
+    if (date > today) return Error{"bad_request", "日期不能晚于今天。"};
+    if (date < not_before) return Error{"bad_request", "日期不能早于上一步（" + not_before.iso() + "）。"};
+    return date;
+}
+
+inline CivilDate parse_or_epoch(const std::string& text) {
+    auto d = CivilDate::parse(text);
+    return d ? *d : CivilDate{};
+}
+
+inline std::optional<CivilDate> optional_date(const SqlRow& r, int col) {
+    if (r.is_null(col)) return std::nullopt;
+    auto d = CivilDate::parse(r.text(col));
+    return d ? std::optional<CivilDate>(*d) : std::nullopt;
+}
+
+inline int state_index(const std::vector<std::string>& order, const std::string& s) {
+    auto it = std::find(order.begin(), order.end(), s);
+    return it == order.end() ? -1 : static_cast<int>(it - order.begin());
+}
+
+inline const std::vector<std::string> kFollowUpStates = {"open", "called_back", "rectified", "closed"};
+inline const std::vector<std::string> kComplaintStates = {"received", "assigned", "replied", "closed"};
+
+inline std::string complaint_state_name(const std::string& s) {
+    if (s == "received") return "已收到";
+    if (s == "assigned") return "已交办";
+    if (s == "replied") return "已答复";
+    if (s == "closed") return "已办结";
+    return s;
+}
+
+inline std::string pct_text(const json& v) {
+    if (v.is_null()) return "";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f%%", v.get<double>() * 100.0);
+    return buf;
+}
+
+inline std::string num_text(const json& v) {
+    if (v.is_null()) return "";
+    if (v.is_number_float()) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.2f", v.get<double>());
+        return buf;
+    }
+    if (v.is_string()) return v.get<std::string>();
+    return v.dump();
+}
+
 
 }  // namespace yimen::county::stats_detail
