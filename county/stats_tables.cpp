@@ -146,31 +146,45 @@ Result<std::map<std::string, json>> Figures::timeliness(const StatsQuery& q) {
         // The most days overdue first: the earliest date counted from first (days overdue fall as it moves later),
         // and past the first kOverdueListMax only the rows that tie with the last of them.
         auto& list = acc[q.township].overdue_list;
-        bool done = false;
-        s = store_.query(
-            "SELECT receipt_number, programme, current_stage, overall_due, nearest_due FROM case_spans"
-            " WHERE township = ?2 AND end_day > ?1 AND start_day <= ?1 AND overdue_day <= ?1"
+        // The keys come from the township index alone (no row read for a case that will not be listed); only the
+        // first `limit` are read in full, and again without a limit in the rare case that ties run past them.
+        const std::string order =
             " ORDER BY CASE WHEN overall_due IS NOT NULL AND overall_due < ?1 THEN overall_due ELSE nearest_due END,"
-            " receipt_number",
-            {u, q.township}, [&](const SqlRow& r) {
-                if (done) return;
-                std::int64_t late = 0;
-                if (!r.is_null(3) && u > r.integer(3))
-                    late = cal.working_days_between(CivilDate::from_days(r.integer(3)), until).days;
-                else if (!r.is_null(4))
-                    late = cal.working_days_between(CivilDate::from_days(r.integer(4)), until).days;
-                // Rows come with days overdue falling: past the list's size, only ties with its last row matter.
-                if (list.size() >= kOverdueListMax &&
-                    late < list[kOverdueListMax - 1]["days_overdue_wd"].get<std::int64_t>()) {
-                    done = true;
-                    return;
-                }
-                list.push_back({{"receipt_number", r.text(0)},
-                                {"programme", r.text(1)},
-                                {"current_stage", r.text(2)},
-                                {"due", r.is_null(4) ? json() : json(CivilDate::from_days(r.integer(4)).iso())},
-                                {"days_overdue_wd", late}});
-            });
+            " receipt_number";
+        constexpr std::int64_t kAll = std::int64_t{1} << 62;
+        for (std::int64_t limit = 2 * static_cast<std::int64_t>(kOverdueListMax);; limit = kAll) {
+            list = json::array();
+            bool done = false;
+            std::int64_t rows = 0;
+            s = store_.query(
+                "SELECT s.receipt_number, s.programme, s.current_stage, s.overall_due, s.nearest_due FROM"
+                " (SELECT receipt_number AS r, start_day AS d FROM case_spans WHERE township = ?2 AND end_day > ?1"
+                " AND +start_day <= ?1 AND overdue_day <= ?1" + order + " LIMIT ?3) k"
+                " JOIN case_spans s ON s.receipt_number = k.r AND s.start_day = k.d" +
+                    std::string(" ORDER BY CASE WHEN s.overall_due IS NOT NULL AND s.overall_due < ?1 THEN s.overall_due"
+                                " ELSE s.nearest_due END, s.receipt_number"),
+                {u, q.township, limit}, [&](const SqlRow& r) {
+                    ++rows;
+                    if (done) return;
+                    std::int64_t late = 0;
+                    if (!r.is_null(3) && u > r.integer(3))
+                        late = cal.working_days_between(CivilDate::from_days(r.integer(3)), until).days;
+                    else if (!r.is_null(4))
+                        late = cal.working_days_between(CivilDate::from_days(r.integer(4)), until).days;
+                    // Rows come with days overdue falling: past the list's size, only ties with its last row matter.
+                    if (list.size() >= kOverdueListMax &&
+                        late < list[kOverdueListMax - 1]["days_overdue_wd"].get<std::int64_t>()) {
+                        done = true;
+                        return;
+                    }
+                    list.push_back({{"receipt_number", r.text(0)},
+                                    {"programme", r.text(1)},
+                                    {"current_stage", r.text(2)},
+                                    {"due", r.is_null(4) ? json() : json(CivilDate::from_days(r.integer(4)).iso())},
+                                    {"days_overdue_wd", late}});
+                });
+            if (!s || done || limit == kAll || rows < limit) break;
+        }
         if (!s) return s.error();
     }
     std::map<std::string, json> out;

@@ -166,7 +166,8 @@ CREATE TABLE case_spans(receipt_number TEXT NOT NULL, start_day INTEGER NOT NULL
   township TEXT NOT NULL, programme TEXT NOT NULL, current_stage TEXT NOT NULL, overdue_day INTEGER NOT NULL,
   nearest_due INTEGER, overall_due INTEGER, PRIMARY KEY(receipt_number, start_day));
 CREATE INDEX case_spans_open ON case_spans(end_day, start_day, township, overdue_day, nearest_due);
-CREATE INDEX case_spans_township ON case_spans(township, end_day, start_day, overdue_day, nearest_due);
+CREATE INDEX case_spans_township ON case_spans(township, end_day, start_day, overdue_day, nearest_due, overall_due,
+  receipt_number);
 CREATE INDEX case_spans_start ON case_spans(township, start_day);
 CREATE TABLE span_groups(township TEXT NOT NULL, start_day INTEGER NOT NULL, end_day INTEGER NOT NULL,
   overdue_day INTEGER NOT NULL, nearest_due INTEGER NOT NULL, n INTEGER NOT NULL,
@@ -180,14 +181,14 @@ CREATE TABLE monthly_decided_wd(township TEXT NOT NULL, month INTEGER NOT NULL, 
 CREATE TABLE monthly_ratings(township TEXT NOT NULL, month INTEGER NOT NULL, channel TEXT NOT NULL, level INTEGER NOT NULL,
   programme TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(township, month, channel, level, programme)) WITHOUT ROWID;
 -- Small per-day tables are read whole, in key order; the large ones have a day index for the days of a period
--- outside its whole months (those come from the monthly tables).
+-- outside its whole months (those come from the monthly tables), covering with the key it carries and n.
 CREATE TABLE daily_decided(township TEXT NOT NULL, month INTEGER NOT NULL, programme TEXT NOT NULL, channel TEXT NOT NULL,
   within INTEGER NOT NULL, extended INTEGER NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY(township, month, programme, channel, within, extended, day)) WITHOUT ROWID;
-CREATE INDEX daily_decided_day ON daily_decided(day, township);
+CREATE INDEX daily_decided_day ON daily_decided(day, township, n);
 CREATE TABLE daily_decided_wd(township TEXT NOT NULL, month INTEGER NOT NULL, wd INTEGER NOT NULL, day INTEGER NOT NULL,
   n INTEGER NOT NULL, PRIMARY KEY(township, month, wd, day)) WITHOUT ROWID;
-CREATE INDEX daily_decided_wd_day ON daily_decided_wd(day, township);
+CREATE INDEX daily_decided_wd_day ON daily_decided_wd(day, township, n);
 CREATE TABLE daily_acceptance(township TEXT NOT NULL, wd INTEGER NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY(township, wd, day)) WITHOUT ROWID;
 CREATE TABLE daily_submitted(township TEXT NOT NULL, day INTEGER NOT NULL, cases INTEGER NOT NULL, visits INTEGER NOT NULL,
@@ -196,7 +197,7 @@ CREATE TABLE daily_submitted(township TEXT NOT NULL, day INTEGER NOT NULL, cases
 CREATE TABLE daily_ratings(township TEXT NOT NULL, month INTEGER NOT NULL, channel TEXT NOT NULL, level INTEGER NOT NULL,
   programme TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY(township, month, channel, level, programme, day)) WITHOUT ROWID;
-CREATE INDEX daily_ratings_day ON daily_ratings(day, township);
+CREATE INDEX daily_ratings_day ON daily_ratings(day, township, n);
 CREATE TABLE daily_rating_scores(township TEXT NOT NULL, code TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,
   total INTEGER NOT NULL, PRIMARY KEY(township, code, day)) WITHOUT ROWID;
 CREATE TABLE daily_quiz(township TEXT NOT NULL, question_id TEXT NOT NULL, day INTEGER NOT NULL, n INTEGER NOT NULL,

@@ -3,7 +3,8 @@
 // county figure set (a cold first query on a fresh connection, then warm ones) and one township's drill-down, beside
 // a plain SELECT count(*) over the cases table in the same run, and checks that its figures equal
 // `county-server stats --format json` on the same data. Asserts nothing about time; exits 1 if the figures differ.
-// `--tiny` runs a small size (ctest), `--cases N` another one; the default is the full size.
+// `--tiny` runs a small size (ctest), `--cases N` another one, `--reuse DIR` a kept one; the default is the issue's
+// full size.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -155,7 +156,11 @@ int main(int argc, char** argv) {
     std::int64_t cases = tiny ? 2'000 : 1'000'000;
     if (argc > 2 && std::string(argv[1]) == "--cases") cases = std::max<std::int64_t>(100, std::atoll(argv[2]));
     const std::int64_t ratings = 3 * cases, quizzes = cases;
-    const std::string dir = std::filesystem::temp_directory_path() / ("yimen-stats-bench-" + std::to_string(getpid()));
+    // --reuse DIR: the data a run with YIMEN_BENCH_KEEP left (the full size takes a quarter of an hour to write).
+    const bool reuse = argc > 2 && std::string(argv[1]) == "--reuse";
+    const std::string dir = reuse ? std::string(argv[2])
+                                  : std::string(std::filesystem::temp_directory_path() /
+                                                ("yimen-stats-bench-" + std::to_string(getpid())));
     std::filesystem::create_directories(dir);
     const std::string path = dir + "/county.db";
     auto policy = must(load_policy_data(resolve_assets_dir()), "policy");
@@ -163,11 +168,17 @@ int main(int argc, char** argv) {
     {
         auto store = must(open_sqlite_store(path), "store");  // the schema, by the store's own migrations
     }
-    auto t_fill = Steady::now();
-    fill(path, cases, ratings, quizzes, today, policy);
-    std::printf("county_stats_bench: %lld cases, %lld ratings, %lld quiz responses written in %.1f s\n",
-                static_cast<long long>(cases), static_cast<long long>(ratings), static_cast<long long>(quizzes),
-                ms_since(t_fill) / 1000);
+    if (reuse) {
+        auto db = must(sqlite::Database::open(path), "open");
+        cases = db->scalar("SELECT count(*) FROM applications").value_or(0);
+        std::printf("county_stats_bench: reusing %lld cases in %s\n", static_cast<long long>(cases), dir.c_str());
+    } else {
+        auto t_fill = Steady::now();
+        fill(path, cases, ratings, quizzes, today, policy);
+        std::printf("county_stats_bench: %lld cases, %lld ratings, %lld quiz responses written in %.1f s\n",
+                    static_cast<long long>(cases), static_cast<long long>(ratings), static_cast<long long>(quizzes),
+                    ms_since(t_fill) / 1000);
+    }
 
     const StatsConfig cfg;
     const StatsQuery county{today.plus_days(-364), today, ""};
@@ -252,7 +263,7 @@ int main(int argc, char** argv) {
         }
     }
     store.reset();
-    if (std::getenv("YIMEN_BENCH_KEEP")) std::printf("county_stats_bench: data kept in %s\n", dir.c_str());
+    if (reuse || std::getenv("YIMEN_BENCH_KEEP")) std::printf("county_stats_bench: data kept in %s\n", dir.c_str());
     else std::filesystem::remove_all(dir);
     return same && same_scan ? 0 : 1;
 }
