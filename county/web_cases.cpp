@@ -167,7 +167,7 @@ http::Response WebApp::cases_list(const Ctx& c) {
     for (auto* x : rows) {
         const Programme* p = policy_.rules.programme(x->programme);
         auto [due, left] = due_left(*x);
-        t.rows.push_back({x->receipt, x->township, p ? p->name : x->programme, stage_name(p, x->st.current_stage),
+        t.rows.push_back({x->receipt, township_label(x->township), p ? p->name : x->programme, stage_name(p, x->st.current_stage),
                           county_date_at(x->submitted_ms).iso(),
                           x->st.accepted ? std::to_string(x->st.working_days_used) : "", due, left, state_text(x->st)});
     }
@@ -182,8 +182,8 @@ http::Response WebApp::cases_list(const Ctx& c) {
         b.open("label").text("乡镇").open("select", {{"name", "township"}});
         b.el("option", "全部", {{"value", ""}});
         for (auto& code : townships) {
-            if (code == township) b.el("option", code, {{"value", code}, {"selected", ""}});
-            else b.el("option", code, {{"value", code}});
+            if (code == township) b.el("option", township_label(code), {{"value", code}, {"selected", ""}});
+            else b.el("option", township_label(code), {{"value", code}});
         }
         b.close().close();
     }
@@ -269,6 +269,13 @@ http::Response WebApp::cases_list(const Ctx& c) {
 
 
 namespace {
+
+// Who recorded a stage, as staff read it: the resident at a kiosk, or a staff number.
+std::string actor_label(const std::string& actor) {
+    if (actor == "resident") return "群众（自助终端）";
+    if (actor == "system") return "系统";
+    return actor;
+}
 
 // What staff read for a stage field of programmes.json (the rules name fields for machines).
 std::string field_label(const std::string& name) {
@@ -441,7 +448,7 @@ http::Response WebApp::case_detail(const Ctx& c, const std::string& receipt_text
     auto fact = [&](const std::string& k, const std::string& v) { b.el("dt", k).el("dd", v.empty() ? "—" : v); };
     fact("办件编号", parsed->grouped());
     fact("项目", p->name);
-    fact("乡镇", view->value("township", ""));
+    fact("乡镇", township_label(view->value("township", "")));
     if (app) {
         const json& a = app->payload.contains("applicant") ? app->payload["applicant"] : json::object();
         fact("申请人", a.contains("name") && a["name"].is_string() ? mask_name(a["name"].get<std::string>()) : "");
@@ -475,7 +482,7 @@ http::Response WebApp::case_detail(const Ctx& c, const std::string& receipt_text
             used = std::to_string(policy_.calendar.working_days_between(*st.clock_start, *d).days);
         std::string docs;
         for (auto& code : r.documents) docs += (docs.empty() ? "" : "、") + policy_.rules.document_name(code);
-        b.open("tr").el("td", stage_name(p, r.stage)).el("td", r.date).el("td", r.actor).el("td", used).el("td", docs);
+        b.open("tr").el("td", stage_name(p, r.stage)).el("td", r.date).el("td", actor_label(r.actor)).el("td", used).el("td", docs);
         b.el("td", mask_personal_text(r.reason)).close();
     }
     b.close().close();

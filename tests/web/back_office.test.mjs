@@ -189,7 +189,7 @@ describe('county staff', () => {
 });
 
 describe('township staff', () => {
-  let context, page, step, township, receipt, otherReceipt;
+  let context, page, step, township, townshipName, receipt, otherReceipt;
 
   before(async () => {
     // A county user finds a township with a case waiting for one of STEPS; its township user is added then.
@@ -200,13 +200,17 @@ describe('township staff', () => {
       const row = p.locator('table.cases tbody tr').filter({ has: p.locator('a') }).first();
       if (await row.count() === 0) continue;
       step = s;
-      township = (await row.locator('td').nth(1).innerText()).trim();
+      // The list shows the township's name; its code is the value of the filter's option of that name.
+      townshipName = (await row.locator('td').nth(1).innerText()).trim();
+      const options = await p.locator('select[name="township"] option').all();
+      for (const o of options) if ((await o.innerText()).trim() === townshipName) township = await o.getAttribute('value');
+      assert.match(township ?? '', /^\d{9}$/, `the township filter offers ${townshipName} with its code`);
       break;
     }
     if (step) {
       await p.goto(`${county.url}/cases`);
       for (const row of await p.locator('table.cases tbody tr').all()) {
-        if ((await row.locator('td').nth(1).innerText()).trim() === township) continue;
+        if ((await row.locator('td').nth(1).innerText()).trim() === townshipName) continue;
         otherReceipt = (await row.locator('a').first().getAttribute('href')).split('/')[2];
         break;
       }
@@ -261,7 +265,7 @@ describe('township staff', () => {
     const r = await page.goto(`${county.url}/cases`);
     assert.equal(r.status(), 200);
     const own = await page.locator('table.cases tbody tr td:nth-child(2)').allInnerTexts();
-    assert.ok(own.length > 0 && own.every((t) => t.trim() === township), 'the list holds only the own township');
+    assert.ok(own.length > 0 && own.every((t) => t.trim() === townshipName), 'the list holds only the own township');
     assert.ok(otherReceipt, 'the county list holds a case of another township');
     const o = await page.goto(`${county.url}/cases/${otherReceipt}`);
     assert.equal(o.status(), 404, 'a case of another township is simply not found');
