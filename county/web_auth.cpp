@@ -113,6 +113,22 @@ Result<std::pair<std::string, WebSession>> WebAuth::start(const std::optional<Us
     WebSession s{sha256_hex(cookie), user, secrets::random_token()};
     auto swept = store_.execute("DELETE FROM web_sessions WHERE last_seen_ms <= ?1", {std::int64_t{now - idle_ms_}});
     if (!swept) return swept.error();
+    if (!user) {
+        // A flood of sign-in pages must not grow the table without bound: past max_pre_login_ the oldest pre-login
+        // sessions go (a person whose form was among them reloads it).
+        std::int64_t pre = 0;
+        if (auto q = store_.query("SELECT count(*) FROM web_sessions WHERE user_id IS NULL", {},
+                                  [&](const SqlRow& r) { pre = r.integer(0); });
+            !q)
+            return q.error();
+        if (pre >= max_pre_login_) {
+            auto trimmed = store_.execute(
+                "DELETE FROM web_sessions WHERE user_id IS NULL AND last_seen_ms <= (SELECT last_seen_ms FROM web_sessions"
+                " WHERE user_id IS NULL ORDER BY last_seen_ms DESC LIMIT 1 OFFSET ?1)",
+                {max_pre_login_ - 1});
+            if (!trimmed) return trimmed.error();
+        }
+    }
     const SqlParam who = user ? SqlParam(user->user_id) : SqlParam(nullptr);
     auto n = store_.execute("INSERT INTO web_sessions(id_sha256, user_id, csrf, created_ms, last_seen_ms)"
                             " VALUES(?1, ?2, ?3, ?4, ?4)",

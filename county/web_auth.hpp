@@ -35,7 +35,9 @@ std::string clear_cookie(const std::string& name);
 
 class WebAuth {
 public:
-    WebAuth(Store& store, const Clock& clock, std::int64_t idle_ms) : store_(store), clock_(clock), idle_ms_(idle_ms) {}
+    // max_pre_login: how many pre-login sessions (open sign-in forms) are kept at most.
+    WebAuth(Store& store, const Clock& clock, std::int64_t idle_ms, std::int64_t max_pre_login = 5000)
+        : store_(store), clock_(clock), idle_ms_(idle_ms), max_pre_login_(max_pre_login) {}
 
     // The signed-in session of the request (its user active), its last use updated; nullopt when there is none, it
     // has been idle too long, or the user was disabled.
@@ -56,6 +58,7 @@ private:
     Store& store_;
     const Clock& clock_;
     std::int64_t idle_ms_;
+    std::int64_t max_pre_login_;
 };
 
 }  // namespace yimen::county::web

@@ -366,3 +366,30 @@ TEST_CASE("web: an idle session expires, a disabled user's session ends", "[coun
     REQUIRE(county::disable_user(**store, "S104009", by).ok());
     CHECK_FALSE(auth.signed_in(req).has_value());
 }
+
+TEST_CASE("web: a flood of sign-in forms keeps at most the configured pre-login sessions, the newest", "[county][web]") {
+    TempDir tmp;
+    auto store = county::open_sqlite_store(tmp.str() + "/county.db");
+    REQUIRE(store.ok());
+    FixedClock clock(1'795'147'200'000);
+    county::web::WebAuth auth(**store, clock, 30 * 60 * 1000, 10);
+    std::vector<std::string> ids;
+    for (int i = 0; i < 25; ++i) {
+        clock.set(clock.now_utc_ms() + 1000);  // each form a second after the last
+        auto s = auth.start(std::nullopt);
+        REQUIRE(s.ok());
+        ids.push_back(s->second.id_sha256);
+    }
+    std::int64_t kept = 0;
+    REQUIRE((*store)->query("SELECT count(*) FROM web_sessions WHERE user_id IS NULL", {},
+                            [&](const county::SqlRow& r) { kept = r.integer(0); }).ok());
+    CHECK(kept <= 10);
+    CHECK(kept >= 9);
+    bool newest_kept = false, oldest_kept = false;
+    REQUIRE((*store)->query("SELECT id_sha256 FROM web_sessions", {}, [&](const county::SqlRow& r) {
+        newest_kept |= r.text(0) == ids.back();
+        oldest_kept |= r.text(0) == ids.front();
+    }).ok());
+    CHECK(newest_kept);
+    CHECK_FALSE(oldest_kept);
+}
