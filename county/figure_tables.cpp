@@ -36,17 +36,20 @@ std::string figure_channel(const std::string& c) {
     return c.empty() ? "other" : c;
 }
 
-// The behaviour the case rows depend on: the rules file, every working day from 2020 to 2040, the derivation.
+// The behaviour the case rows depend on: the rules files, every working day from 2020 to 2040, the derivation.
 std::string rules_fingerprint(const PolicyData& policy) {
     static std::mutex mu;
     static std::map<const PolicyData*, std::string> cache;
     std::lock_guard lock(mu);
     if (auto it = cache.find(&policy); it != cache.end()) return it->second;
     std::string material = kDerivationVersion;
-    std::ifstream in(policy.assets_dir + "/rules/programmes.json", std::ios::binary);
-    std::ostringstream rules;
-    rules << in.rdbuf();
-    material += rules.str();
+    // The county's own limits (county.programmes.json) override the shipped rules, so both count.
+    for (const char* file : {"/rules/programmes.json", "/rules/county.programmes.json"}) {
+        std::ifstream in(policy.assets_dir + file, std::ios::binary);
+        std::ostringstream rules;
+        rules << in.rdbuf();
+        material += std::string("\n") + file + "\n" + rules.str();
+    }
     for (CivilDate d{2020, 1, 1}; d.year <= 2040; d = d.plus_days(1))
         material.push_back(policy.calendar.is_working_day(d) ? '1' : '0');
     unsigned char md[EVP_MAX_MD_SIZE];

@@ -81,7 +81,8 @@ Result<std::map<std::string, json>> Figures::timeliness(const StatsQuery& q) {
     for (auto& t : townships(q.township)) acc[t];
     acc[""];
     auto both = [&](const std::string& t) { return std::array<TimelinessAcc*, 2>{&acc[t], &acc[""]}; };
-    const PeriodParts parts = split_period(q.from, q.to);
+    // A decision or acceptance dated after the day the figures are judged has not happened yet.
+    const PeriodParts parts = split_period(q.from, std::min(q.to, until));
     auto s = store_.query(
         "SELECT township, month, programme, channel, within, extended, sum(n) FROM " +
             from_parts("township, month, programme, channel, within, extended, n", "monthly_decided", "daily_decided") +
@@ -108,7 +109,7 @@ Result<std::map<std::string, json>> Figures::timeliness(const StatsQuery& q) {
     if (!s) return s.error();
     s = store_.query("SELECT township, wd, sum(n) FROM daily_acceptance WHERE day >= ?1 AND day <= ?2"
                      " AND (?3 = '' OR township = ?3) GROUP BY township, wd",
-                     {from, to, q.township}, [&](const SqlRow& r) {
+                     {from, std::min(to, u), q.township}, [&](const SqlRow& r) {
                          const std::int64_t wd = r.integer(1), n = r.integer(2);
                          for (auto* a : both(r.text(0))) {
                              a->accepted += n;

@@ -205,9 +205,10 @@ TEST_CASE("demo-data: the figure tables equal a scan of the raw rows for any per
 
     // New writes reach the tables at the next figure set: a stage on an open case, a counted rating moved aside,
     // a second visit of an applicant seen before.
-    std::string open_case, key, rating_id;
-    REQUIRE(d.store->query("SELECT receipt_number FROM case_spans WHERE end_day = 99999999 ORDER BY receipt_number LIMIT 1",
-                           {}, [&](const county::SqlRow& r) { open_case = r.text(0); }).ok());
+    std::string open_case, later_case, key, rating_id;
+    REQUIRE(d.store->query("SELECT receipt_number FROM case_spans WHERE end_day = 99999999 ORDER BY receipt_number LIMIT 2",
+                           {}, [&](const county::SqlRow& r) { (open_case.empty() ? open_case : later_case) = r.text(0); }).ok());
+    REQUIRE(!later_case.empty());
     REQUIRE(d.store->query("SELECT applicant_key FROM case_facts WHERE applicant_key <> '' ORDER BY receipt_number LIMIT 1",
                            {}, [&](const county::SqlRow& r) { key = r.text(0); }).ok());
     REQUIRE(d.store->query("SELECT id FROM ratings WHERE status = 'counted' ORDER BY id LIMIT 1", {},
@@ -222,6 +223,12 @@ TEST_CASE("demo-data: the figure tables equal a scan of the raw rows for any per
         county::StageRow st{0, open_case, app->programme, "refused", today.iso(), "S1", "不符合条件", nlohmann::json::object(),
                             {}, kToday, "county"};
         if (auto s = d.store->insert_stage(st); !s) return s;
+        // A decision dated tomorrow (a kiosk may be a day ahead): not counted until that day comes.
+        auto later = d.store->application(later_case);
+        if (!later) return Error{"test", "no application"};
+        county::StageRow tomorrow{0, later_case, later->programme, "refused", today.plus_days(1).iso(), "S1", "不符合条件",
+                                  nlohmann::json::object(), {}, kToday, "county"};
+        if (auto s = d.store->insert_stage(tomorrow); !s) return s;
         if (auto s = d.store->set_rating_status(std::stoll(rating_id), "already_rated"); !s) return s;
         county::ApplicationRow again = *app;
         again.receipt_number = "1" + std::string(16, '0').substr(0, 15) + "9";
