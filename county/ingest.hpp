@@ -1,6 +1,7 @@
 // ingest.hpp — receiving kiosk events: chain verification over envelopes, idempotency by (kiosk, seq), clock-offset
 // correction, payload validation, and projection into the county's tables — all in one transaction per push.
 #pragma once
+#include <atomic>
 #include <nlohmann/json.hpp>
 
 #include "county/store.hpp"
@@ -39,7 +40,7 @@ public:
     Result<sync::protocol::PushResponse> push(const KioskRecord& kiosk, const sync::protocol::PushRequest& req,
                                               UtcMillis received_ms, const sync::protocol::PushFleetFacts& fleet = {});
     // Committed events so far (the fault-injection hook of the server counts these).
-    std::int64_t committed_events() const { return committed_; }
+    std::int64_t committed_events() const { return committed_.load(); }
 
 private:
     // time_trusted: the event's boot has a known clock offset (its corrected time may rank it against others).
@@ -60,7 +61,7 @@ private:
     const Rules& rules_;
     const WorkCalendar& cal_;
     IngestConfig cfg_;
-    std::int64_t committed_ = 0;
+    std::atomic<std::int64_t> committed_{0};  // read by other request threads (the fault-injection check)
 };
 
 }  // namespace yimen::county

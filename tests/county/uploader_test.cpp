@@ -1,5 +1,10 @@
 // uploader_test.cpp — the kiosk's sync worker: exact backoff delays with an injected random source, and the status
 // snapshot the staff screen shows when offline, on a TLS failure, on HTTP 503 and after a rejected event.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <httplib.h>
 
 #include "support/county_fixture.hpp"
@@ -10,12 +15,31 @@ namespace rec = yimen::records;
 
 namespace {
 
-int free_port() {
-    httplib::Server probe;
-    const int port = probe.bind_to_any_port("127.0.0.1");
-    probe.stop();
-    return port;
-}
+// A loopback port that is bound but never listens, held for the test's whole run: a connection to it is refused at
+// once, and no other process can take the port meanwhile (probing a free port and releasing it would race).
+class RefusingPort {
+public:
+    RefusingPort() {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        a.sin_port = 0;
+        REQUIRE(fd_ >= 0);
+        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+        socklen_t len = sizeof a;
+        REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+        port_ = ntohs(a.sin_port);
+    }
+    ~RefusingPort() { ::close(fd_); }
+    RefusingPort(const RefusingPort&) = delete;
+    RefusingPort& operator=(const RefusingPort&) = delete;
+    int port() const { return port_; }
+
+private:
+    int fd_ = -1;
+    int port_ = 0;
+};
 
 }  // namespace
 
@@ -35,7 +59,8 @@ TEST_CASE("backoff doubles from 1 s to a 5-minute cap with ±20 % jitter", "[upl
 TEST_CASE("status snapshot when the county cannot be reached", "[uploader]") {
     County c;
     auto k = c.add_kiosk("230523104-01");
-    auto cfg = k->config(free_port());
+    RefusingPort nobody;
+    auto cfg = k->config(nobody.port());
     k->connect(0, cfg);
     k->append(rec::type::quiz_answered, rec::QuizAnswered{"v", {{"q", 0, true}}});
     k->clock.set(k->clock.now_utc_ms() + 90'000);
