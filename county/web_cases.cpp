@@ -297,7 +297,7 @@ std::string option_label(const std::string& option) {
 
 // One <form> per legal next stage: the fields and documents its definition asks for (programmes.json), nothing else.
 void stage_form(Html& b, const Ctx& c, const Rules& rules, const Programme& p, const StageDef& d,
-                const std::string& receipt, CivilDate today) {
+                const std::string& receipt, CivilDate today, bool decided) {
     b.open("details", {{"class", "stage-form"}});
     b.el("summary", "登记：" + d.name);
     b.open("form", {{"method", "post"}, {"action", "/cases/" + receipt + "/stages"}});
@@ -348,7 +348,8 @@ void stage_form(Html& b, const Ctx& c, const Rules& rules, const Programme& p, c
         b.open("textarea", {{"name", "reason"}, {"rows", "3"}, {"required", ""}}).close();
         b.close();
     }
-    if (!d.terminal && !rules.extension_reasons().empty() && p.overall && p.overall->extended_working_days > 0) {
+    // After the decision there is nothing left to extend (the rules refuse it too).
+    if (!decided && !d.terminal && !rules.extension_reasons().empty() && p.overall && p.overall->extended_working_days > 0) {
         b.open("label").text("延期理由（仅在需要延长办理期限时选择）").open("select", {{"name", "field.extension_reason"}});
         b.el("option", "不延期", {{"value", ""}});
         for (auto& [code, text] : rules.extension_reasons()) b.el("option", text, {{"value", code}});
@@ -531,7 +532,7 @@ http::Response WebApp::case_detail(const Ctx& c, const std::string& receipt_text
         if (const StageDef* d = p->stage(id); d && d->actor == actor) offer.push_back(d);
     b.el("h2", "登记下一环节");
     if (offer.empty()) b.el("p", st.closed ? "本办件已办结。" : "当前没有由您登记的环节。");
-    for (auto* d : offer) stage_form(b, c, policy_.rules, *p, *d, receipt, today);
+    for (auto* d : offer) stage_form(b, c, policy_.rules, *p, *d, receipt, today, st.decided);
 
     b.el("h2", "操作记录");
     b.open("table", {{"class", "grid"}}).open("thead").open("tr");

@@ -268,6 +268,13 @@ Status check_transition(const Programme& p, const CaseFacts& facts, const std::v
         if (!r.is_string() || !rules.extension_reasons().count(r.get<std::string>()))
             return Error{"bad_extension_reason", "延长办理期限的理由不在规定范围内。"};
     }
+    // An extension lengthens the time to a decision: once the case is decided there is nothing left to extend, and a
+    // late one would turn a late decision into a timely one after the fact.
+    if (proposed.fields.contains("extension_reason") || target->extends)
+        for (auto& e : h)
+            if (const StageDef* d = p.stage(e.stage); d && d->decision)
+                return Error{"extension_after_decision", "本案已于" + e.date.iso() + "作出决定（" + d->name +
+                                                             "），不能再延长办理期限。"};
     return Ok{};
 }
 

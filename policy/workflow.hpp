@@ -73,7 +73,7 @@ CaseStatus evaluate_case(const Programme& p, const CaseFacts& facts, const std::
 // Reason codes: unknown_stage, case_closed, not_accepted, illegal_transition, missing_prerequisite,
 // county_visit_required, reason_required, documents_missing, field_required, bad_field, publicity_too_short,
 // date_before_previous, bad_extension_reason, stage_once, amount_mismatch, amount_basis_required,
-// county_approval_required, bad_first_month, over_maximum.
+// county_approval_required, bad_first_month, over_maximum, extension_after_decision.
 Status check_transition(const Programme& p, const CaseFacts& facts, const std::vector<StageEntry>& history,
                         const StageEntry& proposed, const Rules& rules);
 

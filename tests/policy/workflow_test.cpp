@@ -494,3 +494,20 @@ TEST_CASE("a complaint naming a case calls for the county's household visit befo
     CHECK(c.refused_code(c.entry("confirmed", "2025-10-09")) == "county_visit_required");
     c.step("county_household_visit", "2025-10-09").step("confirmed", "2025-10-10");
 }
+
+TEST_CASE("an extension is refused once the case is decided: a late one would make a late decision timely", "[workflow]") {
+    Case c("dibao");
+    c.step("applied", "2025-09-19").step("accepted", "2025-09-22").step("investigation_started", "2025-09-24");
+    auto visit = c.entry("household_visit_done", "2025-09-26");
+    visit.fields["extension_reason"] = "ren_hu_fenli";
+    CHECK(c.refused_code(visit) == "ok");  // before the decision an extension with a listed reason is fine
+    c.step("household_visit_done", "2025-09-26").step("verification_done", "2025-09-29");
+    c.step("refused", "2025-10-30");
+    auto notified = c.entry("refusal_notified", "2025-10-31");
+    CHECK(c.refused_code(notified) == "ok");
+    notified.fields["extension_reason"] = "ren_hu_fenli";
+    CHECK(c.refused_code(notified) == "extension_after_decision");
+    auto s = c.check(notified);
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().message.find("2025-10-30") != std::string::npos);
+}
