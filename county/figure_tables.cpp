@@ -143,18 +143,6 @@ void read_materials(const std::string& payload, std::vector<std::string>& receiv
     notice = missing.is_array() && !missing.empty();
 }
 
-StageEntry stage_entry(const SqlRow& r, int first) {
-    StageEntry e;
-    e.stage = r.text(first);
-    auto d = CivilDate::parse(r.text(first + 1));
-    e.date = d ? *d : CivilDate{};
-    e.actor = r.text(first + 2);
-    e.reason = r.text(first + 3);
-    const std::string fields = r.text(first + 4);
-    if (fields != "{}") e.fields = json::parse(fields, nullptr, false);
-    if (!e.fields.is_object()) e.fields = json::object();
-    return e;
-}
 
 std::optional<CivilDate> first_stage(const std::vector<StageEntry>& h, const std::string& stage) {
     for (auto& e : h)
@@ -323,7 +311,7 @@ Status refresh_all_cases(Store& store, const PolicyData& policy, std::int64_t& c
     s = store.query("SELECT receipt_number, stage, date, actor, reason, fields FROM stage_events ORDER BY id", {},
                     [&](const SqlRow& r) {
                         if (auto it = index.find(r.text(0)); it != index.end())
-                            cases[it->second].history.push_back(stage_entry(r, 1));
+                            cases[it->second].history.push_back(stage_entry_of(r, 1));
                     });
     if (!s) return s;
     s = store.query("SELECT case_receipt, count(*) FROM complaint_links GROUP BY case_receipt", {}, [&](const SqlRow& r) {
@@ -370,7 +358,7 @@ Status refresh_marked_cases(Store& store, const PolicyData& policy, const std::v
             std::vector<std::string> mine;
             read_materials(payload, mine, c->notice);
             s = store.query("SELECT stage, date, actor, reason, fields FROM stage_events WHERE receipt_number = ?1 ORDER BY id",
-                            {receipt}, [&](const SqlRow& r) { c->history.push_back(stage_entry(r, 0)); });
+                            {receipt}, [&](const SqlRow& r) { c->history.push_back(stage_entry_of(r, 0)); });
             if (!s) return s;
             s = store.query("SELECT count(*) FROM complaint_links WHERE case_receipt = ?1", {receipt},
                             [&](const SqlRow& r) { c->complaints = static_cast<int>(r.integer(0)); });
@@ -506,6 +494,19 @@ Status refresh_month(Store& store, const std::string& kind, const std::string& t
 }
 
 }  // namespace
+
+StageEntry stage_entry_of(const SqlRow& r, int first) {
+    StageEntry e;
+    e.stage = r.text(first);
+    auto d = CivilDate::parse(r.text(first + 1));
+    e.date = d ? *d : CivilDate{};
+    e.actor = r.text(first + 2);
+    e.reason = r.text(first + 3);
+    const std::string fields = r.text(first + 4);
+    if (fields != "{}") e.fields = json::parse(fields, nullptr, false);
+    if (!e.fields.is_object()) e.fields = json::object();
+    return e;
+}
 
 std::int64_t county_day_of(UtcMillis t) {
     const std::int64_t shifted = t + kOffsetMs;

@@ -18,6 +18,7 @@
 
 #include "county/store.hpp"
 #include "policy/policy_data.hpp"
+#include "policy/workflow.hpp"
 
 namespace yimen::county {
 
@@ -29,6 +30,10 @@ struct FigureRefresh {
 
 // Brings the figure tables up to date with the raw tables. Cheap when nothing is marked (two small queries).
 Result<FigureRefresh> refresh_figure_tables(Store& store, const PolicyData& policy);
+
+// A stage history entry from the columns stage, date, actor, reason, fields of a stage_events row, starting at
+// column `first` (documents are not needed to judge a case's status).
+StageEntry stage_entry_of(const SqlRow& r, int first);
 
 // The civil day number (CivilDate::to_days) of a UTC instant in the county, as the triggers compute it.
 std::int64_t county_day_of(UtcMillis t);

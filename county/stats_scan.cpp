@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "county/figure_tables.hpp"
 #include "county/stats.hpp"
 #include "county/stats_internal.hpp"
 #include "policy/workflow.hpp"
@@ -56,16 +57,7 @@ Result<std::vector<CaseRow>> load_cases(Store& store, const std::string& townshi
         township.empty() ? std::vector<SqlParam>{} : std::vector<SqlParam>{township}, [&](const SqlRow& r) {
             auto it = index.find(r.text(0));
             if (it == index.end()) return;
-            StageEntry e;
-            e.stage = r.text(1);
-            auto d = CivilDate::parse(r.text(2));
-            e.date = d ? *d : CivilDate{};
-            e.actor = r.text(3);
-            e.reason = r.text(4);
-            const std::string fields = r.text(5);
-            if (fields != "{}") e.fields = json::parse(fields, nullptr, false);
-            if (!e.fields.is_object()) e.fields = json::object();
-            cases[it->second].history.push_back(std::move(e));
+            cases[it->second].history.push_back(stage_entry_of(r, 1));
         });
     if (!s) return s.error();
     s = store.query("SELECT case_receipt, count(*) FROM complaint_links GROUP BY case_receipt", {}, [&](const SqlRow& r) {
