@@ -14,6 +14,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "county/stats_internal.hpp"
 #include "policy/workflow.hpp"
 
 namespace yimen::county {
@@ -29,12 +30,6 @@ constexpr std::int64_t kNever = 99'999'999;  // end_day of a span still open, ov
 constexpr const char* kDerivationVersion = "case-facts-1";
 // Above this many marked cases one pass over every case is faster than a look-up per case.
 constexpr std::size_t kBulkThreshold = 5'000;
-
-std::string figure_channel(const std::string& c) {
-    if (c == "kiosk" || c == "self") return "self_service";
-    if (c == "assisted") return "assisted";
-    return c.empty() ? "other" : c;
-}
 
 // The behaviour the case rows depend on: the rules files, every working day from 2020 to 2040, the derivation.
 std::string rules_fingerprint(const PolicyData& policy) {
@@ -263,7 +258,7 @@ Status write_case(Store& store, const CaseInput& c, const CaseOutput& o, bool ha
                      " ON CONFLICT(receipt_number) DO UPDATE SET township = ?2, programme = ?3, channel = ?4, applicant_key = ?5,"
                      " submitted_day = ?6, acceptance_day = ?7, acceptance_wd = ?8, decided_day = ?9, within = ?10, extended = ?11,"
                      " wd_used = ?12, notice = ?13, repeated_materials = ?14, visits = ?15, awaiting_visit = ?16",
-                     {c.receipt, c.township, c.programme, figure_channel(c.channel), c.applicant_key, submitted_day,
+                     {c.receipt, c.township, c.programme, stats_detail::channel_name(c.channel), c.applicant_key, submitted_day,
                       opt1(o.acceptance_day), opt1(o.acceptance_wd), opt1(o.decided_day), std::int64_t{o.within},
                       std::int64_t{o.extended}, o.wd_used, std::int64_t{c.notice}, o.repeated, o.visits,
                       std::int64_t{o.awaiting_visit}});
