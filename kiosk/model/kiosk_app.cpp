@@ -7,6 +7,7 @@
 
 #include "kiosk/model/json_util.hpp"
 #include "kiosk/model/pin.hpp"
+#include "kiosk/model/receipts.hpp"
 #include "kiosk/model/text.hpp"
 #include "policy/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
@@ -477,49 +478,6 @@ void KioskApp::print(ReceiptDocument doc, std::int64_t reprint_of) {
     });
 }
 
-ReceiptDocument KioskApp::intake_document(const records::ApplicationSubmitted& s) const {
-    ReceiptDocument d;
-    d.template_name = "intake";
-    d.receipt_number = s.receipt_number;
-    d.title = config_.hall_name + " 申请回执";
-    auto rn = parse_receipt_number(s.receipt_number);
-    d.lines.push_back({"办件编号 " + (rn ? rn.value().grouped() : s.receipt_number), true});
-    d.lines.push_back({"申请事项：" + programme_name(s.programme), false});
-    d.lines.push_back({"申请人：" + mask_name(s.applicant.name), false});
-    d.lines.push_back({"身份证号：" + mask_resident_id(s.applicant.id_number), false});
-    d.lines.push_back({"家庭人口：" + std::to_string(s.members.size() + 1) + " 人", false});
-    d.lines.push_back({"办理方式：" + std::string(s.channel == "assisted" ? "窗口协助" : "自助终端"), false});
-    d.lines.push_back({"当前状态：待受理", false});
-    d.lines.push_back({"申请时间：" + format_rfc3339(clock_->now_utc_ms()).substr(0, 10), false});
-    if (!s.materials_missing.empty()) {
-        d.lines.push_back({"一次性告知：请在受理前补齐以下材料", false});
-        for (auto& m : s.materials_missing) d.lines.push_back({"  · " + data_->rules.document_name(m), false});
-    } else {
-        d.lines.push_back({"材料：法定材料已带齐，请交窗口核对", false});
-    }
-    if (s.estimate_fen >= 0)
-        d.lines.push_back({"估算（仅供参考，以审核确认为准）：每月约 " + format_yuan(s.estimate_fen) + " 元", false});
-    d.lines.push_back({"凭办件编号和身份证后四位查询进度。服务热线 " + config_.hotline, false});
-    return d;
-}
-
-ReceiptDocument KioskApp::referral_document(const records::ReferralIssued& r, const std::string& masked) const {
-    ReceiptDocument d;
-    d.template_name = "referral";
-    d.receipt_number = r.receipt_number;
-    d.title = config_.hall_name + " 转办单";
-    auto rn = parse_receipt_number(r.receipt_number);
-    d.lines.push_back({"办件编号 " + (rn ? rn.value().grouped() : r.receipt_number), true});
-    d.lines.push_back({"事项：" + programme_name(r.programme), false});
-    d.lines.push_back({"申请人：" + masked, false});
-    d.lines.push_back({"承办部门：" + r.department, false});
-    d.lines.push_back({"一门受理、分办转办：乡镇工作人员会把您的诉求转给承办部门，不用您来回跑。", false});
-    if (auto* p = data_->rules.programme(r.programme))
-        for (auto& b : p->bring) d.lines.push_back({"请准备：" + b, false});
-    d.lines.push_back({"服务热线 " + config_.hotline, false});
-    return d;
-}
-
 // ---- intake --------------------------------------------------------------------------------------------------------------
 
 void KioskApp::intake_start(bool assisted) {
@@ -629,7 +587,7 @@ void KioskApp::submit_intake() {
     intake.members.clear();
     intake.hardship.clear();
     intake.step = IntakeStep::done;
-    print(intake_document(sub));
+    print(intake_receipt(receipt_context(), sub));
 }
 
 void KioskApp::submit_referral() {
@@ -682,7 +640,7 @@ void KioskApp::submit_referral() {
     intake.phone.clear();
     intake.referral_need.clear();
     intake.step = IntakeStep::referral_done;
-    print(referral_document(r, masked));
+    print(referral_receipt(receipt_context(), r, masked));
 }
 
 // ---- status ------------------------------------------------------------------------------------------------------------
@@ -873,16 +831,7 @@ void KioskApp::complaint_submit() {
     complaint.text.clear();
     complaint.contact.clear();
     complaint.phase = ComplaintPhase::done;
-    ReceiptDocument d;
-    d.template_name = "complaint";
-    d.receipt_number = c.receipt_number;
-    d.title = config_.hall_name + " 投诉回执";
-    d.lines.push_back({"办件编号 " + rn.value().grouped(), true});
-    d.lines.push_back({"查询码 " + query_code, true});
-    d.lines.push_back({"类别：" + tr("complaint.cat." + c.category), false});
-    d.lines.push_back({std::string("方式：") + (c.anonymous ? "匿名" : "实名（联系电话 " + mask_phone(c.contact) + "）"), false});
-    d.lines.push_back({"请妥善保管查询码，凭办件编号和查询码查询办理结果。服务热线 " + config_.hotline, false});
-    print(d);
+    print(complaint_receipt(receipt_context(), c, query_code, tr("complaint.cat." + c.category)));
 }
 
 // ---- policy ---------------------------------------------------------------------------------------------------------------
@@ -1058,26 +1007,7 @@ void KioskApp::staff_accept() {
     }
     last_served_by = staff.logged_in;
     staff.message = "已受理，正在打印受理回执";
-    ReceiptDocument d;
-    d.template_name = "acceptance";
-    d.receipt_number = a->receipt_number;
-    d.title = config_.hall_name + " 受理回执";
-    auto rn = parse_receipt_number(a->receipt_number);
-    d.lines.push_back({"办件编号 " + (rn ? rn.value().grouped() : a->receipt_number), true});
-    d.lines.push_back({"事项：" + p->name, false});
-    d.lines.push_back({"申请人：" + a->masked_name, false});
-    d.lines.push_back({"受理日期：" + today.iso() + "（办理期限自受理之日起计算）", false});
-    if (p->overall) {
-        auto due = data_->calendar.add_working_days(today, p->overall->working_days);
-        // An assumed limit (❌) or a date in a year without a published holiday notice is not printed as law.
-        const bool unconfirmed = is_unconfirmed(p->overall->confidence);
-        d.lines.push_back({"办结期限：" + due.date.iso() + "（" + std::to_string(p->overall->working_days) +
-                               " 个工作日" + (unconfirmed || due.provisional ? std::string("，") + kUnconfirmedNote : "") +
-                               "）",
-                           false});
-    }
-    d.lines.push_back({"受理人工号：" + staff.logged_in, false});
-    print(d);
+    print(acceptance_receipt(receipt_context(), *a, *p, today, staff.logged_in));
     staff.page = StaffPage::accept_list;
 }
 
@@ -1115,12 +1045,7 @@ void KioskApp::staff_reprint() {
 }
 
 void KioskApp::staff_test_page() {
-    ReceiptDocument d;
-    d.template_name = "test";
-    d.title = config_.hall_name + " 打印测试页";
-    d.lines.push_back({"中文 ABC 123 — 打印正常", false});
-    d.lines.push_back({"终端 " + config_.kiosk_id, false});
-    print(d);
+    print(test_page(receipt_context()));
 }
 
 void KioskApp::staff_sync_now() {

@@ -23,6 +23,7 @@
 #include "kiosk/model/intake_model.hpp"
 #include "kiosk/model/policy_model.hpp"
 #include "kiosk/model/print_journal.hpp"
+#include "kiosk/model/receipts.hpp"
 #include "kiosk/model/rating_model.hpp"
 #include "kiosk/model/scanner.hpp"
 #include "kiosk/model/staff_model.hpp"
@@ -196,8 +197,7 @@ private:
     void submit_referral();
     void show_status_result(const std::string& receipt, const std::string& last4, const RemoteStatus& remote,
                             bool scanned = false);
-    ReceiptDocument intake_document(const records::ApplicationSubmitted& s) const;
-    ReceiptDocument referral_document(const records::ReferralIssued& r, const std::string& masked) const;
+    ReceiptContext receipt_context() const { return {config_, *data_, *clock_}; }
     records::Actor actor() const;
     void staff_login_result(const std::string& id, bool ok);
 
