@@ -424,11 +424,10 @@ http::Response CountyServer::handle_push(const KioskRecord& kiosk, const http::R
     if (!j) return from_error(j.error());
     auto push = proto::push_request_from_json(*j);
     if (!push) return from_error(push.error());
-    if (cfg_.handler_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(cfg_.handler_delay_ms));
-    if (cfg_.kill_before_commit) raise(SIGKILL);
+    if (cfg_.push_hooks.before_ingest) cfg_.push_hooks.before_ingest();
     auto out = impl_->ingestor->push(kiosk, *push, clock_->now_utc_ms(), proto::push_fleet_facts_from_json(*j));
     if (!out) return from_error(out.error());
-    if (cfg_.kill_after_events > 0 && impl_->ingestor->committed_events() >= cfg_.kill_after_events) raise(SIGKILL);
+    if (cfg_.push_hooks.after_commit) cfg_.push_hooks.after_commit(impl_->ingestor->committed_events());
     return json_response(200, proto::to_json(*out));
 }
 

@@ -2,6 +2,7 @@
 // TLS 1.3, client certificates requested but not required; the kiosk paths admit only a verified, registered,
 // unrevoked certificate (looked up per request, so a revocation takes effect at once); staff use expiring tokens.
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,13 @@
 #include "policy/policy_data.hpp"
 
 namespace yimen::county {
+
+// Points in a kiosk push where a test harness may act (kill the process, stall the handler). The shipped server
+// never sets them; they keep fault injection out of the product's code paths and environment.
+struct PushHooks {
+    std::function<void()> before_ingest;                      // batch parsed, nothing of it committed yet
+    std::function<void(std::int64_t committed_events)> after_commit;  // the batch committed; the server's running total
+};
 
 struct ServerConfig {
     std::string dir;                 // PKI and store live here
@@ -33,11 +41,7 @@ struct ServerConfig {
     int status_failures_per_kiosk = 30;    // per hour
     // Access log: "-" or "" = standard error (the journal on a real installation), otherwise a file appended to.
     std::string access_log = "-";
-    // Fault injection for tests (also from the environment, see county-server): SIGKILL the process after this many
-    // events have been committed in total, or inside the first push's transaction before it commits.
-    std::int64_t kill_after_events = 0;
-    bool kill_before_commit = false;
-    int handler_delay_ms = 0;        // the push handler sleeps this long first (tests of the graceful stop)
+    PushHooks push_hooks;            // empty in production; tests/county/fault_server.cpp injects faults here
     // How often serve runs the alert rules; default stats.alert_interval_minutes (tests set milliseconds).
     std::int64_t alert_interval_ms = -1;
     StatsConfig stats;               // [stats]: the supervision figures (county/stats.hpp)

@@ -1,13 +1,13 @@
 # county benchmarks: the server under load and attack (county_load_bench).
 add_executable(county_load_bench ${CMAKE_CURRENT_LIST_DIR}/county_load_bench.cpp)
-target_link_libraries(county_load_bench PRIVATE yimen::county yimen_warnings)
+target_link_libraries(county_load_bench PRIVATE yimen::county yimen::sync yimen_warnings)
 add_test(NAME bench/county_load_bench COMMAND county_load_bench --tiny)
 set_tests_properties(bench/county_load_bench PROPERTIES LABELS bench ENVIRONMENT "YIMEN_ASSETS=${YIMEN_SOURCE_ASSETS_DIR}")
 
 # The supervision figures over 1 M cases, 3 M ratings and 1 M quiz responses (county_stats_bench); it runs
 # county-server stats to check that the CLI prints the same figures.
 add_executable(county_stats_bench ${CMAKE_CURRENT_LIST_DIR}/county_stats_bench.cpp)
-target_link_libraries(county_stats_bench PRIVATE yimen::county yimen_warnings)
+target_link_libraries(county_stats_bench PRIVATE yimen::county yimen::sync yimen_warnings)
 target_compile_definitions(county_stats_bench PRIVATE YIMEN_BIN_DIR="${CMAKE_RUNTIME_OUTPUT_DIRECTORY}")
 add_dependencies(county_stats_bench county-server)
 add_test(NAME bench/county_stats_bench COMMAND county_stats_bench --tiny)

@@ -14,7 +14,7 @@ using nlohmann::json;
 namespace {
 
 // Days relative to the county's today, so that every date is in the past and in order.
-std::string day(int offset) { return SystemClock().today().plus_days(offset).iso(); }
+std::string day(int offset) { return FixedClock(kFixtureNowMs).today().plus_days(offset).iso(); }
 
 json step(const std::string& stage, int offset, json extra = json::object()) {
     const Programme* p = shared_policy().rules.programme("dibao");
@@ -49,7 +49,7 @@ TEST_CASE("casework: illegal steps are refused with 422 and a reason code, legal
     const json visit = {{"fields", {{"investigators", {"张三", "李四"}}}}};
     // (700 − 300) × 3 = 1,200 元, paid from the month after the decision.
     auto confirm_on = [](int offset) {
-        const CivilDate d = SystemClock().today().plus_days(offset);
+        const CivilDate d = FixedClock(kFixtureNowMs).today().plus_days(offset);
         const CivilDate next = d.month == 12 ? CivilDate{d.year + 1, 1, 1} : CivilDate{d.year, d.month + 1, 1};
         return json{{"fields", {{"amount_fen", 120000}, {"first_month", next.iso().substr(0, 7)}, {"standard_fen", 70000},
                                 {"income_per_capita_fen", 30000}, {"members", 3}}}};

@@ -1,6 +1,6 @@
-// fault_test.cpp — deterministic fault injection on the real county-server process: it SIGKILLs itself after
-// committing N events, or inside a push before committing. After the kiosk retries, the county's counts equal the
-// kiosk's: nothing lost, nothing twice.
+// fault_test.cpp — deterministic fault injection on the real county code in its own process (county-server-faulty:
+// county-server with push hooks): it SIGKILLs itself after committing N events, or inside a push before committing.
+// After the kiosk retries, the county's counts equal the kiosk's: nothing lost, nothing twice.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,7 +16,7 @@ namespace rec = yimen::records;
 
 namespace {
 
-// county-server serve as a child process; its port is read from its first line of output.
+// county-server-faulty serve as a child process; its port is read from its first line of output.
 struct ServerProcess {
     pid_t pid = -1;
     int port = 0;
@@ -31,7 +31,7 @@ struct ServerProcess {
             close(fds[0]);
             close(fds[1]);
             for (auto& e : env) putenv(const_cast<char*>(e.c_str()));
-            const std::string bin = std::string(YIMEN_BIN_DIR) + "/county-server";
+            const std::string bin = std::string(YIMEN_BIN_DIR) + "/county-server-faulty";
             execl(bin.c_str(), bin.c_str(), "serve", "--dir", dir.c_str(), "--listen", "127.0.0.1:0", "--assets",
                   YIMEN_SOURCE_ASSETS_DIR, static_cast<char*>(nullptr));
             _exit(127);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # make_seeds.py — writes the structured seeds of tests/fuzz/corpus/ (push bodies with sealed events, casework
 # bodies, template inputs). Run once after a format change; the files it writes are committed.
-# Events are sealed as policy/canonical_json.hpp says: keys sorted, no whitespace, UTF-8, SHA-256 without "hash".
+# Events are sealed as base/canonical_json.hpp says: keys sorted, no whitespace, UTF-8, SHA-256 without "hash".
 import gzip, hashlib, json, os, sys
 
 ROOT = os.path.dirname(os.path.abspath(__file__))

@@ -10,7 +10,7 @@
 
 #include "county/pki.hpp"
 #include "county/server.hpp"
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
 #include "policy/records.hpp"
 #include "sync/journal.hpp"
@@ -140,10 +140,14 @@ struct Kiosk {
     }
 };
 
+// The county's "now" in every fixture test: 2026-06-15 10:00 in the county (a Monday), so a test reads the same
+// dates on any day it runs. Certificates still carry the real time: OpenSSL checks them against the wall clock.
+inline constexpr UtcMillis kFixtureNowMs = 1'781'488'800'000;
+
 struct County {
     TempDir tmp;
     std::string dir;
-    SystemClock clock;
+    FixedClock clock{kFixtureNowMs};
     std::unique_ptr<county::CountyServer> server;
     int port = 0;
 

@@ -1,7 +1,7 @@
 // secrets_test.cpp — the one scrypt PIN format, tokens, base64.
-#include "policy/secrets.hpp"
+#include "base/secrets.hpp"
 
-#include "test_support.hpp"
+#include <catch2/catch.hpp>
 
 using namespace yimen;
 

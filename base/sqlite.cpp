@@ -1,5 +1,5 @@
 // sqlite.cpp — every failure becomes an Error naming what was attempted; a full disk gets its own code.
-#include "policy/sqlite.hpp"
+#include "base/sqlite.hpp"
 
 namespace yimen::sqlite {
 
@@ -32,12 +32,12 @@ Statement& Statement::bind_null(int i) {
 int Statement::step() { return st_ ? sqlite3_step(st_) : SQLITE_MISUSE; }
 
 Status Statement::run() {
-    if (!st_) return Error{"db_error", std::string("数据库语句无效：") + sqlite3_errmsg(db_)};
+    if (!st_) return Error{"db_error", std::string("数据库语句无效：") + sqlite3_errmsg(db_), ErrorCategory::storage};
     const int rc = sqlite3_step(st_);
     sqlite3_reset(st_);
     if (rc == SQLITE_DONE) return Ok{};
-    if (rc == SQLITE_FULL) return Error{"disk_full", "存储空间已满，记录未能保存。请联系工作人员清理空间后重试。"};
-    return Error{"db_error", std::string("数据库写入失败：") + sqlite3_errmsg(db_)};
+    if (rc == SQLITE_FULL) return Error{"disk_full", "存储空间已满，记录未能保存。请联系工作人员清理空间后重试。", ErrorCategory::storage};
+    return Error{"db_error", std::string("数据库写入失败：") + sqlite3_errmsg(db_), ErrorCategory::storage};
 }
 
 void Statement::reset() {
@@ -80,8 +80,8 @@ Database::~Database() { sqlite3_close_v2(db_); }
 
 Error Database::error(const std::string& what) const {
     const int code = sqlite3_errcode(db_) & 0xff;
-    if (code == SQLITE_FULL) return Error{"disk_full", "存储空间已满，" + what + "未能完成。请联系工作人员清理空间后重试。"};
-    return Error{"db_error", what + "失败：" + sqlite3_errmsg(db_)};
+    if (code == SQLITE_FULL) return Error{"disk_full", "存储空间已满，" + what + "未能完成。请联系工作人员清理空间后重试。", ErrorCategory::storage};
+    return Error{"db_error", what + "失败：" + sqlite3_errmsg(db_), ErrorCategory::storage};
 }
 
 Status Database::exec(const std::string& sql) {
@@ -114,7 +114,7 @@ Transaction::~Transaction() {
 }
 
 Status Transaction::commit() {
-    if (done_) return Error{"db_error", "事务已结束。"};
+    if (done_) return Error{"db_error", "事务已结束。", ErrorCategory::storage};
     if (auto s = db_.exec("COMMIT"); !s) return s;
     done_ = true;
     return Ok{};
