@@ -63,7 +63,7 @@ KioskConfig demo_config(const std::string& dir) {
     std::filesystem::create_directories(dir, ec);
     c.data_dir = std::filesystem::absolute(dir, ec).string();
     c.printer_uri = "dir:" + c.data_dir + "/receipts";
-    c.hall_address = "宝清镇人民政府一楼便民服务大厅 3 号窗口（社会救助）";
+    c.hall_address = "宝清镇人民政府一楼社会救助窗口";
     c.hall_phone = "0469-5550104";  // a demonstration number (555)
     c.demo = true;
     return c;

@@ -121,6 +121,8 @@ int main(int argc, char** argv) {
         if (!mode) return fail(mode.error().message, 2);
         auto data = read_data(assets, tmpl, data_path);
         if (!data) return fail(data.error().message);
+        // The test page describes the profile it is rendered for.
+        if (tmpl == "testpage") *data = testpage_data(*profile, data->value("test_code", std::string("TEST")));
         auto doc = render_template(assets, tmpl, *data);
         if (!doc) return fail(doc.error().message);
         auto f = Font::shared(font);
