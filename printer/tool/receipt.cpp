@@ -122,8 +122,9 @@ int main(int argc, char** argv) {
         auto data = read_data(assets, tmpl, data_path);
         if (!data) return fail(data.error().message);
         // The test page describes the profile it is rendered for.
-        if (tmpl == "testpage") *data = testpage_data(*profile, data->value("test_code", std::string("TEST")));
-        auto doc = render_template(assets, tmpl, *data);
+        const nlohmann::json fill =
+            tmpl == "testpage" ? testpage_data(*profile, data->value("test_code", std::string("TEST"))) : *data;
+        auto doc = render_template(assets, tmpl, fill);
         if (!doc) return fail(doc.error().message);
         auto f = Font::shared(font);
         if (!f) return fail(f.error().message);
