@@ -2,6 +2,7 @@
 #include "printer/engine.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace yimen::printer {
 
@@ -10,7 +11,7 @@ int u8(char c) { return static_cast<unsigned char>(c); }
 }  // namespace
 
 PrinterEngine::PrinterEngine(EngineOptions opt, std::shared_ptr<Font> font)
-    : opt_(opt), font_(std::move(font)), page_(paper_dots(opt.paper), 0) {}
+    : opt_(opt), font_(std::move(font)), page_(dots(), 0) {}
 
 void PrinterEngine::reset_modes() {
     kanji_ = false;
@@ -88,12 +89,27 @@ void PrinterEngine::finish_job() {
     if (!has_content_) return;
     jobs_.push_back(std::move(page_));
     if (on_job) on_job(jobs_.back());
-    page_ = Bitmap(paper_dots(opt_.paper), 0);
+    page_ = Bitmap(dots(), 0);
     has_content_ = false;
+}
+
+void PrinterEngine::error(const std::string& what) {
+    if (errors_.size() < 100) errors_.push_back("第 " + std::to_string(offset_) + " 字节：" + what);
+}
+
+std::string PrinterEngine::hex_at(std::size_t n) const {
+    std::string out;
+    for (std::size_t i = 0; i < n && i < buf_.size(); ++i) {
+        char b[4];
+        std::snprintf(b, sizeof b, "%s%02X", i ? " " : "", u8(buf_[i]));
+        out += b;
+    }
+    return out;
 }
 
 void PrinterEngine::end_of_stream() {
     buf_.clear();
+    skipping_ = false;
     finish_job();
     reset_modes();
 }
@@ -115,46 +131,73 @@ bool PrinterEngine::step(std::string& replies) {
     const int c = u8(buf_[0]);
     std::size_t used = 1;
     auto need = [&](std::size_t k) { return n >= k; };
+    auto unknown = [&](std::size_t len) {
+        error("不认识的命令 " + hex_at(len) + "，没有执行，其后的参数字节也没有当文字打印；请检查发送方。");
+        skipping_ = true;
+        return len;
+    };
     const bool live = !stopped();
+    if (skipping_) {
+        // The parameters of an unknown command: dropped until a command (ESC, FS, GS, DLE) or LF starts something new.
+        if (c != 0x1B && c != 0x1C && c != 0x1D && c != 0x10 && c != 0x0A) {
+            buf_.erase(0, 1);
+            ++offset_;
+            return true;
+        }
+        skipping_ = false;
+    }
     if (c == 0x10) {  // DLE
         if (!need(3)) return false;
-        if (u8(buf_[1]) == 0x04) {
+        if (u8(buf_[1]) == 0x04 && u8(buf_[2]) >= 1 && u8(buf_[2]) <= 4) {
             const int q = u8(buf_[2]);
             int s = 0x12;
             if (q == 1) s |= stopped() ? 0x08 : 0;
             if (q == 2) s |= (opt_.cover_open ? 0x04 : 0) | (paper_out_ ? 0x20 : 0);
             if (q == 4) s |= (near_end() ? 0x0C : 0) | (paper_out_ ? 0x60 : 0);
             replies += static_cast<char>(s);
+            used = 3;
+        } else {
+            used = unknown(2);
         }
-        used = 3;
     } else if (c == 0x1B) {  // ESC
         if (!need(2)) return false;
         const int k = u8(buf_[1]);
         if (k == '@') {
+            // Initialise: modes back to power-on, automatic status back off until GS a enables it again.
             if (live) { finish_job(); reset_modes(); }
+            asb_ = 0;
             used = 2;
         } else if (k == '2') {
             if (live) spacing_ = 30;
             used = 2;
-        } else {
+        } else if (std::string_view("a3EJd!-GMRt {").find(static_cast<char>(k)) != std::string_view::npos) {
             if (!need(3)) return false;
             const int v = u8(buf_[2]);
             used = 3;
+            if (k == 'a' && !(v <= 2 || (v >= 48 && v <= 50))) error("ESC a 的参数 " + std::to_string(v) + " 超出范围（0–2 或 48–50）。");
             if (live) {
                 if (k == 'a') align_ = v % 48;
                 else if (k == 'E') bold_ = v & 1;
                 else if (k == '3') spacing_ = v;
                 else if (k == 'J') feed_blank(v);
                 else if (k == 'd') feed_blank(v * spacing_);
+                // ESC ! - G M R t SP {: print modes this printer keeps as they are
             }
+        } else {
+            used = unknown(2);
         }
     } else if (c == 0x1C) {  // FS
         if (!need(2)) return false;
-        if (live) {
-            if (buf_[1] == '&') kanji_ = true;
-            if (buf_[1] == '.') kanji_ = false;
+        const int k = u8(buf_[1]);
+        if (k == '&' || k == '.') {
+            if (live) kanji_ = k == '&';
+            used = 2;
+        } else if (k == '!' || k == '-' || k == 'S' || k == 'W') {
+            if (!need(3)) return false;
+            used = 3;  // Kanji print modes: kept as they are
+        } else {
+            used = unknown(2);
         }
-        used = 2;
     } else if (c == 0x1D) {  // GS
         if (!need(2)) return false;
         const int k = u8(buf_[1]);
@@ -163,20 +206,29 @@ bool PrinterEngine::step(std::string& replies) {
             const int wb = u8(buf_[4]) | (u8(buf_[5]) << 8);
             const int rows = u8(buf_[6]) | (u8(buf_[7]) << 8);
             const std::size_t len = 8 + static_cast<std::size_t>(wb) * static_cast<std::size_t>(rows);
-            if (!need(len)) return false;
-            // The command's own limits (1–128 bytes across, 1–4095 rows); outside them the data is skipped.
-            if (live && wb >= 1 && wb <= 128 && rows >= 1 && rows <= 4095)
-                print_band(unpack_rows(std::string_view(buf_).substr(8, len - 8), wb, rows));
-            used = len;
+            if (u8(buf_[2]) != '0') {
+                used = unknown(3);
+            } else {
+                if (!need(len)) return false;
+                // The command's own limits (1–128 bytes across, 1–4095 rows); outside them the data is skipped.
+                if (wb >= 1 && wb <= 128 && rows >= 1 && rows <= 4095) {
+                    if (wb * 8 > page_.width)
+                        error("GS v 0 图像宽 " + std::to_string(wb * 8) + " 点，超出纸宽 " + std::to_string(page_.width) + " 点。");
+                    if (live) print_band(unpack_rows(std::string_view(buf_).substr(8, len - 8), wb, rows));
+                } else {
+                    error("GS v 0 的尺寸 " + std::to_string(wb) + " 字节 × " + std::to_string(rows) + " 行超出范围，图像未打印。");
+                }
+                used = len;
+            }
         } else if (k == '(') {
             if (!need(5)) return false;
             const std::size_t plen = static_cast<std::size_t>(u8(buf_[3]) | (u8(buf_[4]) << 8));
             if (!need(5 + plen)) return false;
-            if (live && u8(buf_[2]) == 'k' && plen >= 3) {
+            if (u8(buf_[2]) == 'k' && plen >= 3 && u8(buf_[5]) == '1') {
                 const int fn = u8(buf_[6]);
-                if (fn == 67 && u8(buf_[7]) >= 1 && u8(buf_[7]) <= 16) qr_module_ = u8(buf_[7]);  // n = 1–16
-                if (fn == 80) qr_data_ = buf_.substr(8, plen - 3);
-                if (fn == 81 && !qr_data_.empty()) {
+                if (live && fn == 67 && u8(buf_[7]) >= 1 && u8(buf_[7]) <= 16) qr_module_ = u8(buf_[7]);  // n = 1–16
+                if (live && fn == 80) qr_data_ = buf_.substr(8, plen - 3);
+                if (live && fn == 81 && !qr_data_.empty()) {
                     Line l;
                     l.kind = Line::Kind::qr;
                     l.qr = qr_data_;
@@ -187,33 +239,61 @@ bool PrinterEngine::step(std::string& replies) {
                         print_band(render_line(l, page_.width, *font_));
                     }
                 }
+                if (fn != 65 && fn != 67 && fn != 69 && fn != 80 && fn != 81 && fn != 82)
+                    error("GS ( k 二维码功能 " + std::to_string(fn) + " 不认识。");
+            } else if (u8(buf_[2]) == 'k') {
+                error("GS ( k 的长度或符号类型不对（" + hex_at(8) + "）。");
             }
+            // Other GS ( functions carry their own length: skipped whole.
             used = 5 + plen;
         } else if (k == 'V') {
             if (!need(3)) return false;
             const int m = u8(buf_[2]);
-            used = (m == 65 || m == 66) ? 4 : 3;
-            if (!need(used)) return false;
-        } else {
-            if (!need(3)) return false;
+            if (m == 65 || m == 66) {
+                if (!need(4)) return false;
+                used = 4;
+                // Feed until the last printed line has passed the blade, plus n; the cut itself is not drawn.
+                if (live && u8(buf_[3]) > 0) feed_blank(u8(buf_[3]));
+            } else if (m == 0 || m == 1 || m == 48 || m == 49) {
+                used = 3;
+                // Cut at once: whatever lies between the head and the blade is cut through.
+                bool ink = false;
+                for (int y = std::max(0, page_.height - opt_.cutter_rows); y < page_.height && !ink; ++y)
+                    for (int x = 0; x < page_.width && !ink; ++x) ink = page_.ink(x, y);
+                if (ink)
+                    error("GS V " + std::to_string(m) + " 没有走纸就切纸，切断了最后 " + std::to_string(opt_.cutter_rows) +
+                          " 点行内打印的内容；请用 GS V 66 n（走纸后切纸）。");
+            } else {
+                used = unknown(3);
+            }
+        } else if (std::string_view("!arBHhwfLWP").find(static_cast<char>(k)) != std::string_view::npos) {
+            const bool two = k == 'L' || k == 'W' || k == 'P';  // GS L / GS W / GS P take two parameter bytes
+            if (!need(two ? 4 : 3)) return false;
             const int v = u8(buf_[2]);
-            used = 3;
+            used = two ? 4 : 3;
             if (k == '!' && live) {
                 wmag_ = ((v >> 4) & 7) + 1;
                 hmag_ = (v & 7) + 1;
             } else if (k == 'a') {
                 asb_ = v;
                 if (asb_) replies += asb_packet();
-            } else if (k == 'r' && live) {
+            } else if (k == 'r') {
+                if (v != 1 && v != 2 && v != 49 && v != 50) error("GS r 的参数 " + std::to_string(v) + " 超出范围。");
                 // Processed in order: everything before it has printed, so this is the job's acknowledgement.
-                replies += static_cast<char>((near_end() ? 0x03 : 0) | (paper_out_ ? 0x0C : 0));
-                finish_job();
+                if (live) {
+                    replies += static_cast<char>((near_end() ? 0x03 : 0) | (paper_out_ ? 0x0C : 0));
+                    finish_job();
+                }
             }
+        } else {
+            used = unknown(2);
         }
     } else if (c == 0x0A) {
         if (live) flush_line();
+    } else if (c == 0x0D || c == 0x09 || c == 0x00) {
+        // CR, HT, NUL: nothing to print
     } else if (c < 0x20) {
-        // other controls: ignored
+        used = unknown(1);
     } else {
         char32_t cp = static_cast<char32_t>(c);
         if (c >= 0x80) {
@@ -230,6 +310,7 @@ bool PrinterEngine::step(std::string& replies) {
         if (live) line_.push_back({cp, cell_cols(cp)});
     }
     buf_.erase(0, used);
+    offset_ += used;
     return true;
 }
 

@@ -1,6 +1,7 @@
 // engine.hpp — the virtual printer's core: decodes an ESC/POS stream (raster bands, GB18030 text mode in the same
 // Font A cell grid, native QR, feeds, cut) into the picture of the paper, answers status like a real printer and
-// simulates paper running out. Transport-free: the TCP server, the pty tests and the dir: transport all feed it.
+// simulates paper running out. A command it does not know is reported in take_errors() and the bytes after it are
+// dropped up to the next command or LF (a real printer would print them as text). Transport-free: the TCP server, the pty tests and the dir: transport all feed it.
 #pragma once
 #include <functional>
 #include <memory>
@@ -25,6 +26,8 @@ struct EngineOptions {
     // A job's picture stops growing here (8 m of paper): further blank feed moves the paper but is not drawn, and
     // printing that would pass it starts a new job. A few bytes of ESC d must not cost gigabytes of blank rows.
     int max_job_rows = 64'000;
+    int dots = 0;                    // printable dots across; 0 = the paper's at 203 dpi (384 / 576); 512 at 180 dpi
+    int cutter_rows = 96;            // paper between print head and blade (12 mm): a cut without feed goes through it
 };
 
 class PrinterEngine {
@@ -47,6 +50,10 @@ public:
     bool near_end() const;
     int rows_fed() const { return rows_fed_; }
     bool asb_enabled() const { return asb_ != 0; }
+    int dots() const { return opt_.dots > 0 ? opt_.dots : paper_dots(opt_.paper); }
+    // What the stream got wrong so far (unknown commands, parameters out of range, a cut through printed lines),
+    // each in plain words with the byte offset; taking them clears the list.
+    std::vector<std::string> take_errors() { return std::exchange(errors_, {}); }
 
 private:
     bool stopped() const { return paper_out_ || opt_.cover_open; }
@@ -59,6 +66,8 @@ private:
     void finish_job();
     std::string asb_packet() const;
     void reset_modes();
+    void error(const std::string& what);
+    std::string hex_at(std::size_t n) const;  // the first n bytes of the buffer as hex
 
     EngineOptions opt_;
     std::shared_ptr<Font> font_;
@@ -77,6 +86,9 @@ private:
     std::vector<Cell> line_;
     std::string qr_data_;
     int qr_module_ = 3;
+    std::vector<std::string> errors_;
+    std::size_t offset_ = 0;      // bytes consumed since the start (for error messages)
+    bool skipping_ = false;       // after an unknown command: its parameter bytes, up to the next command or LF
 };
 
 }  // namespace yimen::printer

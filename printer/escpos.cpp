@@ -33,7 +33,7 @@ std::string raster_band(const Bitmap& b) {
     return s;
 }
 
-std::string cut() { return {GS, 'V', 1}; }
+std::string cut_after_feed(int n) { return {GS, 'V', 66, byte(n)}; }
 
 }  // namespace yimen::printer::escpos
 
@@ -68,6 +68,7 @@ Status encode_job(const Layout& layout, const PrinterProfile& profile, Font& fon
     const int dots = layout.dots();
     int index = 0;
     std::string out = init();
+    if (profile.status && profile.auto_status_back) out += gs_a(kAsbMask);
     int spacing = -1, align = -1, size = -1, bold = -1;
     auto emit = [&](std::string& bytes) -> Status {
         if (bytes.empty()) return Ok{};
@@ -83,7 +84,8 @@ Status encode_job(const Layout& layout, const PrinterProfile& profile, Font& fon
             out += feed_dots(line.height);
             continue;
         }
-        bool as_raster = opt.mode == Mode::raster;
+        // A printer without a usable Chinese font (coverage none) never gets text, whatever mode was asked for.
+        bool as_raster = opt.mode == Mode::raster || !profile.text_capable();
         if (!as_raster && line.kind == Line::Kind::text)
             as_raster = std::any_of(line.cells.begin(), line.cells.end(),
                                     [&](const Cell& c) { return !gb.covered(c.cp, profile.coverage); });
@@ -110,7 +112,7 @@ Status encode_job(const Layout& layout, const PrinterProfile& profile, Font& fon
         }
         if (auto r = emit(out); !r) return r;
     }
-    if (opt.cut && profile.cutter) out += cut();
+    if (opt.cut && profile.cutter) out += cut_after_feed(0);
     return emit(out);
 }
 

@@ -23,9 +23,12 @@ std::string init();                       // ESC @
 std::string dle_eot(int n);               // DLE EOT n: real-time status, answered at once
 std::string gs_r1();                      // GS r 1: answered only after everything before it has printed
 std::string gs_a(int mask);               // GS a n: automatic status back
+inline constexpr int kAsbMask = 0x0F;     // drawer, online/offline, error, paper sensors
 std::string feed_dots(int dots);          // ESC J n (repeated past 255)
 std::string raster_band(const Bitmap& b); // GS v 0
-std::string cut();                        // GS V 1
+// GS V 66 n: feed until the last printed line has passed the cutter (plus n dots), then cut. A plain GS V 1 cuts
+// at once, through whatever lies between the print head and the blade (the last line or two of the receipt).
+std::string cut_after_feed(int n = 0);
 
 }  // namespace yimen::printer::escpos
 
@@ -47,7 +50,8 @@ struct EncodeOptions {
     std::function<void(int index)> on_produced;
 };
 
-// The job body (ESC @ … cut). Status commands around it are the Printer's business.
+// The job body: ESC @, then GS a when the profile has automatic status back (ESC @ may reset it, so it comes
+// after), the receipt, and the cut with feed. DLE EOT and GS r around it are the Printer's business.
 Status encode_job(const Layout& layout, const PrinterProfile& profile, Font& font, const EncodeOptions& opt,
                   const ByteSink& sink, EncodeStats* stats = nullptr);
 // Convenience: the whole stream as one string.

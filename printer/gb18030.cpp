@@ -107,6 +107,7 @@ std::string Gb18030::encode(char32_t cp) {
 }
 
 bool Gb18030::covered(char32_t cp, Coverage cov) {
+    if (cov == Coverage::none) return false;
     if (cp >= 0x20 && cp < 0x7F) return true;
     if (cp < 0x80) return false;
     const std::uint64_t key = (static_cast<std::uint64_t>(cp) << 1) | (cov == Coverage::gbk ? 1u : 0u);

@@ -18,7 +18,8 @@ std::string utf8_encode(const std::u32string& s);
 // GB18030 and prints as garbage on GBK-font printers, `￥` U+FFE5 is `A3 A4`.
 char32_t normalise_for_print(char32_t cp);
 
-enum class Coverage { gb2312, gbk };
+// none: the printer has no usable Chinese font (or no GB18030 at all): nothing is covered, not even ASCII.
+enum class Coverage { gb2312, gbk, none };
 
 // One instance per thread (iconv descriptors are not shared).
 class Gb18030 {

@@ -171,7 +171,7 @@ Line feed_line(int dots) {
 }  // namespace
 
 int cell_cols(char32_t cp) { return cp < 0x80 ? 1 : 2; }
-int qr_module_for(PaperWidth p) { return p == PaperWidth::mm58 ? 5 : 6; }
+int qr_module_for(int dots) { return dots >= 512 ? 6 : 5; }
 
 int Layout::total_height() const {
     int h = 0;
@@ -179,10 +179,10 @@ int Layout::total_height() const {
     return h;
 }
 
-Layout layout_document(const Document& d, PaperWidth paper) {
+Layout layout_document(const Document& d, int dots) {
     Layout out;
-    out.paper = paper;
-    const int cols = paper_columns(paper);
+    out.dots_across = dots;
+    const int cols = out.columns();
     for (const auto& b : d.blocks) {
         const int mag = b.size;
         const int width = cols / mag;
@@ -205,10 +205,8 @@ Layout layout_document(const Document& d, PaperWidth paper) {
                 if (!b.text.empty())
                     for (auto& l : wrap(prepared(b.text), width, {}, 0))
                         out.lines.push_back(text_line(std::move(l), mag, true, Align::left));
-                int n = 1;
                 for (const auto& item : b.items) {
-                    const std::string num = b.items.size() > 1 ? std::to_string(n++) + ". " : "· ";
-                    auto prefix = cells_of(prepared(num));
+                    auto prefix = cells_of(prepared(kBullet));
                     int pcols = 0;
                     for (const auto& c : prefix) pcols += c.cols;
                     for (auto& l : wrap(prepared(item), width, prefix, pcols))
@@ -225,12 +223,14 @@ Layout layout_document(const Document& d, PaperWidth paper) {
                 Line l;
                 l.kind = Line::Kind::qr;
                 l.qr = b.text;
-                l.module = qr_module_for(paper);
+                // Smaller modules for a long payload, so the symbol and its quiet zone fit across the paper.
+                l.module = qr_module_for(dots);
+                while (l.module > 2 && (qr->width + 2 * kQrQuietModules) * l.module > dots) --l.module;
                 l.align = Align::center;
                 l.height = qr->width * l.module;
-                out.lines.push_back(feed_line(kQrQuiet));
+                out.lines.push_back(feed_line(kQrQuietModules * l.module));
                 out.lines.push_back(std::move(l));
-                out.lines.push_back(feed_line(kQrQuiet));
+                out.lines.push_back(feed_line(kQrQuietModules * l.module));
                 break;
             }
             case Block::Kind::feed:

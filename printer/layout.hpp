@@ -1,5 +1,5 @@
 // layout.hpp — a Document laid out on the printer's cell grid (Font A: 12×24 dots half width, 24×24 full width,
-// double size = both doubled): 32 or 48 half-width columns. Text mode prints exactly these lines with the
+// double size = both doubled): 32, 42 or 48 half-width columns (384, 512 or 576 dots). Text mode prints exactly these lines with the
 // printer's font, raster mode draws them, and the virtual printer redraws what it decodes with the same code.
 #pragma once
 #include <string>
@@ -16,7 +16,7 @@ namespace yimen::printer {
 inline constexpr int kCellH = 24;       // dots
 inline constexpr int kHalfCellW = 12;   // dots
 inline constexpr int kLineGap = 6;      // dots between text lines (ESC 3 n = 24·mag + gap)
-inline constexpr int kQrQuiet = 12;     // blank dots fed above and below a QR code
+inline constexpr int kQrQuietModules = 4;  // blank modules around a QR code on every side (ISO/IEC 18004)
 
 struct Cell {
     char32_t cp = U' ';
@@ -36,15 +36,19 @@ struct Line {
 };
 
 struct Layout {
-    PaperWidth paper = PaperWidth::mm80;
+    int dots_across = 576;    // printable dots: 384, 512 or 576
     std::vector<Line> lines;
-    int dots() const { return paper_dots(paper); }
+    int dots() const { return dots_across; }
+    int columns() const { return dots_columns(dots_across); }
     int total_height() const;
 };
 
 int cell_cols(char32_t cp);  // 1 for ASCII, else 2 (GB18030 2-byte characters are full width)
-int qr_module_for(PaperWidth p);
-Layout layout_document(const Document& d, PaperWidth paper);
+int qr_module_for(int dots); // dots per QR module: 5 on 58 mm, 6 on 80 mm
+// List items start with this bullet (U+00B7, GB2312 A1 A4: text on every font; ・ U+30FB would be 4 bytes).
+inline constexpr const char* kBullet = "· ";
+Layout layout_document(const Document& d, int dots);
+inline Layout layout_document(const Document& d, PaperWidth paper) { return layout_document(d, paper_dots(paper)); }
 
 struct QrMatrix {
     int width = 0;

@@ -124,6 +124,20 @@ int read_reply(Transport& t, int timeout_ms, bool (*want)(int), PrinterStatus* a
 
 }  // namespace
 
+nlohmann::json testpage_data(const PrinterProfile& p, const std::string& test_code) {
+    return {{"profile_model", p.model},
+            {"profile_name", p.name},
+            {"paper_mm", p.paper == PaperWidth::mm58 ? 58 : 80},
+            {"dots", p.dots()},
+            {"columns", p.columns()},
+            {"font_coverage", p.coverage == Coverage::gbk      ? "GBK"
+                              : p.coverage == Coverage::gb2312 ? "GB2312"
+                                                               : "无（全部图像打印）"},
+            {"native_qr", p.native_qr ? "有" : "无（图像打印）"},
+            {"status", p.status ? (p.auto_status_back ? "DLE EOT、GS r 与自动状态回报" : "DLE EOT 与 GS r") : "无"},
+            {"test_code", test_code}};
+}
+
 PrinterStatus query_status(Transport& t, int timeout_ms) {
     PrinterStatus s;
     std::string pending;
@@ -180,16 +194,14 @@ PrintResult Printer::attempt(const Document& doc, PaperWidth paper, Mode mode) {
     if (!opened) return finish(Outcome::offline, opened.error().message);
     Transport& t = **opened;
 
+    res.preview = t.preview();
     if (profile_.status) {
         const PrinterStatus before = query_status(t, to.status_ms);
         const Outcome o = before.summary();
         if (!is_printed(o)) return finish(o, "状态检查未通过（作业未发送）");
     }
-    std::string head = escpos::init();
-    if (profile_.status && profile_.auto_status_back) head += escpos::gs_a(0x0F);
-    if (auto w = t.write(head, to.write_ms); !w) return finish(Outcome::offline, w.error().message);
-
-    const Layout layout = layout_document(doc, paper);
+    // The job starts with ESC @ and only then enables automatic status back (encode_job): ESC @ may reset it.
+    const Layout layout = layout_document(doc, profile_.dots_for(paper));
     EncodeOptions eo;
     eo.mode = mode;
     eo.on_produced = opt_.on_produced;
@@ -249,7 +261,7 @@ PrintResult Printer::print(const PrintRequest& request, PrintJournal& journal) {
     JobRecord job;
     job.template_name = request.template_name;
     job.paper = request.paper.value_or(profile_.paper);
-    job.mode = request.mode.value_or(profile_.preferred_mode);
+    job.mode = profile_.text_capable() ? request.mode.value_or(profile_.preferred_mode) : Mode::raster;
     job.printer = uri_;
     job.queued_at = std::chrono::system_clock::now();
     auto doc = render_template(opt_.assets_dir, request.template_name, request.data);

@@ -41,6 +41,7 @@ struct PrintResult {
     std::string staff_message;
     std::int64_t job_id = 0;                     // in the journal
     std::string detail;                          // technical detail for logs (never personal data)
+    std::string preview;                         // dir: printers: the PNG of the page written for this job
     bool printed() const { return is_printed(outcome); }
 };
 
@@ -112,6 +113,9 @@ private:
     PrinterProfile profile_;
     PrinterOptions opt_;
 };
+
+// The test page's profile keys (assets/receipts/testpage.json): model, paper, dots, columns, font, QR, status.
+nlohmann::json testpage_data(const PrinterProfile& profile, const std::string& test_code);
 
 // Status over an open transport (DLE EOT 1–4), skipping automatic-status-back packets.
 PrinterStatus query_status(Transport& t, int timeout_ms);

@@ -48,19 +48,28 @@ Result<PrinterProfile> load_profile(const std::string& assets_dir, const std::st
         auto paper = parse_paper(std::to_string(j.at("paper_mm").get<int>()));
         if (!paper) return paper.error();
         p.paper = *paper;
-        if (j.contains("dots") && j.at("dots").get<int>() != p.dots())
-            return Error{"bad_profile", "打印机型号配置 " + name + " 的点数与纸宽不符，请改正配置文件。"};
+        if (j.contains("dots")) {
+            // 384 / 576 at 203 dpi; narrower for other resolutions (80 mm at 180 dpi: 512). Whole bytes of raster.
+            const int dots = j.at("dots").get<int>();
+            if (dots % 8 != 0 || dots < 192 || dots > paper_dots(p.paper))
+                return Error{"bad_profile", "打印机型号配置 " + name + " 的点数与纸宽不符（应为 8 的倍数，不超过 " +
+                                                std::to_string(paper_dots(p.paper)) + "），请改正配置文件。"};
+            p.dots_across = dots == paper_dots(p.paper) ? 0 : dots;
+        }
+        if (j.contains("columns") && j.at("columns").get<int>() != p.columns())
+            return Error{"bad_profile", "打印机型号配置 " + name + " 的每行字数应为 " + std::to_string(p.columns()) +
+                                            "（点数 ÷ 12），请改正配置文件。"};
         p.native_qr = j.value("native_qr", true);
         const std::string cov = j.value("font_coverage", "gbk");
-        if (cov != "gbk" && cov != "gb2312")
-            return Error{"bad_profile", "打印机型号配置 " + name + " 的字库只能是 gbk 或 gb2312。"};
-        p.coverage = cov == "gbk" ? Coverage::gbk : Coverage::gb2312;
+        if (cov != "gbk" && cov != "gb2312" && cov != "none")
+            return Error{"bad_profile", "打印机型号配置 " + name + " 的字库只能是 gbk、gb2312 或 none（无中文字库，只用图像）。"};
+        p.coverage = cov == "gbk" ? Coverage::gbk : cov == "gb2312" ? Coverage::gb2312 : Coverage::none;
         p.status = j.value("status", true);
         p.auto_status_back = j.value("auto_status_back", false);
         p.cutter = j.value("cutter", true);
         auto mode = parse_mode(j.value("preferred_mode", "text"));
         if (!mode) return mode.error();
-        p.preferred_mode = *mode;
+        p.preferred_mode = p.text_capable() ? *mode : Mode::raster;
         return p;
     } catch (const std::exception&) {
         return Error{"bad_profile", "打印机型号配置 " + name + " 格式有误，请改正配置文件。"};

@@ -14,6 +14,7 @@ enum class Mode { raster, text };
 
 int paper_dots(PaperWidth p);  // 384 or 576 at 203 dpi
 inline int paper_columns(PaperWidth p) { return paper_dots(p) / 12; }  // Font A half-width columns: 32 or 48
+inline int dots_columns(int dots) { return dots / 12; }                // 512 dots (80 mm at 180 dpi): 42
 const char* to_string(PaperWidth p);
 const char* to_string(Mode m);
 Result<PaperWidth> parse_paper(const std::string& s);  // "58" / "80"
@@ -24,13 +25,18 @@ struct PrinterProfile {
     std::string model = "通用 80 毫米热敏打印机";
     PaperWidth paper = PaperWidth::mm80;
     bool native_qr = true;
-    Coverage coverage = Coverage::gbk;
+    Coverage coverage = Coverage::gbk;   // none: no usable Chinese font, everything goes out as raster
     bool status = true;           // answers DLE EOT and GS r; without it no job can be confirmed (timed_out)
     bool auto_status_back = false; // GS a: the printer reports status changes unasked
     bool cutter = true;
     Mode preferred_mode = Mode::text;
+    int dots_across = 0;          // printable dots; 0 = the paper's at 203 dpi (384 / 576); 512 = 80 mm at 180 dpi
 
-    int dots() const { return paper_dots(paper); }
+    int dots() const { return dots_across > 0 ? dots_across : paper_dots(paper); }
+    int columns() const { return dots_columns(dots()); }
+    // Dots across for a job on `p`: the profile's own on its paper, the 203-dpi width on another.
+    int dots_for(PaperWidth p) const { return p == paper ? dots() : paper_dots(p); }
+    bool text_capable() const { return coverage != Coverage::none; }
 };
 
 // YIMEN_ASSETS, else the source tree's assets/ recorded at build time.

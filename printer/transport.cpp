@@ -85,8 +85,8 @@ private:
 // The preview folder: a printer that always has paper, decoding each job to a PNG next to its raw bytes.
 class DirTransport final : public Transport {
 public:
-    DirTransport(std::filesystem::path dir, PaperWidth paper, std::shared_ptr<Font> font)
-        : dir_(std::move(dir)), engine_(EngineOptions{paper, -1, -1, false, false}, std::move(font)) {
+    DirTransport(std::filesystem::path dir, const PrinterProfile& profile, std::shared_ptr<Font> font)
+        : dir_(std::move(dir)), engine_(engine_options(profile), std::move(font)) {
         int n = 1;
         std::error_code ec;
         for (const auto& e : std::filesystem::directory_iterator(dir_, ec))
@@ -102,7 +102,8 @@ public:
     }
     ~DirTransport() override {
         engine_.end_of_stream();
-        std::ofstream(stem_.string() + ".bin", std::ios::binary) << raw_;
+        // A connection that only asked for status (DLE EOT) printed nothing: no file, so job numbers stay dense.
+        if (pngs_ > 0) std::ofstream(stem_.string() + ".bin", std::ios::binary) << raw_;
     }
     Status write(std::string_view bytes, int) override {
         raw_.append(bytes);
@@ -115,8 +116,15 @@ public:
         return out;
     }
     std::string describe() const override { return "dir:" + dir_.string(); }
+    std::string preview() const override { return stem_.string() + ".png"; }
 
 private:
+    static EngineOptions engine_options(const PrinterProfile& profile) {
+        EngineOptions o;
+        o.paper = profile.paper;
+        o.dots = profile.dots();
+        return o;
+    }
     std::filesystem::path dir_;
     std::filesystem::path stem_;
     PrinterEngine engine_;
@@ -219,7 +227,7 @@ Result<std::unique_ptr<Transport>> open_transport(const std::string& uri, const 
             return Error{"offline", "无法使用预览目录 " + dir.string() + "，请检查路径和权限。"};
         auto f = Font::shared(font);
         if (!f) return f.error();
-        return std::unique_ptr<Transport>(std::make_unique<DirTransport>(dir, profile.paper, *f));
+        return std::unique_ptr<Transport>(std::make_unique<DirTransport>(dir, profile, *f));
     }
     return Error{"bad_uri", "打印机地址 " + uri + " 不对，应以 usb:、serial:、tcp:// 或 dir: 开头。"};
 }

@@ -29,6 +29,8 @@ public:
     // Up to max bytes; an empty string when nothing arrived in time.
     virtual Result<std::string> read(std::size_t max, int timeout_ms) = 0;
     virtual std::string describe() const = 0;
+    // The preview folder: the PNG this connection's first job is written to. Printers: empty.
+    virtual std::string preview() const { return {}; }
 };
 
 // A transport over an open file descriptor (socket, tty, device file); owns and closes it.

@@ -98,6 +98,11 @@ std::vector<std::string> VirtualPrinter::job_files() {
     return files_;
 }
 
+std::vector<std::string> VirtualPrinter::errors() {
+    std::lock_guard lock(mu_);
+    return errors_;
+}
+
 void VirtualPrinter::accept_loop() {
     while (!stop_) {
         pollfd p{listen_fd_, POLLIN, 0};
@@ -133,6 +138,7 @@ void VirtualPrinter::serve_connection(int fd) {
         {
             std::lock_guard lock(mu_);
             replies = engine_.feed(std::string_view(buf, static_cast<std::size_t>(n)));
+            for (auto& e : engine_.take_errors()) errors_.push_back(std::move(e));
         }
         std::size_t done = 0;
         while (done < replies.size()) {

@@ -1,6 +1,7 @@
 // virtual_printer.hpp — a printer in a thread: a TCP server on a port (0 = any free port, read it back) or the far
 // end of a file descriptor (a pty standing in for a serial or USB printer), with PrinterEngine behind it.
-// Each finished job becomes a Bitmap (and job-NNNN.png in the output folder when one is given).
+// Each finished job becomes a Bitmap (and job-NNNN.png in the output folder when one is given); what the engine
+// could not understand is collected in errors() (the command-line tool prints it on stderr).
 #pragma once
 #include <atomic>
 #include <memory>
@@ -36,6 +37,8 @@ public:
     // Images of the jobs finished so far, in order.
     std::vector<Bitmap> jobs();
     std::vector<std::string> job_files();
+    // Every error the engine found in the streams so far (unknown commands, bad lengths, a cut through print).
+    std::vector<std::string> errors();
     std::size_t connections() const { return connections_; }
 
 private:
@@ -48,6 +51,7 @@ private:
     PrinterEngine engine_;
     std::vector<Bitmap> jobs_;
     std::vector<std::string> files_;
+    std::vector<std::string> errors_;
     int listen_fd_ = -1;
     int serve_fd_ = -1;
     int port_ = 0;

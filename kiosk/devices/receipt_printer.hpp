@@ -13,17 +13,18 @@
 
 namespace yimen::kiosk {
 
-struct ReceiptLine {
-    std::string text;
-    bool large = false;   // headings and the receipt number
-};
-
+// A kiosk receipt: which of printer/'s templates prints it (assets/receipts/<template_name>.json) and the values
+// that fill it. Personal data in `data` is already masked: the document is kept in the print journal, and a reprint
+// prints it again from there.
 struct ReceiptDocument {
-    std::string template_name;     // intake (申请回执), acceptance (受理回执), referral (转办单), complaint (投诉回执), test
+    std::string template_name;     // intake (申请回执), acceptance (受理回执), referral (转办单), complaint (投诉回执),
+                                   // testpage (打印机测试页)
     std::string receipt_number;    // also the QR payload; empty for a test page
-    std::string title;
-    std::vector<ReceiptLine> lines;
+    nlohmann::json data = nlohmann::json::object();  // the template's keys (assets/receipts/README.md)
+    bool reprint = false;          // printed again from the journal: the receipt says 补打
 
+    // The data handed to the template (with `reprint` when set).
+    nlohmann::json template_data() const;
     nlohmann::json to_json() const;
     static ReceiptDocument from_json(const nlohmann::json& j);
 };
@@ -31,7 +32,7 @@ struct ReceiptDocument {
 struct PrintOutcome {
     std::string outcome;   // printed | paper_empty | paper_near_end | cover_open | offline | timed_out
     std::string message;   // plain Chinese, what to do next
-    std::string artifact;  // preview printers: the file written
+    std::string artifact;  // preview printers (dir:): the PNG of the printed page
     bool ok() const { return outcome == "printed"; }
 };
 
@@ -44,9 +45,11 @@ public:
     virtual std::string describe() const = 0;
 };
 
-// "dir:PATH" writes a text rendering and the QR as PNG per receipt (demo, tests). usb:, serial: and tcp:// go to a
-// real ESC/POS printer through printer/ with the named profile (assets/printers/); an unusable URI or profile
-// reports `offline` with a message for staff.
-std::unique_ptr<ReceiptPrinter> open_receipt_printer(const std::string& uri, const std::string& profile = "generic-80");
+// Every URI prints through printer/ with the named profile (assets/printers/) and the receipt's template:
+// usb:, serial: and tcp:// to a real ESC/POS printer, "dir:PATH" into a preview folder (job-NNNN.png, the page as
+// printed, and job-NNNN.bin, the bytes; the outcome's `artifact` names the PNG). An unusable URI or profile
+// reports `offline` with a message for staff. `assets_dir` empty: printer::default_assets_dir().
+std::unique_ptr<ReceiptPrinter> open_receipt_printer(const std::string& uri, const std::string& profile = "generic-80",
+                                                     const std::string& assets_dir = "");
 
 }  // namespace yimen::kiosk

@@ -21,6 +21,8 @@ Result<KioskConfig> load_config_file(const std::string& path) {
     c.township_name = t["kiosk"]["township_name"].value_or(c.township_name);
     c.hall_name = t["kiosk"]["hall_name"].value_or(c.hall_name);
     c.hotline = t["kiosk"]["hotline"].value_or(c.hotline);
+    c.hall_address = t["kiosk"]["hall_address"].value_or(c.hall_address);
+    c.hall_phone = t["kiosk"]["hall_phone"].value_or(c.hall_phone);
     c.county_url = t["county"]["url"].value_or(c.county_url);
     c.ca_bundle = t["county"]["ca_bundle"].value_or(c.ca_bundle);
     c.client_cert = t["county"]["client_cert"].value_or(c.client_cert);
@@ -61,6 +63,8 @@ KioskConfig demo_config(const std::string& dir) {
     std::filesystem::create_directories(dir, ec);
     c.data_dir = std::filesystem::absolute(dir, ec).string();
     c.printer_uri = "dir:" + c.data_dir + "/receipts";
+    c.hall_address = "宝清镇人民政府一楼社会救助窗口";
+    c.hall_phone = "0469-5550104";  // a demonstration number (555)
     c.demo = true;
     return c;
 }

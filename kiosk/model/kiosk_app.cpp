@@ -1038,7 +1038,7 @@ void KioskApp::staff_reprint() {
         return;
     }
     auto d = ReceiptDocument::from_json(nlohmann::json::parse(doc->second));
-    if (d.title.find("（补打）") == std::string::npos) d.title += "（补打）";
+    d.reprint = true;  // the template prints （补打）
     staff.error.clear();
     staff.message = "正在补打 " + rn.value().grouped();
     print(d, store_->first_print_job(rn.value().text));

@@ -1,21 +1,55 @@
-// receipts.cpp — the wording of the kiosk's receipts (see receipts.hpp).
+// receipts.cpp — the values of the kiosk's receipts (see receipts.hpp; the wording is in assets/receipts/).
 #include "kiosk/model/receipts.hpp"
 
+#include <algorithm>
+#include <cstdio>
+
+#include "kiosk/model/json_util.hpp"
 #include "kiosk/model/text.hpp"
 #include "policy/money.hpp"
-#include "policy/receipt_number.hpp"
 #include "policy/resident_id.hpp"
 #include "policy/workflow.hpp"
 
 namespace yimen::kiosk {
 namespace {
 
-std::string grouped(const std::string& receipt) {
-    auto rn = parse_receipt_number(receipt);
-    return rn ? rn.value().grouped() : receipt;
+// The keys every template shares: who issued the receipt and where to turn.
+nlohmann::json hall_fields(const KioskConfig& c) {
+    return {{"township_name", c.hall_name},
+            {"township_address", c.receipt_address()},
+            {"township_hotline", c.receipt_phone()},
+            {"county_hotline", c.hotline}};
+}
+
+std::vector<std::string> document_names(const Rules& rules, const std::vector<std::string>& codes) {
+    std::vector<std::string> out;
+    for (const auto& c : codes) out.push_back(rules.document_name(c));
+    return out;
+}
+
+ReceiptDocument make(const std::string& template_name, const std::string& receipt_number, nlohmann::json data) {
+    ReceiptDocument d;
+    d.template_name = template_name;
+    d.receipt_number = receipt_number;
+    d.data = std::move(data);
+    if (!receipt_number.empty()) d.data["receipt_number"] = receipt_number;
+    return d;
 }
 
 }  // namespace
+
+std::string receipt_date(CivilDate d) {
+    return std::to_string(d.year) + "年" + std::to_string(d.month) + "月" + std::to_string(d.day) + "日";
+}
+
+std::string receipt_time(UtcMillis t) {
+    const std::int64_t day_seconds = 24 * 3600;
+    std::int64_t s = (t / 1000 + kCountyUtcOffsetSeconds) % day_seconds;
+    if (s < 0) s += day_seconds;
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%02d:%02d", static_cast<int>(s / 3600), static_cast<int>(s / 60 % 60));
+    return buf;
+}
 
 std::string ReceiptContext::programme_name(const std::string& id) const {
     if (auto* p = data.rules.programme(id)) return p->name;
@@ -23,91 +57,93 @@ std::string ReceiptContext::programme_name(const std::string& id) const {
 }
 
 ReceiptDocument intake_receipt(const ReceiptContext& ctx, const records::ApplicationSubmitted& s) {
-    ReceiptDocument d;
-    d.template_name = "intake";
-    d.receipt_number = s.receipt_number;
-    d.title = ctx.config.hall_name + " 申请回执";
-    d.lines.push_back({"办件编号 " + grouped(s.receipt_number), true});
-    d.lines.push_back({"申请事项：" + ctx.programme_name(s.programme), false});
-    d.lines.push_back({"申请人：" + mask_name(s.applicant.name), false});
-    d.lines.push_back({"身份证号：" + mask_resident_id(s.applicant.id_number), false});
-    d.lines.push_back({"家庭人口：" + std::to_string(s.members.size() + 1) + " 人", false});
-    d.lines.push_back({"办理方式：" + std::string(s.channel == "assisted" ? "窗口协助" : "自助终端"), false});
-    d.lines.push_back({"当前状态：待受理", false});
-    d.lines.push_back({"申请时间：" + format_rfc3339(ctx.clock.now_utc_ms()).substr(0, 10), false});
-    if (!s.materials_missing.empty()) {
-        d.lines.push_back({"一次性告知：请在受理前补齐以下材料", false});
-        for (auto& m : s.materials_missing) d.lines.push_back({"  · " + ctx.data.rules.document_name(m), false});
-    } else {
-        d.lines.push_back({"材料：法定材料已带齐，请交窗口核对", false});
-    }
-    if (s.estimate_fen >= 0)
-        d.lines.push_back({"估算（仅供参考，以审核确认为准）：每月约 " + format_yuan(s.estimate_fen) + " 元", false});
-    d.lines.push_back({"凭办件编号和身份证后四位查询进度。服务热线 " + ctx.config.hotline, false});
-    return d;
+    const UtcMillis now = ctx.clock.now_utc_ms();
+    nlohmann::json d = hall_fields(ctx.config);
+    d["programme_name"] = ctx.programme_name(s.programme);
+    d["applicant_name_masked"] = mask_name(s.applicant.name);
+    d["applicant_id_masked"] = mask_resident_id(s.applicant.id_number);
+    d["household_size"] = static_cast<int>(s.members.size() + 1);
+    if (s.channel == "assisted") d["channel_name"] = "窗口协助";
+    d["submitted_date"] = receipt_date(county_date_at(now));
+    d["submitted_time"] = receipt_time(now);
+    if (s.estimate_fen >= 0) d["estimate_text"] = "每月约 " + format_yuan(s.estimate_fen) + " 元（仅供参考，以审核确认为准）";
+    d["materials_received"] = document_names(ctx.data.rules, s.materials_received);
+    d["materials_missing"] = document_names(ctx.data.rules, s.materials_missing);
+    return make("intake", s.receipt_number, std::move(d));
 }
 
 ReceiptDocument referral_receipt(const ReceiptContext& ctx, const records::ReferralIssued& r,
                                  const std::string& masked_name) {
-    ReceiptDocument d;
-    d.template_name = "referral";
-    d.receipt_number = r.receipt_number;
-    d.title = ctx.config.hall_name + " 转办单";
-    d.lines.push_back({"办件编号 " + grouped(r.receipt_number), true});
-    d.lines.push_back({"事项：" + ctx.programme_name(r.programme), false});
-    d.lines.push_back({"申请人：" + masked_name, false});
-    d.lines.push_back({"承办部门：" + r.department, false});
-    d.lines.push_back({"一门受理、分办转办：乡镇工作人员会把您的诉求转给承办部门，不用您来回跑。", false});
-    if (auto* p = ctx.data.rules.programme(r.programme))
-        for (auto& b : p->bring) d.lines.push_back({"请准备：" + b, false});
-    d.lines.push_back({"服务热线 " + ctx.config.hotline, false});
-    return d;
+    const UtcMillis now = ctx.clock.now_utc_ms();
+    nlohmann::json d = hall_fields(ctx.config);
+    d["matter"] = ctx.programme_name(r.programme);
+    d["applicant_name_masked"] = masked_name;
+    d["issued_date"] = receipt_date(county_date_at(now));
+    d["issued_time"] = receipt_time(now);
+    d["department_name"] = r.department;
+    std::vector<std::string> bring;
+    if (auto* p = ctx.data.rules.programme(r.programme)) bring = p->bring;
+    d["materials_to_bring"] = bring;
+    return make("referral", r.receipt_number, std::move(d));
 }
 
 ReceiptDocument complaint_receipt(const ReceiptContext& ctx, const records::ComplaintFiled& c,
                                   const std::string& query_code, const std::string& category_label) {
-    ReceiptDocument d;
-    d.template_name = "complaint";
-    d.receipt_number = c.receipt_number;
-    d.title = ctx.config.hall_name + " 投诉回执";
-    d.lines.push_back({"办件编号 " + grouped(c.receipt_number), true});
-    d.lines.push_back({"查询码 " + query_code, true});
-    d.lines.push_back({"类别：" + category_label, false});
-    d.lines.push_back(
-        {std::string("方式：") + (c.anonymous ? "匿名" : "实名（联系电话 " + mask_phone(c.contact) + "）"), false});
-    d.lines.push_back({"请妥善保管查询码，凭办件编号和查询码查询办理结果。服务热线 " + ctx.config.hotline, false});
-    return d;
+    const UtcMillis now = ctx.clock.now_utc_ms();
+    nlohmann::json d = hall_fields(ctx.config);
+    d["query_code"] = query_code;
+    d["category_name"] = category_label;
+    d["filed_date"] = receipt_date(county_date_at(now));
+    d["filed_time"] = receipt_time(now);
+    d["anonymous"] = c.anonymous;
+    if (!c.anonymous && !c.contact.empty()) d["contact_masked"] = mask_phone(c.contact);
+    // No published reply limit in the rules: the receipt then promises none (the template's other wording).
+    if (const int days = ctx.data.rules.fact_int("complaint_reply_wd", 0); days > 0) d["reply_working_days"] = days;
+    return make("complaint", c.receipt_number, std::move(d));
 }
 
 ReceiptDocument acceptance_receipt(const ReceiptContext& ctx, const StoredApplication& a, const Programme& p,
                                    CivilDate accepted, const std::string& staff_id) {
-    ReceiptDocument d;
-    d.template_name = "acceptance";
-    d.receipt_number = a.receipt_number;
-    d.title = ctx.config.hall_name + " 受理回执";
-    d.lines.push_back({"办件编号 " + grouped(a.receipt_number), true});
-    d.lines.push_back({"事项：" + p.name, false});
-    d.lines.push_back({"申请人：" + a.masked_name, false});
-    d.lines.push_back({"受理日期：" + accepted.iso() + "（办理期限自受理之日起计算）", false});
+    nlohmann::json d = hall_fields(ctx.config);
+    d["programme_name"] = p.name;
+    d["applicant_name_masked"] = a.masked_name;
+    const nlohmann::json applicant = a.payload.value("applicant", nlohmann::json::object());
+    d["applicant_id_masked"] = mask_resident_id(json_str(applicant, "id_number"));
+    if (auto t = parse_rfc3339(a.submitted_at)) {
+        d["submitted_date"] = receipt_date(county_date_at(*t));
+        d["submitted_time"] = receipt_time(*t);
+    } else {
+        d["submitted_date"] = a.submitted_at;
+        d["submitted_time"] = "";
+    }
+    d["accepted_date"] = receipt_date(accepted);
+    d["clock_verified"] = false;
     if (p.overall) {
         auto due = ctx.data.calendar.add_working_days(accepted, p.overall->working_days);
-        // An assumed limit (❌) or a date in a year without a published holiday notice is not printed as law.
-        const bool unconfirmed = is_unconfirmed(p.overall->confidence);
-        d.lines.push_back({"办结期限：" + due.date.iso() + "（" + std::to_string(p.overall->working_days) + " 个工作日" +
-                               (unconfirmed || due.provisional ? std::string("，") + kUnconfirmedNote : "") + "）",
-                           false});
+        // An assumed limit (❌) or a date in a year without a published holiday notice is not printed as law: the
+        // template then says 以乡镇通知为准.
+        if (!is_unconfirmed(p.overall->confidence) && !due.provisional) {
+            d["clock_verified"] = true;
+            d["decision_date"] = receipt_date(due.date);
+            d["decision_working_days"] = p.overall->working_days;
+        }
     }
-    d.lines.push_back({"受理人工号：" + staff_id, false});
-    return d;
+    if (!staff_id.empty()) d["staff_id"] = staff_id;
+    // Acceptance needs every material required of all applicants; the conditional ones count when brought.
+    std::vector<std::string> received;
+    std::vector<std::string> brought;
+    if (a.payload.contains("materials_received"))
+        for (const auto& m : a.payload["materials_received"]) brought.push_back(json_as_str(m));
+    for (const auto& m : p.materials)
+        if (m.when.empty() || std::find(brought.begin(), brought.end(), m.code) != brought.end())
+            received.push_back(ctx.data.rules.document_name(m.code));
+    d["materials_received"] = received;
+    d["materials_missing"] = nlohmann::json::array();
+    return make("acceptance", a.receipt_number, std::move(d));
 }
 
 ReceiptDocument test_page(const ReceiptContext& ctx) {
-    ReceiptDocument d;
-    d.template_name = "test";
-    d.title = ctx.config.hall_name + " 打印测试页";
-    d.lines.push_back({"中文 ABC 123 — 打印正常", false});
-    d.lines.push_back({"终端 " + ctx.config.kiosk_id, false});
-    return d;
+    return make("testpage", "", {{"test_code", ctx.config.kiosk_id}});
 }
 
 }  // namespace yimen::kiosk

@@ -1,6 +1,7 @@
-// receipts.hpp — what each kiosk receipt says: the records of a transaction turned into the document the printer
-// prints (intake 申请回执, acceptance 受理回执, referral 转办单, complaint 投诉回执, the test page). Only masked
-// personal data goes into a document: it is kept in the print journal for a reprint.
+// receipts.hpp — what each kiosk receipt says: the records of a transaction turned into the data of one of
+// printer/'s templates (assets/receipts/: intake 申请回执, acceptance 受理回执, referral 转办单, complaint 投诉回执,
+// testpage 打印机测试页). The templates hold the wording; this file supplies the values. Only masked personal data
+// goes into a document: it is kept in the print journal for a reprint.
 #pragma once
 #include <string>
 
@@ -29,6 +30,11 @@ ReceiptDocument complaint_receipt(const ReceiptContext& ctx, const records::Comp
                                   const std::string& query_code, const std::string& category_label);
 ReceiptDocument acceptance_receipt(const ReceiptContext& ctx, const StoredApplication& a, const Programme& p,
                                    CivilDate accepted, const std::string& staff_id);
+// The printer fills in its own profile (model, paper, font, QR, status); the QR carries the kiosk id.
 ReceiptDocument test_page(const ReceiptContext& ctx);
+
+// Display strings in the county's civil time (+08:00): 2026年11月27日 and 09:41.
+std::string receipt_date(CivilDate d);
+std::string receipt_time(UtcMillis t);
 
 }  // namespace yimen::kiosk

@@ -121,12 +121,17 @@ int main(int argc, char** argv) {
         if (!mode) return fail(mode.error().message, 2);
         auto data = read_data(assets, tmpl, data_path);
         if (!data) return fail(data.error().message);
-        auto doc = render_template(assets, tmpl, *data);
+        // The test page describes the profile it is rendered for.
+        const nlohmann::json fill =
+            tmpl == "testpage" ? testpage_data(*profile, data->value("test_code", std::string("TEST"))) : *data;
+        auto doc = render_template(assets, tmpl, fill);
         if (!doc) return fail(doc.error().message);
         auto f = Font::shared(font);
         if (!f) return fail(f.error().message);
+        const int dots = profile->dots_for(*paper);
         profile.value().paper = *paper;
-        const Layout layout = layout_document(*doc, *paper);
+        profile.value().dots_across = dots;
+        const Layout layout = layout_document(*doc, dots);
         if (auto w = write_png(render_layout(layout, **f), out_png); !w) return fail(w.error().message);
         if (!out_bin.empty()) {
             EncodeStats st;
@@ -182,15 +187,8 @@ int main(int argc, char** argv) {
         req.data = *data;
         if (tmpl == "testpage") {
             // The test page describes the profile actually in use, not the sample's.
-            const PrinterProfile& p = *profile;
-            req.data["profile_model"] = p.model;
-            req.data["profile_name"] = p.name;
-            req.data["paper_mm"] = p.paper == PaperWidth::mm58 ? 58 : 80;
-            req.data["dots"] = p.dots();
-            req.data["columns"] = paper_columns(p.paper);
-            req.data["font_coverage"] = p.coverage == Coverage::gbk ? "GBK" : "GB2312";
-            req.data["native_qr"] = p.native_qr ? "有" : "无（图像打印）";
-            req.data["status"] = p.status ? (p.auto_status_back ? "DLE EOT、GS r 与自动状态回报" : "DLE EOT 与 GS r") : "无";
+            const std::string code = req.data.value("test_code", std::string("TEST"));
+            req.data = testpage_data(*profile, code);
         }
         if (!pmode.empty()) {
             auto m = parse_mode(pmode);

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     app.add_option("--listen", listen, "监听地址 HOST:PORT（端口 0 = 任选空闲端口并打印出来）");
     app.add_option("--out", out, "作业图片输出目录")->required();
     app.add_option("--paper", paper, "纸宽 58 或 80");
+    app.add_option("--dots", opt.engine.dots, "每行点数（缺省按纸宽：384 或 576；180 dpi 的 80 毫米机型为 512）");
     app.add_option("--paper-out-after-lines", opt.engine.paper_out_after_lines, "走纸这么多行（24 点一行）后缺纸");
     app.add_option("--near-end-after-lines", opt.engine.near_end_after_lines, "走纸这么多行后报告纸将用完");
     app.add_flag("--cover-open", opt.engine.cover_open, "上盖打开：不打印，DLE EOT 2 报告上盖打开");
@@ -50,6 +51,10 @@ int main(int argc, char** argv) {
         return 2;
     }
     opt.engine.paper = paper == "58" ? PaperWidth::mm58 : PaperWidth::mm80;
+    if (opt.engine.dots != 0 && (opt.engine.dots % 8 != 0 || opt.engine.dots < 192 || opt.engine.dots > paper_dots(opt.engine.paper))) {
+        std::cerr << "每行点数应为 8 的倍数，且不超过纸宽的 " << paper_dots(opt.engine.paper) << " 点。\n";
+        return 2;
+    }
     opt.out_dir = out;
     int port = 0;
     try {
@@ -68,7 +73,12 @@ int main(int argc, char** argv) {
     std::signal(SIGUSR1, [](int) { g_refill = 1; });  // "a new roll of paper"
     std::cout << "virtual-printer listening on " << listen.substr(0, colon) << ":" << (*vp)->port() << ", jobs to "
               << out << " (SIGUSR1 = refill paper)" << std::endl;
+    std::size_t errors_shown = 0;
     while (!g_stop) {
+        // What the printer could not understand goes to stderr instead of onto the paper as text.
+        const auto errors = (*vp)->errors();
+        for (; errors_shown < errors.size(); ++errors_shown)
+            std::cerr << "virtual-printer: 错误：" << errors[errors_shown] << std::endl;
         if (g_refill) {
             g_refill = 0;
             (*vp)->refill();

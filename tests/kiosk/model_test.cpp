@@ -163,6 +163,24 @@ TEST_CASE("A submitted application and its event commit together and the receipt
     CHECK(doc->second.find("测试甲") == std::string::npos);
     CHECK(doc->second.find("230523199001010012") == std::string::npos);
     CHECK(doc->second.find("230523********0012") != std::string::npos);
+    // The kiosk prints printer/'s 申请回执 template: the journal keeps its name and its (masked) data.
+    const auto kdoc = ReceiptDocument::from_json(nlohmann::json::parse(doc->second));
+    CHECK(kdoc.template_name == "intake");
+    CHECK(kdoc.receipt_number == m.receipt_number);
+    CHECK_FALSE(kdoc.reprint);
+    CHECK(kdoc.data["applicant_name_masked"] == "测*甲");
+    CHECK(kdoc.data["township_name"] == f.cfg.hall_name);
+    CHECK(kdoc.data["township_address"] == f.cfg.hall_address);
+    CHECK(kdoc.data["township_hotline"] == f.cfg.hall_phone);
+    CHECK(kdoc.data["county_hotline"] == f.cfg.hotline);
+    const auto missing = kdoc.data["materials_missing"].get<std::vector<std::string>>();
+    CHECK(std::find(missing.begin(), missing.end(), f.data.rules.document_name("hukou")) != missing.end());
+    CHECK(ReceiptDocument::from_json(kdoc.to_json()).to_json() == kdoc.to_json());
+    // The preview printer is printer/'s dir: transport: the page as printed, from the template.
+    CHECK(f.app->printing.ok);
+    CHECK(f.app->printing.last_artifact == f.cfg.data_dir + "/receipts/job-0001.png");
+    CHECK(std::ifstream(f.app->printing.last_artifact).good());
+    CHECK(jobs[0].template_name == "intake");
 }
 
 TEST_CASE("A referral programme issues a 转办单 instead of an application", "[kiosk][intake]") {
@@ -186,6 +204,15 @@ TEST_CASE("A referral programme issues a 转办单 instead of an application", "
     REQUIRE(evs.size() == 1);
     CHECK(evs[0].payload["department"] == "县医疗保障局");
     CHECK(f.app->store().events().events_of_type(records::type::application_submitted).empty());
+    // The 转办单 prints from its template (the kiosk knows no department address: the template says whom to ask).
+    f.app->settle();
+    CHECK(f.app->printing.ok);
+    auto doc = f.app->store().last_document(m.receipt_number);
+    REQUIRE(doc);
+    const auto kdoc = ReceiptDocument::from_json(nlohmann::json::parse(doc->second));
+    CHECK(kdoc.template_name == "referral");
+    CHECK(kdoc.data["department_name"] == "县医疗保障局");
+    CHECK(kdoc.data["applicant_name_masked"] == "测*丙");
 }
 
 TEST_CASE("After the idle time the kiosk warns and then wipes the session", "[kiosk][session]") {
@@ -341,6 +368,15 @@ TEST_CASE("Complaints get a type-3 receipt and a query code stored only hashed",
     REQUIRE(evs.size() == 1);
     CHECK(evs[0].payload["query_code_hash"] == sha256_hex(c.query_code + c.receipt_number));
     CHECK(evs[0].payload.dump().find("\"" + c.query_code + "\"") == std::string::npos);
+    // The 投诉回执 prints from its template with the query code, once.
+    f.app->settle();
+    CHECK(f.app->printing.ok);
+    auto doc = f.app->store().last_document(c.receipt_number);
+    REQUIRE(doc);
+    const auto kdoc = ReceiptDocument::from_json(nlohmann::json::parse(doc->second));
+    CHECK(kdoc.template_name == "complaint");
+    CHECK(kdoc.data["query_code"] == c.query_code);
+    CHECK(kdoc.data["anonymous"] == true);
 }
 
 TEST_CASE("Staff PINs - the shared scrypt format and lock-out after repeated failures", "[kiosk][staff]") {
@@ -581,6 +617,26 @@ TEST_CASE("Print journal - the driver journals into the kiosk database, outcome 
     REQUIRE(printed.size() == 2);
     CHECK(printed[1].payload["outcome"] == "printed");
     CHECK((*vp)->jobs().size() == 2);
+    // The reprint is the same 申请回执 from the same template, now marked 补打.
+    CHECK(reprint->template_name == "intake");
+    CHECK(reprint->document.dump().find("（补打）") != std::string::npos);
+    CHECK(first.document.dump().find("（补打）") == std::string::npos);
+    CHECK((*vp)->errors().empty());  // nothing the printer did not understand
+}
+
+TEST_CASE("The printer test page is printer/'s testpage template with the profile in use", "[kiosk][print]") {
+    Fixture f("test-page");
+    f.app->staff_test_page();
+    f.app->settle();
+    CHECK(f.app->printing.ok);
+    auto jobs = f.app->store().print_jobs();
+    REQUIRE(jobs.size() == 1);
+    CHECK(jobs[0].template_name == "testpage");
+    KioskPrintJournal journal(std::move(KioskStore::open(f.cfg.db_path(), f.cfg.kiosk_id, f.clock)).value());
+    auto job = journal.job(jobs[0].id);
+    REQUIRE(job.ok());
+    CHECK(job->template_name == "testpage");
+    CHECK(job->document.dump().find("generic-80") != std::string::npos);  // the profile's own keys, filled by the printer
 }
 
 TEST_CASE("Print journal - a kiosk database from before the driver journal gains its columns and keeps its jobs", "[kiosk][print]") {

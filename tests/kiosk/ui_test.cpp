@@ -330,6 +330,9 @@ TEST_CASE("UI: staff log in then accept an application and reprint its receipt",
     CHECK(acc[0].payload["operator_id"] == "1001");
     CHECK(acc[0].actor.id == "1001");
     ui.app->settle();
+    CHECK(ui.m().printing.ok);  // the 受理回执, filled from printer/'s acceptance template
+    REQUIRE_FALSE(ui.m().store().print_jobs().empty());
+    CHECK(ui.m().store().print_jobs().front().template_name == "acceptance");
     // Reprint.
     ui.tap(ui.m().tr("nav.back"));
     ui.tap(ui.m().tr("staff.reprint"));
@@ -340,6 +343,8 @@ TEST_CASE("UI: staff log in then accept an application and reprint its receipt",
     ui.tap(ui.m().tr("staff.do_reprint"));
     ui.app->settle();
     CHECK(ui.m().store().events().events_of_type(records::type::receipt_printed).size() == before + 1);
+    CHECK(ui.m().printing.ok);
+    CHECK(decode_qr_png(ui.m().printing.last_artifact) == number);  // the reprinted page carries the same number
     ui.shot("staff-reprint");
     ui.tap(ui.m().tr("nav.back"));
     ui.tap(ui.m().tr("staff.sync"));

@@ -54,10 +54,10 @@ TEST_CASE("Virtual printer sends automatic status back when enabled", "[printer]
     EngineOptions o;
     o.paper_out_after_lines = 1;
     PrinterEngine e(o, shared_font());
-    const std::string first = e.feed(escpos::gs_a(0x0F));
+    const std::string first = e.feed(escpos::init() + escpos::gs_a(0x0F));
     REQUIRE(first.size() == 4);
     CHECK((static_cast<unsigned char>(first[0]) & 0x93) == 0x10);
-    const std::string later = e.feed(escpos::init() + escpos::feed_dots(100));
+    const std::string later = e.feed(escpos::feed_dots(100));
     REQUIRE(later.size() == 4);
     CHECK((static_cast<unsigned char>(later[2]) & 0x0C) == 0x0C);  // paper end, unasked
 }

@@ -1,5 +1,6 @@
 // test_golden.cpp — each template's preview and text-mode byte stream against tests/printer/golden/ (regenerate
-// with YIMEN_UPDATE_GOLDEN=1), and the text-mode contract checked by a small independent ESC/POS reader.
+// with YIMEN_UPDATE_GOLDEN=1) for 58 mm, 80 mm and 80 mm at 180 dpi, and the text-mode contract checked by the
+// tests' independent ESC/POS reader; list items carry a bullet, never a number.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -10,6 +11,7 @@
 
 #include "printer/escpos.hpp"
 #include "printer/gb18030.hpp"
+#include "escpos_reader.hpp"
 #include "test_support.hpp"
 
 using namespace yimen::printer;
@@ -31,51 +33,26 @@ std::string read_file(const std::string& path) {
     return ss.str();
 }
 
-// What an independent reader sees in a stream: text between FS & and FS ., raster bands, native QR payloads.
+// What an independent reader sees in a stream (escpos_reader.hpp): text between FS & and FS ., raster bands,
+// native QR payloads.
 struct Reading {
-    std::vector<std::string> texts;   // raw GB18030 bytes of each FS & … FS . segment
-    std::vector<int> band_widths;     // GS v 0 width in bytes
+    std::vector<std::string> texts;
+    std::vector<int> band_widths;
     std::vector<std::string> qr;
     bool ok = true;
 };
 
-Reading read_stream(const std::string& s) {
-    Reading r;
-    std::size_t i = 0;
-    auto u = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    while (i < s.size()) {
-        const unsigned c = u(i);
-        if (c == 0x1B) {
-            i += (u(i + 1) == '@' || u(i + 1) == '2') ? 2 : 3;
-        } else if (c == 0x1C && u(i + 1) == '&') {
-            const auto end = s.find("\x1C.", i + 2);
-            if (end == std::string::npos) { r.ok = false; break; }
-            r.texts.push_back(s.substr(i + 2, end - i - 2));
-            i = end + 2;
-        } else if (c == 0x1D && u(i + 1) == 'v') {
-            const int wb = u(i + 4) | (u(i + 5) << 8), rows = u(i + 6) | (u(i + 7) << 8);
-            r.band_widths.push_back(wb);
-            i += 8 + static_cast<std::size_t>(wb * rows);
-        } else if (c == 0x1D && u(i + 1) == '(') {
-            const std::size_t len = u(i + 3) | (u(i + 4) << 8);
-            if (u(i + 6) == 80) r.qr.push_back(s.substr(i + 8, len - 3));
-            i += 5 + len;
-        } else if (c == 0x1D) {
-            i += 3;
-        } else if (c == 0x0A) {
-            ++i;
-        } else {
-            r.ok = false;  // stray byte outside any command
-            break;
-        }
-    }
-    return r;
+Reading read_stream(const std::string& bytes, int dots) {
+    const ReadStream s = read_escpos(bytes, dots);
+    return {s.texts, s.band_widths, s.native_qr, s.errors.empty()};
 }
 
+// The profiles with goldens: 80 mm and 58 mm at 203 dpi, and 80 mm at 180 dpi (512 dots, 42 columns).
 struct Config {
-    PaperWidth paper;
     const char* profile;
+    const char* stem;  // file-name suffix
 };
+const Config kConfigs[] = {{"generic-80", "80"}, {"generic-58", "58"}, {"tm88-512", "512"}};
 
 // Raster streams are 20–80 kB each, so their golden is a fingerprint: FNV-1a 64 and the length.
 std::string fingerprint(const std::string& bytes) {
@@ -103,10 +80,10 @@ TEST_CASE("Each template renders to its golden image and text-mode bytes", "[pri
     const auto fingerprints = read_fingerprints();
     std::string new_fingerprints;
     for (const auto& name : template_names()) {
-        for (Config cfg : {Config{PaperWidth::mm80, "generic-80"}, Config{PaperWidth::mm58, "generic-58"}}) {
-            const std::string stem = name + "-" + to_string(cfg.paper);
+        for (Config cfg : kConfigs) {
+            const std::string stem = name + "-" + cfg.stem;
             INFO(stem);
-            const Layout layout = layout_document(sample_document(name), cfg.paper);
+            const Layout layout = layout_document(sample_document(name), profile(cfg.profile).dots());
             const Bitmap preview = render_layout(layout, font());
             auto bytes = encode_to_string(layout, profile(cfg.profile), font(), Mode::text);
             REQUIRE(bytes.ok());
@@ -134,16 +111,17 @@ TEST_CASE("Each template renders to its golden image and text-mode bytes", "[pri
 
 TEST_CASE("Raster bytes are full-width GS v 0 bands only", "[printer][golden]") {
     for (const auto& name : template_names()) {
-        for (Config cfg : {Config{PaperWidth::mm80, "generic-80"}, Config{PaperWidth::mm58, "generic-58"}}) {
-            const Layout layout = layout_document(sample_document(name), cfg.paper);
+        for (Config cfg : kConfigs) {
+            const int dots = profile(cfg.profile).dots();
+            const Layout layout = layout_document(sample_document(name), dots);
             auto bytes = encode_to_string(layout, profile(cfg.profile), font(), Mode::raster);
             REQUIRE(bytes.ok());
-            const Reading r = read_stream(*bytes);
+            const Reading r = read_stream(*bytes, dots);
             CHECK(r.ok);
             CHECK(r.texts.empty());
             CHECK(r.qr.empty());
             REQUIRE_FALSE(r.band_widths.empty());
-            for (int w : r.band_widths) CHECK(w == paper_dots(cfg.paper) / 8);
+            for (int w : r.band_widths) CHECK(w == dots / 8);
         }
     }
 }
@@ -151,13 +129,13 @@ TEST_CASE("Raster bytes are full-width GS v 0 bands only", "[printer][golden]") 
 TEST_CASE("Text mode sends covered characters as GB18030 and only the rest as raster", "[printer][text]") {
     Gb18030 gb;
     for (const auto& name : template_names()) {
-        for (Config cfg : {Config{PaperWidth::mm80, "generic-80"}, Config{PaperWidth::mm58, "generic-58"}}) {
-            INFO(name << " " << cfg.profile);
-            const PrinterProfile prof = profile(cfg.profile);
-            const Layout layout = layout_document(sample_document(name), cfg.paper);
+        for (const std::string& pname : list_profiles(assets())) {
+            INFO(name << " " << pname);
+            const PrinterProfile prof = profile(pname);
+            const Layout layout = layout_document(sample_document(name), prof.dots());
             auto bytes = encode_to_string(layout, prof, font(), Mode::text);
             REQUIRE(bytes.ok());
-            const Reading r = read_stream(*bytes);
+            const Reading r = read_stream(*bytes, prof.dots());
             REQUIRE(r.ok);
             std::size_t text_i = 0;
             int expected_bands = 0;
@@ -204,6 +182,28 @@ TEST_CASE("The test page sends the yen sign as A3 A4 and rare characters as rast
     CHECK(bytes->find("\xFE\x9F") == std::string::npos);          // 䶮 never as text on a GBK font
     CHECK(bytes->find("\xA3\xA4") != std::string::npos);          // ￥
     CHECK(bytes->find("\xA1\xA4") != std::string::npos);          // ·
-    const Reading r = read_stream(*bytes);
+    const Reading r = read_stream(*bytes, 576);
     CHECK(r.band_widths.size() == 1);                             // the one line holding ・ 䶮 𠮷 €
+}
+
+TEST_CASE("List items start with a bullet, never a number", "[printer][text]") {
+    Document d;
+    Block list;
+    list.kind = Block::Kind::list;
+    list.text = "接下来";
+    list.items = {"工作人员核对材料。", "法定办理时限从受理之日起计算。"};
+    d.blocks.push_back(list);
+    const Layout layout = layout_document(d, 576);
+    REQUIRE(layout.lines.size() == 3);
+    for (std::size_t i = 1; i < 3; ++i) {
+        REQUIRE_FALSE(layout.lines[i].cells.empty());
+        CHECK(layout.lines[i].cells[0].cp == U'·');
+    }
+    // The bullet is A1 A4 on every Chinese font: it goes out as text, never as a raster band.
+    auto bytes = encode_to_string(layout, profile("generic-58"), font(), Mode::text);
+    REQUIRE(bytes.ok());
+    CHECK(read_stream(*bytes, 576).band_widths.empty());
+    CHECK(bytes->find("\xA1\xA4") != std::string::npos);
+    CHECK(bytes->find("1. ") == std::string::npos);
+    CHECK(bytes->find("2. ") == std::string::npos);
 }

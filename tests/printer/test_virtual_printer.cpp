@@ -209,7 +209,12 @@ TEST_CASE("The dir transport writes each job's bytes and picture", "[printer][tr
     auto printer = Printer::open("dir:" + dir, profile("generic-80"), quick());
     REQUIRE(printer.ok());
     auto journal = memory_journal();
-    REQUIRE((*printer)->print(request("referral", PaperWidth::mm80, Mode::text), *journal).printed());
+    // A status query prints nothing and leaves no file behind (job numbers stay those of printed pages).
+    CHECK((*printer)->status().summary() == Outcome::printed);
+    CHECK(std::filesystem::is_empty(dir));
+    const PrintResult r = (*printer)->print(request("referral", PaperWidth::mm80, Mode::text), *journal);
+    REQUIRE(r.printed());
+    CHECK(r.preview == dir + "/job-0001.png");
     REQUIRE(std::filesystem::exists(dir + "/job-0001.bin"));
     REQUIRE(std::filesystem::exists(dir + "/job-0001.png"));
     auto png = read_png(dir + "/job-0001.png");
