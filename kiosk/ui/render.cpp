@@ -2,9 +2,11 @@
 #include "kiosk/ui/render.hpp"
 
 #include <SDL.h>
+#include <png.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <vector>
 
 namespace yimen::kiosk {
@@ -303,6 +305,30 @@ void render_draw_data(SDL_Renderer* renderer, ImDrawData* dd, SDL_Surface* direc
     }
     SDL_RenderSetClipRect(renderer, nullptr);
     SDL_SetRenderDrawBlendMode(renderer, SDL_BLENDMODE_BLEND);
+}
+
+bool write_png(const std::string& path, int w, int h, const unsigned char* rgba, int stride) {
+    if (w <= 0 || h <= 0 || !rgba) return false;
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f) return false;
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+    png_infop info = png ? png_create_info_struct(png) : nullptr;
+    volatile bool ok = false;  // set after setjmp: volatile, or a longjmp could leave it clobbered
+    // libpng reports errors by longjmp: nothing with a destructor lives between here and the end.
+    if (png && info && setjmp(png_jmpbuf(png)) == 0) {
+        png_init_io(png, f);
+        png_set_compression_level(png, 1);
+        png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+        png_set_IHDR(png, info, static_cast<png_uint_32>(w), static_cast<png_uint_32>(h), 8, PNG_COLOR_TYPE_RGBA,
+                     PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
+        png_write_info(png, info);
+        for (int y = 0; y < h; ++y)
+            png_write_row(png, rgba + static_cast<std::ptrdiff_t>(y) * stride);
+        png_write_end(png, nullptr);
+        ok = true;
+    }
+    png_destroy_write_struct(png ? &png : nullptr, info ? &info : nullptr);
+    return std::fclose(f) == 0 && ok;
 }
 
 }  // namespace yimen::kiosk
