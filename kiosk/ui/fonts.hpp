@@ -6,7 +6,16 @@
 // thousands of glyphs nobody looks at (the old GB2312 atlas: 9,646 glyphs, 4096 × 2048, ~1.5 s, 32 MB of texture).
 // Building is CPU work on a worker thread; only the texture upload runs on the main thread. Characters outside the
 // BMP are drawn through PUA stand-ins whose glyphs FreeType rasterises into the atlas (glyphs.hpp).
-// (Why not a full GB2312 atlas, or one cached on disk: see the figures kiosk_bench prints, and kiosk/README.md.)
+//
+// Why on demand, and not the other options (figures from kiosk_bench on this 2-core machine under load):
+// - the old start (UI strings at four sizes, then GB2312 at body size): 9,646 glyphs, 4096 × 2048, ~1.5 s on a
+//   worker and a 32 MB RGBA texture; idle PSS 97 MB. On demand: the home screen is 121 glyphs, 4096 × 64, in two
+//   builds (the second ~20 ms), first complete home frame ~85 ms; idle PSS ~38 MB (~56 MB after a whole intake).
+// - an atlas cached on disk (keyed by font file, size and glyph set, loaded as pixels) would save that ~20 ms build
+//   but not the on-demand rebuilds, which are still needed for every name and candidate; ImGui 1.86 has no API to
+//   load glyph tables, so it would mean filling ImFont's internals by hand, plus invalidating the cache. Not worth it.
+// - the cost of on demand: a character new to the atlas is blank for one rebuild (20–50 ms on a worker); a full
+//   session (bench: the policy search, a whole intake typed in pinyin) ends with ~1,100 glyphs in a 4096 × 256 atlas.
 #pragma once
 #include <atomic>
 #include <functional>
