@@ -109,7 +109,7 @@ private:
                 auto* row = reinterpret_cast<Uint32*>(static_cast<Uint8*>(direct_->pixels) +
                                                       static_cast<std::ptrdiff_t>(y) * direct_->pitch);
                 if (a == 0xFF) {
-                    std::fill(row + x0, row + x1, opaque);
+                    if (x1 > x0) SDL_memset4(row + x0, opaque, static_cast<std::size_t>(x1 - x0));  // rep stosd
                     continue;
                 }
                 for (int x = x0; x < x1; ++x) {

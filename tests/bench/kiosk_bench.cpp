@@ -138,7 +138,9 @@ std::string find_chromium() {
 // start → home screenshot → exit: hall-kiosk (a demo kiosk whose first boot is done) against headless Chromium on
 // the equivalent page, alternating, `runs` each; the medians side by side.
 void compare_with_chromium(const std::filesystem::path& dir, int runs) {
-    const std::string kiosk = YIMEN_HALL_KIOSK;
+    // YIMEN_BENCH_KIOSK times another build's hall-kiosk (before/after comparisons); default: this build's.
+    const char* other = std::getenv("YIMEN_BENCH_KIOSK");
+    const std::string kiosk = other && *other ? other : YIMEN_HALL_KIOSK;
     const std::string page = std::string("file://") + YIMEN_BENCH_DIR + "/chromium-home.html";
     const auto demo = dir / "side-by-side", shots = dir / "side-by-side-shots";
     {
