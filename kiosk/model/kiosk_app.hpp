@@ -3,7 +3,7 @@
 // queries on workers that report back through a main-thread queue, idle wipe).
 #pragma once
 #include "policy/receipt_number.hpp"
-#include "policy/sqlite.hpp"
+#include "base/sqlite.hpp"
 #include <condition_variable>
 #include <deque>
 #include <functional>

@@ -1,7 +1,7 @@
 // status_model.cpp — see status_model.hpp.
 #include "kiosk/model/status_model.hpp"
 
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
 
 namespace yimen::kiosk {
