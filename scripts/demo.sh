@@ -121,6 +121,9 @@ data_dir = "$OUT/kiosk"
 assets_dir = "$ROOT/assets"
 TOML
 
+# Install step: rime's schema deployed once into the kiosk's data directory, so no kiosk start pays for it.
+"$ROOT/scripts/deploy-rime.sh" "$OUT/kiosk" >/dev/null
+
 county_api() { curl -sS --cacert "$COUNTY/ca.crt" -H "Authorization: Bearer $TOKEN" "$@"; }
 
 if [ "$HEADLESS" = 0 ]; then

@@ -9,7 +9,6 @@
 #include <imgui.h>
 #include <imgui_impl_sdl.h>
 #include <imgui_impl_sdlrenderer.h>
-#include <stb/stb_image_write.h>
 
 #include <algorithm>
 #include <cmath>
@@ -84,9 +83,7 @@ Status App::init() {
     SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
     if (SDL_Init(SDL_INIT_VIDEO) != 0) return Error{"sdl", std::string("无法初始化显示：") + SDL_GetError()};
-    if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
-        // No sound card is not a reason to stop: read-aloud is then unavailable.
-    }
+    // Audio starts with the first read-aloud (Speech): SDL's audio back ends cost start-up and exit time.
     std::string driver = video_driver();
     real_wait_ = driver == "x11" || driver == "wayland";
     int lw = cfg.screen_width, lh = cfg.screen_height;
@@ -108,14 +105,9 @@ Status App::init() {
     wake_event_ = SDL_RegisterEvents(1);
     render();  // the first frame: the calm background and brand bar while the rest starts
 
-    // The first frame does not wait: atlas and rime start on workers.
-    std::string always = i18n_->all_text() + cfg.hall_name + cfg.township_name;
-    for (auto& p : data_.rules.programmes()) always += p.name + p.short_name;
-    for (auto& a : data_.articles) always += a.title;
-    for (auto& l : data_.rating.levels()) always += l.name;
-    for (auto& s : data_.rating.sub_indicators()) always += s.name;
-    for (auto& s : data_.rating.low_grade_reasons()) always += s.name;
-    fonts_.start(cfg.font_path, cfg.font_face, always);
+    // The first frame does not wait: the atlas starts empty and takes the glyphs frames ask for, built on a worker
+    // (fonts.hpp); rime opens when first needed (pinyin.hpp).
+    fonts_.start(cfg.font_path, cfg.font_face, "");
     if (fonts_.failed()) return Error{"font", "找不到中文字体 " + cfg.font_path + "，请安装 fonts-noto-cjk"};
     pinyin_.start(cfg.rime_dir());
 
@@ -533,7 +525,7 @@ Result<std::string> App::screenshot(const std::string& name) {
     int w = 0, h = 0;
     auto buf = pixels(w, h);
     std::string path = opt_.screenshots_dir + "/" + name + ".png";
-    if (!stbi_write_png(path.c_str(), w, h, 4, buf.data(), w * 4))
+    if (!write_png(path, w, h, buf.data(), w * 4))
         return Error{"png", "截图写入失败：" + path};
     return path;
 }

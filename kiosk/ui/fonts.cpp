@@ -2,8 +2,11 @@
 #include "kiosk/ui/fonts.hpp"
 
 #include <SDL.h>
+#include <fcntl.h>
 #include <malloc.h>
-#include <iconv.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <imgui.h>
 
 #include <chrono>
@@ -17,27 +20,11 @@ namespace {
 
 constexpr float kSizes[] = {28.f, 36.f, 40.f, 48.f, 56.f, 80.f};
 
-// Every GB2312 character, from the encoding itself (rows 0xA1–0xF7, cells 0xA1–0xFE) through glibc's iconv.
-std::vector<char32_t> gb2312_chars() {
-    std::vector<char32_t> out;
-    iconv_t cd = iconv_open("UTF-32LE", "GB2312");
-    if (cd == reinterpret_cast<iconv_t>(-1)) return out;
-    for (int hi = 0xA1; hi <= 0xF7; ++hi)
-        for (int lo = 0xA1; lo <= 0xFE; ++lo) {
-            char in[2] = {static_cast<char>(hi), static_cast<char>(lo)};
-            char outb[8] = {};
-            char* ip = in;
-            char* op = outb;
-            size_t il = 2, ol = sizeof outb;
-            if (iconv(cd, &ip, &il, &op, &ol) == static_cast<size_t>(-1)) continue;
-            if (ol != sizeof outb - 4) continue;
-            char32_t c = static_cast<unsigned char>(outb[0]) | (static_cast<char32_t>(static_cast<unsigned char>(outb[1])) << 8) |
-                         (static_cast<char32_t>(static_cast<unsigned char>(outb[2])) << 16);
-            out.push_back(c);
-        }
-    iconv_close(cd);
-    return out;
-}
+// What every size holds from the start: the space, which is also what a glyph not in the atlas yet is drawn as.
+// Everything else, digits and Latin letters included, is asked for by the frames that draw it: a screen's first frame
+// notes exactly its glyphs (a few hundred at most), and one rebuild of that size is faster than rasterising a
+// guessed superset up front (kiosk_bench prints both).
+std::set<char32_t> base_set() { return {U' ', U'\u3000'}; }
 
 }  // namespace
 
@@ -47,58 +34,50 @@ FontManager::~FontManager() {
     if (worker_.joinable()) worker_.join();
     if (texture_) SDL_DestroyTexture(texture_);
     delete atlas_;
+    if (ttf_) munmap(const_cast<unsigned char*>(ttf_), ttf_size_);
 }
 
 float FontManager::pixel_size(FontRole r) const { return kSizes[static_cast<int>(r)]; }
 
-void FontManager::start(const std::string& font_path, int face, std::string always_text) {
+void FontManager::start(const std::string& font_path, int face, std::string start_text) {
     face_ = face;
-    always_text_ = std::move(always_text);
-    std::FILE* f = std::fopen(font_path.c_str(), "rb");
-    if (!f) {
+    start_text_ = std::move(start_text);
+    // Mapped, not read: only the pages of the glyphs actually rasterised are ever loaded (the .ttc is 19.5 MB), and
+    // they are the page cache's, shared with every other process using the font.
+    int fd = ::open(font_path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (fd < 0 || ::fstat(fd, &st) != 0 || st.st_size <= 0) {
+        if (fd >= 0) ::close(fd);
         failed_ = true;
         return;
     }
-    std::fseek(f, 0, SEEK_END);
-    long size = std::ftell(f);
-    std::fseek(f, 0, SEEK_SET);
-    ttf_.resize(size > 0 ? static_cast<std::size_t>(size) : 0);
-    bool ok = size > 0 && std::fread(ttf_.data(), 1, ttf_.size(), f) == ttf_.size();
-    std::fclose(f);
-    if (!ok) {
+    void* map = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (map == MAP_FAILED) {
         failed_ = true;
         return;
     }
+    ttf_ = static_cast<const unsigned char*>(map);
+    ttf_size_ = static_cast<std::size_t>(st.st_size);
     // The main font is not its own fallback.
     std::erase_if(fallbacks_, [&](const FontFile& fb) { return fb.path == font_path && fb.face == face; });
-    // First a quick atlas with the UI strings only (the first interactive frame), then the full one.
-    build_async(extra_, false);
+    build_async(extra_);
 }
 
-void FontManager::build_async(Sets extra, bool with_gb2312) {
+void FontManager::build_async(Sets extra) {
     if (worker_.joinable()) worker_.join();
     building_ = true;
-    building_full_ = with_gb2312;
     // Copies: the worker must not read what the main thread goes on changing.
-    worker_ = std::thread([this, extra = std::move(extra), with_gb2312, pua = pua_.originals(),
+    worker_ = std::thread([this, extra = std::move(extra), pua = pua_.originals(),
                            fallbacks = fallbacks_] {
         auto t0 = std::chrono::steady_clock::now();
         auto atlas = std::make_unique<ImFontAtlas>();
         atlas->Flags |= ImFontAtlasFlags_NoMouseCursors;
         atlas->TexDesiredWidth = 4096;
 
-        // Base sets: ASCII everywhere; the UI strings at the text sizes; GB2312 at body size (RECIPES.md §10 1c).
-        // Input and the huge number size hold ASCII plus what was actually shown in them.
-        std::set<char32_t> ascii;
-        for (char32_t c = 0x20; c < 0x7F; ++c) ascii.insert(c);
-        for (char32_t c : {U'·', U'…', U'—', U'“', U'”', U'：', U'，', U'。', U'（', U'）', U'、', U'□', U'✓', U'×',
-                           U'‹', U'›', U'⌫', U'●', U'−', U'￥'})
-            ascii.insert(c);
-        std::set<char32_t> ui = ascii;
-        for (char32_t c : utf8_decode(always_text_)) ui.insert(c);
-        std::set<char32_t> body = ui;
-        if (with_gb2312)
-            for (char32_t c : gb2312_chars()) body.insert(c);
+        // Base sets (base_set) everywhere; the start text (the home screen's strings) at the text sizes. Everything
+        // else is what frames asked for (extra), rasterised on demand.
+        const auto start = utf8_decode(start_text_);
 
         auto to_ranges = [](const std::set<char32_t>& s) {
             ImFontGlyphRangesBuilder b;
@@ -112,8 +91,8 @@ void FontManager::build_async(Sets extra, bool with_gb2312) {
         ImFont* made[static_cast<int>(FontRole::count)] = {};
         for (int i = 0; i < static_cast<int>(FontRole::count); ++i) {
             auto role = static_cast<FontRole>(i);
-            std::set<char32_t> want = role == FontRole::body ? body
-                                      : (role == FontRole::input || role == FontRole::huge) ? ascii : ui;
+            std::set<char32_t> want = base_set();
+            if (role != FontRole::input && role != FontRole::huge) want.insert(start.begin(), start.end());
             want.insert(extra[static_cast<std::size_t>(i)].begin(), extra[static_cast<std::size_t>(i)].end());
             ranges.push_back(to_ranges(want));
             ImFontConfig cfg;
@@ -124,8 +103,11 @@ void FontManager::build_async(Sets extra, bool with_gb2312) {
             cfg.OversampleH = 1;
             cfg.OversampleV = 1;
             cfg.PixelSnapH = true;
-            made[i] = atlas->AddFontFromMemoryTTF(ttf_.data(), static_cast<int>(ttf_.size()), kSizes[i], &cfg,
-                                                  ranges.back()->Data);
+            made[i] = atlas->AddFontFromMemoryTTF(const_cast<unsigned char*>(ttf_), static_cast<int>(ttf_size_),
+                                                  kSizes[i], &cfg, ranges.back()->Data);
+            // A glyph not in the atlas yet is drawn blank (not '?') for the few milliseconds until the rebuild that
+            // adds it goes live.
+            if (made[i]) made[i]->FallbackChar = static_cast<ImWchar>(' ');
         }
         // Stand-ins for characters outside the BMP (glyphs.hpp), only at the sizes they were shown in: a custom rect
         // each, with a 1 px empty border so nothing bleeds into a neighbour, filled after Build().
@@ -138,7 +120,7 @@ void FontManager::build_async(Sets extra, bool with_gb2312) {
         for (int i = 0; i < static_cast<int>(FontRole::count); ++i)
             for (char32_t c : extra[static_cast<std::size_t>(i)]) {
                 if (!PuaMap::reserved(c) || c - kPuaFirst >= pua.size() || !made[i]) continue;
-                if (!ft) ft = std::make_unique<GlyphRasteriser>(ttf_.data(), ttf_.size(), face_, fallbacks);
+                if (!ft) ft = std::make_unique<GlyphRasteriser>(ttf_, ttf_size_, face_, fallbacks);
                 auto image = ft->render(pua[c - kPuaFirst], kSizes[i]);
                 if (!image) continue;  // no font has it: the text mapping shows □ for such characters anyway
                 ImVec2 offset(static_cast<float>(image->left - 1),
@@ -205,8 +187,6 @@ bool FontManager::poll(SDL_Renderer* renderer) {
     retired_.reset(atlas_);
     atlas_ = next.release();
     for (int i = 0; i < static_cast<int>(FontRole::count); ++i) fonts_[i] = atlas_->Fonts[i];
-    if (building_full_) full_ = true;
-    if (!full_ && !building_) build_async(extra_, true);
     // The build's scratch memory (tens of MB, freed on the worker's malloc arena) goes back to the system.
     malloc_trim(0);
     if (ImGui::GetCurrentContext()) {
@@ -219,8 +199,8 @@ bool FontManager::poll(SDL_Renderer* renderer) {
 std::string FontManager::map_text(const std::string& s) {
     if (!needs_bmp_mapping(s)) return s;
     return map_to_bmp(s, pua_, [this](char32_t c) {
-        if (ttf_.empty()) return false;
-        if (!coverage_) coverage_ = std::make_unique<GlyphRasteriser>(ttf_.data(), ttf_.size(), face_, fallbacks_);
+        if (!ttf_) return false;
+        if (!coverage_) coverage_ = std::make_unique<GlyphRasteriser>(ttf_, ttf_size_, face_, fallbacks_);
         return coverage_->covers(c);
     });
 }
@@ -243,7 +223,7 @@ void FontManager::note_missing(char32_t c, FontRole r) {
 void FontManager::maybe_rebuild() {
     bool any = false;
     for (auto& p : pending_) any = any || !p.empty();
-    if (!any || building_ || ttf_.empty()) return;
+    if (!any || building_ || !ttf_) return;
     {
         std::lock_guard lk(mu_);
         if (built_) return;
@@ -252,11 +232,19 @@ void FontManager::maybe_rebuild() {
         extra_[i].insert(pending_[i].begin(), pending_[i].end());
         pending_[i].clear();
     }
-    build_async(extra_, full_);
+    build_async(extra_);
 }
 
 void FontManager::wait_build() {
     while (building_) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+}
+
+bool FontManager::settled() const {
+    if (building_ || !atlas_) return false;
+    for (const auto& p : pending_)
+        if (!p.empty()) return false;
+    std::lock_guard lk(mu_);
+    return !built_;
 }
 
 AtlasStats FontManager::stats() const {

@@ -2,9 +2,11 @@
 #include "kiosk/ui/render.hpp"
 
 #include <SDL.h>
+#include <png.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <vector>
 
 namespace yimen::kiosk {
@@ -26,6 +28,11 @@ public:
         y_hi_ = clip.y - 1;
     }
     ImU32 colour() const { return colour_; }
+    // The software renderer's surface at scale 1 (or nullptr): spans are then written into it directly. SDL's
+    // SDL_FillRect uses non-temporal stores, so every card it fills is evicted from the cache and read back from
+    // memory by the blends and glyphs drawn over it; that was a quarter of a keyboard frame (perf).
+    void set_direct(SDL_Surface* s) { direct_ = s; }
+    bool direct() const { return direct_ != nullptr; }
 
     void add(const ImVec2& a, const ImVec2& b, const ImVec2& c) {
         float ymin = std::min({a.y, b.y, c.y}), ymax = std::max({a.y, b.y, c.y});
@@ -77,6 +84,10 @@ public:
         if (rects_.empty()) return;
         // Spans of one batch never overlap (merged above), so a translucent colour is blended exactly once.
         const auto alpha = static_cast<Uint8>(colour_ >> IM_COL32_A_SHIFT);
+        if (direct_) {
+            fill_direct(alpha);
+            return;
+        }
         SDL_SetRenderDrawBlendMode(renderer_, alpha == 0xFF ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
         SDL_SetRenderDrawColor(renderer_, static_cast<Uint8>(colour_ >> IM_COL32_R_SHIFT),
                                static_cast<Uint8>(colour_ >> IM_COL32_G_SHIFT),
@@ -85,6 +96,33 @@ public:
     }
 
 private:
+    void fill_direct(Uint8 alpha) {
+        const SDL_PixelFormat* f = direct_->format;
+        const Uint32 r = colour_ >> IM_COL32_R_SHIFT & 0xFF, g = colour_ >> IM_COL32_G_SHIFT & 0xFF,
+                     b = colour_ >> IM_COL32_B_SHIFT & 0xFF;
+        const Uint32 opaque = (r << f->Rshift) | (g << f->Gshift) | (b << f->Bshift) | f->Amask;
+        const Uint32 a = alpha, inv = 255u - a;
+        for (const SDL_Rect& rc : rects_) {
+            const int x0 = std::max(rc.x, 0), x1 = std::min(rc.x + rc.w, direct_->w);
+            const int y0 = std::max(rc.y, 0), y1 = std::min(rc.y + rc.h, direct_->h);
+            for (int y = y0; y < y1; ++y) {
+                auto* row = reinterpret_cast<Uint32*>(static_cast<Uint8*>(direct_->pixels) +
+                                                      static_cast<std::ptrdiff_t>(y) * direct_->pitch);
+                if (a == 0xFF) {
+                    if (x1 > x0) SDL_memset4(row + x0, opaque, static_cast<std::size_t>(x1 - x0));  // rep stosd
+                    continue;
+                }
+                for (int x = x0; x < x1; ++x) {
+                    const Uint32 d = row[x];
+                    auto mix = [&](Uint32 src, Uint32 shift) {
+                        return ((src * a + (d >> shift & 0xFF) * inv + 127u) / 255u) << shift;
+                    };
+                    row[x] = mix(r, f->Rshift) | mix(g, f->Gshift) | mix(b, f->Bshift) | (d & f->Amask);
+                }
+            }
+        }
+    }
+
     struct Interval {
         int x0, x1;
         bool operator==(const Interval&) const = default;
@@ -101,6 +139,7 @@ private:
     }
 
     SDL_Renderer* renderer_ = nullptr;
+    SDL_Surface* direct_ = nullptr;
     SDL_Rect clip_{};
     ImU32 colour_ = 0;
     int y_lo_ = 0, y_hi_ = -1;
@@ -216,7 +255,10 @@ void render_draw_data(SDL_Renderer* renderer, ImDrawData* dd, SDL_Surface* direc
     SDL_RenderGetScale(renderer, &scale_x, &scale_y);
     if (!DirectBlender::usable(direct)) direct = nullptr;
     DirectBlender blender(direct, scale_x, scale_y);
-    bool sdl_pending = false;  // SDL queues its commands; flush them before writing pixels ourselves
+    spans.set_direct(direct && scale_x == 1.f && scale_y == 1.f ? direct : nullptr);
+    // SDL queues its commands (batching is on for a window's renderer): flush them before writing pixels ourselves.
+    // The caller's SDL_RenderClear may still be queued, so the first direct write flushes too.
+    bool sdl_pending = true;
     SDL_SetRenderDrawBlendMode(renderer, SDL_BLENDMODE_BLEND);
     for (int n = 0; n < dd->CmdListsCount; ++n) {
         const ImDrawList* list = dd->CmdLists[n];
@@ -260,6 +302,8 @@ void render_draw_data(SDL_Renderer* renderer, ImDrawData* dd, SDL_Surface* direc
             auto flush = [&](unsigned from, unsigned to, Kind k) {
                 if (to <= from) return;
                 if (k == solid_spans) {
+                    if (spans.direct() && sdl_pending) SDL_RenderFlush(renderer);  // SDL's queue first, then ours
+                    if (spans.direct()) sdl_pending = false;
                     for (unsigned t = from; t < to; ++t) {
                         const ImU32 col = vb[ib[t * 3]].col;
                         if (col != spans.colour()) {
@@ -269,7 +313,7 @@ void render_draw_data(SDL_Renderer* renderer, ImDrawData* dd, SDL_Surface* direc
                         spans.add(vb[ib[t * 3]].pos, vb[ib[t * 3 + 1]].pos, vb[ib[t * 3 + 2]].pos);
                     }
                     spans.flush();
-                    sdl_pending = true;
+                    if (!spans.direct()) sdl_pending = true;
                     return;
                 }
                 if (k == solid_blended && direct) {
@@ -303,6 +347,30 @@ void render_draw_data(SDL_Renderer* renderer, ImDrawData* dd, SDL_Surface* direc
     }
     SDL_RenderSetClipRect(renderer, nullptr);
     SDL_SetRenderDrawBlendMode(renderer, SDL_BLENDMODE_BLEND);
+}
+
+bool write_png(const std::string& path, int w, int h, const unsigned char* rgba, int stride) {
+    if (w <= 0 || h <= 0 || !rgba) return false;
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f) return false;
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+    png_infop info = png ? png_create_info_struct(png) : nullptr;
+    volatile bool ok = false;  // set after setjmp: volatile, or a longjmp could leave it clobbered
+    // libpng reports errors by longjmp: nothing with a destructor lives between here and the end.
+    if (png && info && setjmp(png_jmpbuf(png)) == 0) {
+        png_init_io(png, f);
+        png_set_compression_level(png, 1);
+        png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+        png_set_IHDR(png, info, static_cast<png_uint_32>(w), static_cast<png_uint_32>(h), 8, PNG_COLOR_TYPE_RGBA,
+                     PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
+        png_write_info(png, info);
+        for (int y = 0; y < h; ++y)
+            png_write_row(png, rgba + static_cast<std::ptrdiff_t>(y) * stride);
+        png_write_end(png, nullptr);
+        ok = true;
+    }
+    png_destroy_write_struct(png ? &png : nullptr, info ? &info : nullptr);
+    return std::fclose(f) == 0 && ok;
 }
 
 }  // namespace yimen::kiosk

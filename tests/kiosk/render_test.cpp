@@ -77,9 +77,18 @@ TEST_CASE("the fast renderer draws what SDL's own triangle path draws", "[kiosk]
             d = std::max(d, std::abs(static_cast<int>((a >> shift) & 0xFF) - static_cast<int>((b >> shift) & 0xFF)));
         return d;
     };
-    // A rim pixel has a neighbour of a clearly different colour in either picture: the anti-aliased edges, which
-    // SDL rounds differently (and where the last bit of the tessellation's sin/cos, CPU-dependent in glibc, decides
-    // whether a fringe row through pixel centres is drawn).
+    // A rim pixel has a neighbour of a clearly different colour in either picture: the anti-aliased edges. There the
+    // two rasterisers legitimately disagree, and by how much depends on the machine: SDL rounds its blends with the
+    // CPU's SIMD path, and the last bit of the tessellation's sin/cos (glibc's FMA or SSE2 code) decides whether a
+    // fringe row through pixel centres is drawn. A count of differing pixels therefore cannot be the criterion (one
+    // machine had 1212 against a limit of 1200). What an edge rounded either way can never do is leave the range of
+    // colours around it: so each pixel of the fast picture must lie (within 8 levels per channel) between the darkest
+    // and lightest values of the 3×3 block around the same place in SDL's picture, and the other way round. The other
+    // way round needs a wider margin, for a reason in SDL: its rasteriser is not watertight, so where two translucent
+    // triangles share an edge (a shape's fill and its fringe) it blends that pixel column twice, which the fast path
+    // (top-left rule) does not. One extra blend of the shadow (alpha 40/255 over ~190 levels) is 30 levels here, so
+    // 40. A wrong colour or blend, a missing 3 px border or badge (≥ 150 levels), a doubled fringe or an edge moved by
+    // two pixels or more breaks one of the two.
     auto on_rim = [&](const Canvas& c, int x, int y) {
         for (int dy = -1; dy <= 1; ++dy)
             for (int dx = -1; dx <= 1; ++dx) {
@@ -88,7 +97,22 @@ TEST_CASE("the fast renderer draws what SDL's own triangle path draws", "[kiosk]
             }
         return false;
     };
-    int differing = 0, off_rim = 0, worst = 0, changed = 0;
+    auto within_neighbourhood = [](const Canvas& c, int x, int y, Uint32 p, int margin) {
+        for (int shift : {0, 8, 16}) {
+            int lo = 255, hi = 0;
+            for (int dy = -1; dy <= 1; ++dy)
+                for (int dx = -1; dx <= 1; ++dx) {
+                    const int nx = std::clamp(x + dx, 0, 399), ny = std::clamp(y + dy, 0, 299);
+                    const int v = static_cast<int>((c.at(nx, ny) >> shift) & 0xFF);
+                    lo = std::min(lo, v);
+                    hi = std::max(hi, v);
+                }
+            const int v = static_cast<int>((p >> shift) & 0xFF);
+            if (v < lo - margin || v > hi + margin) return false;
+        }
+        return true;
+    };
+    int differing = 0, off_rim = 0, unexplained = 0, worst = 0, changed = 0;
     for (int y = 0; y < 300; ++y)
         for (int x = 0; x < 400; ++x) {
             const Uint32 a = sdl_only.at(x, y), b = fast.at(x, y);
@@ -98,14 +122,16 @@ TEST_CASE("the fast renderer draws what SDL's own triangle path draws", "[kiosk]
             if (d <= 8) continue;
             ++differing;
             if (!on_rim(sdl_only, x, y) && !on_rim(fast, x, y)) ++off_rim;
+            if (!within_neighbourhood(sdl_only, x, y, b, 8) || !within_neighbourhood(fast, x, y, a, 40)) ++unexplained;
         }
     if (std::getenv("YIMEN_RENDER_DUMP")) { SDL_SaveBMP(sdl_only.surface, "/tmp/r_sdl.bmp"); SDL_SaveBMP(fast.surface, "/tmp/r_fast.bmp"); }
-    INFO("pixels differing by more than 8 levels: " << differing << " (" << off_rim << " off the rims), worst " << worst);
+    INFO("pixels differing by more than 8 levels: " << differing << " (" << off_rim << " off the rims, " << unexplained
+                                                    << " outside the other picture's 3×3 range), worst " << worst);
     CHECK(changed > 20000);                 // the scene was drawn at all
-    // Inside shapes, both paths agree: a wrong blend, a missing span or a shape moved by two pixels or more differs
-    // off the rims. On the rims the two may round differently, but never more than a few outlines' worth.
+    // Inside shapes, both paths agree exactly (within 8 levels): a wrong blend or a missing span differs off the rims.
     CHECK(off_rim == 0);
-    CHECK(differing <= 400 * 300 / 50);
+    // On the rims, every difference is an edge rounded the other way, never a colour that is not there.
+    CHECK(unexplained == 0);
     // Inside the card (opaque span), inside the shadow-only strip, under the overlay, on the badge.
     CHECK(fast.at(120, 100) == sdl_only.at(120, 100));
     CHECK(fast.at(120, 100) == 0xFFFFFF);
