@@ -7,59 +7,6 @@
 
 namespace yimen::printer {
 
-std::u32string utf8_decode(std::string_view s) {
-    std::u32string out;
-    out.reserve(s.size());
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto b = static_cast<unsigned char>(s[i]);
-        int n = 0;
-        char32_t cp = 0;
-        if (b < 0x80) { cp = b; n = 1; }
-        else if ((b & 0xE0) == 0xC0) { cp = b & 0x1Fu; n = 2; }
-        else if ((b & 0xF0) == 0xE0) { cp = b & 0x0Fu; n = 3; }
-        else if ((b & 0xF8) == 0xF0) { cp = b & 0x07u; n = 4; }
-        else { out.push_back(0xFFFD); ++i; continue; }
-        if (i + static_cast<std::size_t>(n) > s.size()) { out.push_back(0xFFFD); break; }
-        bool ok = true;
-        for (int k = 1; k < n; ++k) {
-            const auto c = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-            if ((c & 0xC0) != 0x80) { ok = false; break; }
-            cp = (cp << 6) | (c & 0x3Fu);
-        }
-        if (!ok) { out.push_back(0xFFFD); ++i; continue; }
-        out.push_back(cp);
-        i += static_cast<std::size_t>(n);
-    }
-    return out;
-}
-
-std::string utf8_encode(char32_t cp) {
-    std::string o;
-    if (cp < 0x80) {
-        o += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        o += static_cast<char>(0xC0 | (cp >> 6));
-        o += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        o += static_cast<char>(0xE0 | (cp >> 12));
-        o += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        o += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        o += static_cast<char>(0xF0 | (cp >> 18));
-        o += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        o += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        o += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-    return o;
-}
-
-std::string utf8_encode(const std::u32string& s) {
-    std::string o;
-    for (char32_t c : s) o += utf8_encode(c);
-    return o;
-}
-
 char32_t normalise_for_print(char32_t cp) {
     if (cp == 0x00A5) return 0xFFE5;
     if (cp == U'\t') return U' ';
@@ -100,7 +47,7 @@ Gb18030::~Gb18030() {
 
 std::string Gb18030::encode(char32_t cp) {
     if (cp < 0x80) return std::string(1, static_cast<char>(cp));
-    const std::string u = utf8_encode(cp);
+    const std::string u = utf8::encode(cp);
     std::string out;
     if (!convert(to_gb_, u.data(), u.size(), out)) out.clear();
     return out;
@@ -119,7 +66,7 @@ bool Gb18030::covered(char32_t cp, Coverage cov) {
         // (not a private-use slot). GB2312 maps A1 A4 to U+30FB where GB18030 has U+00B7: the same middle dot.
         std::string back;
         if (convert(cov == Coverage::gbk ? to_gbk_ : to_gb2312_, gb.data(), gb.size(), back)) {
-            const std::u32string cps = utf8_decode(back);
+            const std::u32string cps = utf8::decode(back);
             ok = cps.size() == 1 && !(cps[0] >= 0xE000 && cps[0] <= 0xF8FF) && cps[0] != 0xFFFD;
         }
     }
@@ -131,7 +78,7 @@ char32_t Gb18030::decode(std::string_view bytes) {
     if (bytes.size() == 1 && static_cast<unsigned char>(bytes[0]) < 0x80) return static_cast<unsigned char>(bytes[0]);
     std::string u;
     if (!convert(from_gb_, bytes.data(), bytes.size(), u)) return 0xFFFD;
-    const std::u32string cps = utf8_decode(u);
+    const std::u32string cps = utf8::decode(u);
     return cps.size() == 1 ? cps[0] : 0xFFFD;
 }
 

@@ -1,4 +1,4 @@
-// gb18030.hpp — UTF-8 ↔ code points, and GB18030 through glibc iconv with the printer-font coverage test
+// gb18030.hpp — GB18030 through glibc iconv with the printer-font coverage test
 // (GB2312 or GBK): text mode sends only covered characters as text, the rest as raster.
 #pragma once
 #include <cstdint>
@@ -7,12 +7,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/utf8.hpp"
+
 namespace yimen::printer {
 
-// Decodes UTF-8; invalid bytes become U+FFFD so a bad record never stops a receipt.
-std::u32string utf8_decode(std::string_view s);
-std::string utf8_encode(char32_t cp);
-std::string utf8_encode(const std::u32string& s);
+// UTF-8 itself is base/utf8.hpp (invalid bytes become U+FFFD so a bad record never stops a receipt).
 
 // Characters swapped before layout in every mode, so preview, raster and text agree: `¥` U+00A5 is 4 bytes in
 // GB18030 and prints as garbage on GBK-font printers, `￥` U+FFE5 is `A3 A4`.

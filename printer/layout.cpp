@@ -1,8 +1,6 @@
 // layout.cpp — Chinese line breaking on the cell grid, QR matrices, and drawing lines into bitmaps.
 #include "printer/layout.hpp"
 
-#include <qrencode.h>
-
 #include <algorithm>
 #include <memory>
 
@@ -138,7 +136,7 @@ std::vector<std::vector<Cell>> wrap(const std::u32string& text, int width, const
 }
 
 std::u32string prepared(const std::string& s) {
-    std::u32string u = utf8_decode(s);
+    std::u32string u = utf8::decode(s);
     for (auto& c : u) c = normalise_for_print(c);
     std::erase_if(u, [](char32_t c) { return c < 0x20 && c != U'\n'; });
     return u;
@@ -239,27 +237,6 @@ Layout layout_document(const Document& d, int dots) {
         }
     }
     return out;
-}
-
-bool qr_needs_eci(const std::string& payload) {
-    return std::any_of(payload.begin(), payload.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-}
-
-Result<QrMatrix> make_qr(const std::string& payload) {
-    std::unique_ptr<QRinput, decltype(&QRinput_free)> in(QRinput_new2(0, QR_ECLEVEL_M), &QRinput_free);
-    if (!in) return Error{"qr", "无法生成二维码，请联系技术人员。"};
-    if (qr_needs_eci(payload) && QRinput_appendECIheader(in.get(), 26) != 0)
-        return Error{"qr", "无法生成二维码，请联系技术人员。"};
-    if (QRinput_append(in.get(), QR_MODE_8, static_cast<int>(payload.size()),
-                       reinterpret_cast<const unsigned char*>(payload.data())) != 0)
-        return Error{"qr", "二维码内容太长，无法生成。"};
-    std::unique_ptr<QRcode, decltype(&QRcode_free)> code(QRcode_encodeInput(in.get()), &QRcode_free);
-    if (!code) return Error{"qr", "无法生成二维码，请联系技术人员。"};
-    QrMatrix m;
-    m.width = code->width;
-    m.dark.resize(static_cast<std::size_t>(m.width * m.width));
-    for (std::size_t i = 0; i < m.dark.size(); ++i) m.dark[i] = code->data[i] & 1;
-    return m;
 }
 
 int text_width(const Line& l) {

@@ -10,6 +10,7 @@
 #include "printer/document.hpp"
 #include "printer/font.hpp"
 #include "printer/profile.hpp"
+#include "base/qr.hpp"
 
 namespace yimen::printer {
 
@@ -50,13 +51,11 @@ inline constexpr const char* kBullet = "· ";
 Layout layout_document(const Document& d, int dots);
 inline Layout layout_document(const Document& d, PaperWidth paper) { return layout_document(d, paper_dots(paper)); }
 
-struct QrMatrix {
-    int width = 0;
-    std::vector<std::uint8_t> dark;  // width × width
-};
-// ECC level M, byte mode; a non-ASCII payload gets an ECI 26 (UTF-8) header so readers decode it as UTF-8.
-Result<QrMatrix> make_qr(const std::string& payload);
-bool qr_needs_eci(const std::string& payload);
+// QR matrices come from base/qr.hpp (ECC level M, byte mode, ECI 26 only for a non-ASCII payload), the one
+// implementation the kiosk's screen uses too.
+using QrMatrix = qr::Matrix;
+inline Result<QrMatrix> make_qr(const std::string& payload) { return qr::encode(payload); }
+inline bool qr_needs_eci(const std::string& payload) { return qr::needs_eci(payload); }
 
 // Width in dots of a text line as printed (cells × cell width × magnification).
 int text_width(const Line& l);

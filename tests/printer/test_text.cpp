@@ -6,6 +6,7 @@
 #include "printer/templates.hpp"
 #include "test_support.hpp"
 
+using namespace yimen;
 using namespace yimen::printer;
 using namespace yimen::printer::test;
 using namespace std::literals;
@@ -81,7 +82,7 @@ TEST_CASE("Line breaking keeps punctuation and Latin words in place", "[printer]
         const std::u32string opening = U"（《「『“‘";
         for (const auto& line : l.lines) {
             const std::u32string s = line_text(line);
-            INFO(utf8_encode(s));
+            INFO(utf8::encode(s));
             CHECK(text_width(line) <= paper_dots(paper));
             REQUIRE_FALSE(s.empty());
             CHECK(closing.find(s.front()) == std::u32string::npos);
@@ -99,7 +100,7 @@ TEST_CASE("Every template's sample lays out within the paper on both widths", "[
         for (PaperWidth paper : {PaperWidth::mm58, PaperWidth::mm80}) {
             const Layout l = layout_document(d, paper);
             for (const auto& line : l.lines) {
-                INFO(name << " " << utf8_encode(line_text(line)));
+                INFO(name << " " << utf8::encode(line_text(line)));
                 CHECK(text_width(line) <= paper_dots(paper));
                 if (!line.cells.empty()) CHECK(U"，。、；：？！）》」』”’"sv.find(line.cells.front().cp) == std::u32string_view::npos);
             }
