@@ -24,10 +24,10 @@ struct Fixture {
     FixedClock clock{kiosk_test::test_now()};
     PolicyData data;
     std::unique_ptr<I18n> i18n;
+    // Before the app: its ink lane may still run release() on the recogniser while the app shuts down.
+    HandwritingRecognizer recognizer;
     std::unique_ptr<KioskApp> app;
     KioskConfig cfg;
-
-    HandwritingRecognizer recognizer;
 
     explicit Fixture(const std::string& name, const std::string& printer_uri = "", const std::string& profile = "")
         : dir(kiosk_test::scratch_dir(name)) {
@@ -134,6 +134,7 @@ TEST_CASE("A submitted application and its event commit together and the receipt
     f.app->intake_next();
     REQUIRE(m.step == IntakeStep::review);
     f.app->intake_next();
+    f.app->settle();  // the record is written on the records lane
     REQUIRE(m.step == IntakeStep::done);
     auto rn = parse_receipt_number(m.receipt_number);
     REQUIRE(rn.ok());
@@ -178,6 +179,7 @@ TEST_CASE("A referral programme issues a 转办单 instead of an application", "
     m.name.value = "测试丙";
     m.referral_need.value = "住院费用";
     f.app->intake_next();
+    f.app->settle();
     REQUIRE(m.step == IntakeStep::referral_done);
     auto rn = parse_receipt_number(m.receipt_number);
     REQUIRE(rn.ok());
@@ -240,6 +242,7 @@ TEST_CASE("One rating per case and low grades ask for reasons", "[kiosk][rating]
     r.reasons.insert("slow");
     r.phone.value = "13900002222";
     f.app->rating_submit();
+    f.app->settle();
     REQUIRE(r.phase == RatingPhase::quiz);
     auto evs = f.app->store().events().events_of_type(records::type::rating_given);
     REQUIRE(evs.size() == 1);
@@ -254,6 +257,7 @@ TEST_CASE("One rating per case and low grades ask for reasons", "[kiosk][rating]
         CHECK(r.chosen == 0);
         f.app->rating_next();
     }
+    f.app->settle();
     CHECK(r.phase == RatingPhase::done);
     auto quiz = f.app->store().events().events_of_type(records::type::quiz_answered);
     REQUIRE(quiz.size() == 1);
@@ -263,6 +267,7 @@ TEST_CASE("One rating per case and low grades ask for reasons", "[kiosk][rating]
     f.app->rating.receipt.value = rn.value().grouped();
     f.app->rating.level = 5;
     f.app->rating_submit();
+    f.app->settle();
     CHECK(f.app->rating.phase == RatingPhase::grade);
     CHECK_FALSE(f.app->rating.error.empty());
     CHECK(f.app->store().events().events_of_type(records::type::rating_given).size() == 1);
@@ -332,6 +337,7 @@ TEST_CASE("Complaints get a type-3 receipt and a query code stored only hashed",
     CHECK(c.phase == ComplaintPhase::form);  // needs a phone when not anonymous
     c.anonymous = true;
     f.app->complaint_submit();
+    f.app->settle();
     REQUIRE(c.phase == ComplaintPhase::done);
     CHECK(c.query_code.size() == 4);
     auto rn = parse_receipt_number(c.receipt_number);
@@ -379,6 +385,7 @@ TEST_CASE("Staff PINs - the shared scrypt format and lock-out after repeated fai
     f.app->go(Screen::rating);
     CHECK(f.app->screen() == Screen::staff);
     f.app->staff_logout("manual");
+    f.app->settle();
     auto out = f.app->store().events().events_of_type(records::type::staff_logout);
     REQUIRE(out.size() == 1);
     CHECK(out[0].payload["reason"] == "manual");
@@ -535,8 +542,8 @@ TEST_CASE("Print journal - the driver journals into the kiosk database, outcome 
     m.commitment_at = m.authorisation_at = format_rfc3339(f.clock.now_utc_ms());
     f.app->intake_next();
     f.app->intake_next();  // review → submit → the receipt prints (on the print worker)
-    REQUIRE_FALSE(m.receipt_number.empty());
     f.app->settle(30000);
+    REQUIRE_FALSE(m.receipt_number.empty());
     CHECK_FALSE(f.app->printing.ok);
     CHECK(f.app->printing.message.find("纸") != std::string::npos);
 

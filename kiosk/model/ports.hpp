@@ -1,5 +1,6 @@
-// sync_service.hpp — what the kiosk needs from sync/'s uploader and pulled tables, behind one interface, so the kiosk
-// runs (and is tested) with no county server. The lead wires the real uploader (sync/uploader.hpp) behind this.
+// ports.hpp — what the kiosk core needs from the outside, as interfaces the core owns; devices implement them
+// (devices → core, never the other way). The county link: sync/'s uploader and pulled tables behind one interface,
+// so the kiosk runs (and is tested) with no county server; kiosk/devices/county_sync_service.* is the real one.
 #pragma once
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@ struct SyncSnapshot {
     bool online = false;
     std::optional<UtcMillis> last_success_ms;
     std::string last_error;   // plain Chinese
+    bool published = false;   // false until the link has published its first state
 };
 
 struct RemoteStatus {
@@ -23,6 +25,7 @@ struct RemoteStatus {
 class SyncService {
 public:
     virtual ~SyncService() = default;
+    // Never blocks: the last state the link published (the staff sync page reads it every frame).
     virtual SyncSnapshot snapshot() = 0;
     // Asks the worker to try now instead of waiting for its backoff.
     virtual void sync_now() = 0;
@@ -36,7 +39,7 @@ public:
 class OfflineSyncService final : public SyncService {
 public:
     explicit OfflineSyncService(std::string reason) : reason_(std::move(reason)) {}
-    SyncSnapshot snapshot() override { return {false, std::nullopt, reason_}; }
+    SyncSnapshot snapshot() override { return {false, std::nullopt, reason_, true}; }
     void sync_now() override {}
     RemoteStatus query_status(const std::string&, const std::string&) override { return {}; }
 
