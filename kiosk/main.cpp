@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "kiosk/script/driver.hpp"
 #include "kiosk/ui/app.hpp"
 
 int main(int argc, char** argv) {
@@ -63,14 +64,13 @@ int main(int argc, char** argv) {
     }
     AppOptions opt;
     opt.config = cfg;
-    opt.screenshots_dir = shots_dir;
     App app(std::move(opt));
     if (auto s = app.init(); !s) {
         std::cerr << "hall-kiosk: " << s.error().message << "\n";
         return 1;
     }
     if (!script_path.empty()) {
-        auto r = app.run_script(script);
+        auto r = ScriptDriver(app, shots_dir).run(script);
         if (!r) {
             std::cerr << "hall-kiosk: " << r.error().message << "\n";
             return 1;

@@ -13,21 +13,6 @@
 
 namespace yimen::kiosk {
 
-const char* screen_name(Screen s) {
-    switch (s) {
-        case Screen::home: return "home";
-        case Screen::intake: return "intake";
-        case Screen::policy: return "policy";
-        case Screen::status: return "status";
-        case Screen::rating: return "rating";
-        case Screen::complaint: return "complaint";
-        case Screen::staff: return "staff";
-    }
-    return "home";
-}
-
-// ---- KioskApp ---------------------------------------------------------------------------------------------------
-
 KioskApp::KioskApp(KioskDeps deps)
     : config_(std::move(deps.config)),
       data_(deps.data),
@@ -37,9 +22,9 @@ KioskApp::KioskApp(KioskDeps deps)
       printer_(std::move(deps.printer)),
       sync_(std::move(deps.sync)),
       pinyin_(deps.pinyin),
-      recognizer_(deps.handwriting) {
-    last_input_ms_ = clock_->now_utc_ms();
-    staff_last_input_ms_ = last_input_ms_;
+      recognizer_(deps.handwriting),
+      router_(config_, *clock_),
+      print_service_(std::make_unique<PrintService>(config_, *clock_, *printer_)) {
     // The records lane's own connection (WAL: its BEGIN IMMEDIATE never makes the frame wait). Opened here, used
     // only there; when it cannot be opened every record says so instead of being written from the frame.
     if (auto lane_store = KioskStore::open(config_.db_path(), config_.kiosk_id, *clock_)) {
@@ -72,57 +57,31 @@ records::Actor KioskApp::actor() const {
 
 // ---- sessions ----------------------------------------------------------------------------------------------------
 
-void KioskApp::touched() {
-    last_input_ms_ = clock_->now_utc_ms();
-    staff_last_input_ms_ = last_input_ms_;
-    warned_ = false;
-}
+void KioskApp::touched() { router_.touched(); }
 
-bool KioskApp::idle_warning() const {
-    if (screen_ == Screen::home && !staff.logged()) return false;
-    auto idle = clock_->now_utc_ms() - last_input_ms_;
-    return idle >= std::int64_t{config_.idle_warn_seconds} * 1000;
-}
+bool KioskApp::idle_warning() const { return router_.idle_warning(staff.logged()); }
 
-int KioskApp::idle_seconds_left() const {
-    auto idle = clock_->now_utc_ms() - last_input_ms_;
-    auto total = std::int64_t{config_.idle_warn_seconds + config_.idle_countdown_seconds} * 1000;
-    auto left = (total - idle + 999) / 1000;
-    return static_cast<int>(left < 0 ? 0 : left);
-}
+int KioskApp::idle_seconds_left() const { return router_.idle_seconds_left(); }
 
-std::int64_t KioskApp::next_timer_ms() const {
-    if (screen_ == Screen::home && !staff.logged()) return -1;
-    auto now = clock_->now_utc_ms();
-    auto warn_at = last_input_ms_ + std::int64_t{config_.idle_warn_seconds} * 1000;
-    if (now < warn_at) return warn_at - now;
-    return 1000 - ((now - warn_at) % 1000);
-}
+std::int64_t KioskApp::next_timer_ms() const { return router_.next_timer_ms(staff.logged()); }
 
 bool KioskApp::tick() {
     bool changed = false;
-    auto now = clock_->now_utc_ms();
-    if (staff.logged() && now - staff_last_input_ms_ >= std::int64_t{config_.staff_idle_seconds} * 1000) {
+    auto due = router_.check(staff.logged());
+    if (due.staff_logout) {
         staff_logout("timeout");
         changed = true;
+        due = router_.check(staff.logged());
     }
     // The sync page's queue figures follow the journal while it is up.
-    if (screen_ == Screen::staff && staff.page == StaffPage::sync && now - staff_view_read_ms_ >= 2000) {
+    if (screen() == Screen::staff && staff.page == StaffPage::sync && clock_->now_utc_ms() - staff_view_read_ms_ >= 2000)
         refresh_staff_view();
-    }
-    if (screen_ == Screen::home && !staff.logged()) return changed;
-    auto idle = now - last_input_ms_;
-    if (idle >= std::int64_t{config_.idle_warn_seconds + config_.idle_countdown_seconds} * 1000) {
+    if (due.wipe) {
         wipe_session();
         notice = tr("home.session_ended");
         return true;
     }
-    if (idle >= std::int64_t{config_.idle_warn_seconds} * 1000) {
-        if (!warned_) changed = true;
-        warned_ = true;
-        return true;  // the countdown changes every second
-    }
-    return changed;
+    return changed || due.warning;  // the countdown changes every second
 }
 
 void KioskApp::wipe_session() {
@@ -142,10 +101,7 @@ void KioskApp::wipe_session() {
     handwriting = HandwritingState{};
     handwriting.generation = generation;
     if (recognizer_) runner_.run(Lane::ink, [r = recognizer_] { r->release(); });  // after any recognition still queued
-    screen_ = Screen::home;
-    warned_ = false;
-    last_input_ms_ = clock_->now_utc_ms();
-    ++wipe_generation_;
+    router_.wiped();
 }
 
 // ---- navigation ----------------------------------------------------------------------------------------------------
@@ -156,24 +112,24 @@ void KioskApp::go(Screen s) {
     notice.clear();
     if (s == Screen::rating && staff.logged()) {
         notice = tr("rating.err_staff_mode");
-        screen_ = Screen::staff;
+        router_.show(Screen::staff);
         staff.error = notice;
         return;
     }
     if (s == Screen::rating && rating.phase == RatingPhase::done) rating.reset();
     if (s == Screen::complaint && complaint.phase == ComplaintPhase::done) complaint.reset();
-    if (s == Screen::status && status.phase != StatusPhase::entry && screen_ != Screen::status) status.reset();
+    if (s == Screen::status && status.phase != StatusPhase::entry && screen() != Screen::status) status.reset();
     if (s == Screen::policy && policy.hits.empty() && policy.open_article.empty()) policy.refresh(articles_, data_->articles);
     if (s == Screen::rating && rating.served_by.empty()) rating.served_by = last_served_by;
-    screen_ = s;
+    router_.show(s);
 }
 
 void KioskApp::go_home() {
     // Leaving a service ends what the resident typed in it.
-    if (screen_ == Screen::intake && intake.assisted && staff.logged()) {
+    if (screen() == Screen::intake && intake.assisted && staff.logged()) {
         intake.reset();
         focused_ = nullptr;
-        screen_ = Screen::staff;
+        router_.show(Screen::staff);
         staff.page = StaffPage::menu;
         return;
     }
@@ -184,7 +140,7 @@ void KioskApp::go_home() {
     policy.reset();
     focused_ = nullptr;
     if (pinyin_) pinyin_->clear();
-    screen_ = staff.logged() ? Screen::staff : Screen::home;
+    router_.show(staff.logged() ? Screen::staff : Screen::home);
     if (staff.logged()) staff.page = StaffPage::menu;
 }
 
@@ -195,23 +151,9 @@ void KioskApp::set_language(const std::string& lang) { i18n_->set_language(lang)
 void KioskApp::print(ReceiptDocument doc, std::int64_t reprint_of) {
     printing.busy = true;
     printing.message = tr("print.printing");
-    std::function<PrintOutcome()> work = [this, doc = std::move(doc), reprint_of] {
-        PrintOutcome out;
-        if (!print_journal_) {
-            // The lane's own connection: the journal commits outcome + event without touching the main thread's.
-            auto store = KioskStore::open(config_.db_path(), config_.kiosk_id, *clock_);
-            if (store) print_journal_ = std::make_unique<KioskPrintJournal>(std::move(store).value());
-        }
-        if (!print_journal_) return PrintOutcome{"offline", "print.err_journal", ""};
-        print_journal_->begin(doc, reprint_of);
-        try {
-            out = printer_->print(doc, *print_journal_);
-        } catch (const std::exception&) {
-            out = {"offline", "print.err_printer", ""};
-            if (auto id = print_journal_->current_job())
-                (void)print_journal_->job_finished(id, printer::Outcome::offline, std::chrono::system_clock::now());
-        }
-        return out;
+    auto* service = print_service_.get();
+    std::function<PrintOutcome()> work = [service, doc = std::move(doc), reprint_of] {
+        return service->print(doc, reprint_of);
     };
     runner_.submit<PrintOutcome>(Lane::print, std::move(work), [this](PrintOutcome out) {
         printing.busy = false;
@@ -229,7 +171,7 @@ void KioskApp::intake_start(bool assisted) {
     intake.assisted = assisted && staff.logged();
     intake.operator_id = intake.assisted ? staff.logged_in : "";
     focused_ = nullptr;
-    screen_ = Screen::intake;
+    router_.show(Screen::intake);
 }
 
 void KioskApp::intake_next() {
@@ -265,7 +207,7 @@ void KioskApp::submit_intake() {
     auto sub = intake.submission(*data_, config_.township_code, config_.county_key, clock_->today());
     intake.error.clear();
     intake.saving = true;
-    const int generation = wipe_generation_;
+    const int generation = router_.wipe_generation();
     const auto who = actor();
     on_records<Result<records::ApplicationSubmitted>>(
         [sub, who](RecordServices& r) { return r.submit_application(sub, who); },
@@ -273,7 +215,7 @@ void KioskApp::submit_intake() {
             intake.saving = false;
             // The resident left and the session was wiped: the record is kept, nothing of it goes to the screen
             // or the printer in front of the next person.
-            if (generation != wipe_generation_) return;
+            if (generation != router_.wipe_generation()) return;
             if (!done) {
                 intake.error = record_error(done.error());
                 return;
@@ -307,13 +249,13 @@ void KioskApp::submit_referral() {
     std::string name = intake.name.value;
     intake.error.clear();
     intake.saving = true;
-    const int generation = wipe_generation_;
+    const int generation = router_.wipe_generation();
     const auto who = actor();
     on_records<Result<ReferralRecorded>>(
         [r, name, who](RecordServices& s) { return s.issue_referral(r, name, who); },
         [this, generation](Result<ReferralRecorded> done) {
             intake.saving = false;
-            if (generation != wipe_generation_) return;
+            if (generation != router_.wipe_generation()) return;
             if (!done) {
                 intake.error = record_error(done.error());
                 return;
@@ -357,14 +299,14 @@ void KioskApp::status_query() {
 void KioskApp::show_status_result(const std::string& receipt, const std::string& last4, const RemoteStatus& remote,
                                   bool scanned) {
     if (status.phase != StatusPhase::waiting) return;  // the resident left (or the session was wiped)
-    const int generation = wipe_generation_;
+    const int generation = router_.wipe_generation();
     const auto who = actor();
     on_records<std::optional<CaseRecord>>(
         [receipt, last4, remote, scanned, who](RecordServices& r) {
             return r.record_status_query(receipt, last4, remote, scanned, who);
         },
         [this, generation, online = remote.reachable, scanned](std::optional<CaseRecord> rec) {
-            if (generation != wipe_generation_ || status.phase != StatusPhase::waiting) return;
+            if (generation != router_.wipe_generation() || status.phase != StatusPhase::waiting) return;
             if (!rec) {
                 status.phase = StatusPhase::not_found;
                 return;
@@ -378,7 +320,7 @@ void KioskApp::status_rate() {
     std::string receipt = status.record ? status.record->receipt_number : "";
     status.reset();
     go(Screen::rating);
-    if (screen_ == Screen::rating) rating.receipt.value = receipt;
+    if (screen() == Screen::rating) rating.receipt.value = receipt;
 }
 
 // ---- rating and quiz ------------------------------------------------------------------------------------------------
@@ -398,11 +340,11 @@ void KioskApp::rating_submit() {
     }
     rating.error.clear();
     rating.saving = true;
-    const int generation = wipe_generation_;
+    const int generation = router_.wipe_generation();
     on_records<Status>([given = *r](RecordServices& s) { return s.give_rating(given); },
                        [this, generation](Status done) {
                            rating.saving = false;
-                           if (generation != wipe_generation_) return;
+                           if (generation != router_.wipe_generation()) return;
                            if (!done) {
                                rating.error = record_error(done.error());
                                return;
@@ -442,12 +384,12 @@ void KioskApp::complaint_submit() {
     c.contact = complaint.anonymous ? "" : complaint.contact.value;
     complaint.error.clear();
     complaint.saving = true;
-    const int generation = wipe_generation_;
+    const int generation = router_.wipe_generation();
     on_records<Result<ComplaintRecorded>>(
         [c](RecordServices& s) { return s.file_complaint(c); },
         [this, generation](Result<ComplaintRecorded> done) {
             complaint.saving = false;
-            if (generation != wipe_generation_) return;
+            if (generation != router_.wipe_generation()) return;
             if (!done) {
                 complaint.error = record_error(done.error());
                 return;

@@ -13,8 +13,6 @@
 #include <type_traits>
 #include <vector>
 
-#include "kiosk/devices/handwriting.hpp"
-#include "kiosk/devices/pinyin.hpp"
 #include "kiosk/devices/receipt_printer.hpp"
 #include "kiosk/model/ports.hpp"
 #include "kiosk/model/complaint_model.hpp"
@@ -22,8 +20,11 @@
 #include "kiosk/model/i18n.hpp"
 #include "kiosk/model/intake_model.hpp"
 #include "kiosk/model/policy_model.hpp"
+#include "kiosk/model/ports.hpp"
 #include "kiosk/model/print_journal.hpp"
+#include "kiosk/model/print_service.hpp"
 #include "kiosk/model/receipts.hpp"
+#include "kiosk/model/router.hpp"
 #include "kiosk/model/rating_model.hpp"
 #include "kiosk/model/record_services.hpp"
 #include "kiosk/model/scanner.hpp"
@@ -35,9 +36,6 @@
 
 namespace yimen::kiosk {
 
-enum class Screen { home, intake, policy, status, rating, complaint, staff };
-const char* screen_name(Screen s);
-
 struct KioskDeps {
     KioskConfig config;
     const PolicyData* data = nullptr;
@@ -46,15 +44,15 @@ struct KioskDeps {
     std::unique_ptr<KioskStore> store;
     std::unique_ptr<ReceiptPrinter> printer;
     std::unique_ptr<SyncService> sync;
-    PinyinEngine* pinyin = nullptr;      // may be null (tests without rime)
-    HandwritingRecognizer* handwriting = nullptr;  // may be null (then the pad says so and pinyin stays)
+    PinyinPort* pinyin = nullptr;        // may be null (tests without rime)
+    HandwritingPort* handwriting = nullptr;  // may be null (then the pad says so and pinyin stays)
 };
 
 // The handwriting pad's state: the strokes of the character being written (personal data: a name is written here,
 // so they go with the session) and what the recogniser made of them.
 struct HandwritingState {
     bool on = false;                      // the pad replaces the letter keys for Chinese fields
-    std::vector<InkStroke> strokes;
+    std::vector<PenStroke> strokes;
     int pad_w = 0, pad_h = 0;             // the pad's size in pixels when the strokes were written
     std::vector<std::string> candidates;  // best first; empty while nothing is written
     std::string error;                    // the recogniser is unavailable: said in words, pinyin still works
@@ -93,10 +91,10 @@ public:
     // Milliseconds until a timer needs a redraw (the countdown ticks each second), or -1.
     std::int64_t next_timer_ms() const;
     void wipe_session();
-    int wipe_generation() const { return wipe_generation_; }
+    int wipe_generation() const { return router_.wipe_generation(); }
 
     // ---- navigation -----------------------------------------------------------------------------------------
-    Screen screen() const { return screen_; }
+    Screen screen() const { return router_.screen(); }
     void go(Screen s);
     void go_home();
     void set_language(const std::string& lang);
@@ -119,7 +117,7 @@ public:
     bool pinyin_ready() const { return pinyin_ && pinyin_->ready(); }
     // Handwriting: the pad toggles with the letter keys; each finished stroke is recognised on a worker.
     void toggle_handwriting();
-    void handwriting_stroke(InkStroke stroke, int pad_w, int pad_h);
+    void handwriting_stroke(PenStroke stroke, int pad_w, int pad_h);
     void handwriting_pick(int i);
     void handwriting_clear();
     HandwritingState handwriting;
@@ -166,7 +164,7 @@ public:
     std::string programme_name(const std::string& id) const;
     // The staff pages' data, as last read on the records lane.
     const StaffView& staff_view() const { return staff_view_; }
-    std::string printer_description() const { return printer_->describe(); }
+    std::string printer_description() const { return print_service_->describe(); }
 
     IntakeModel intake;
     StatusModel status;
@@ -204,27 +202,23 @@ private:
     std::unique_ptr<KioskStore> store_;   // the main thread's connection: reads for the screens
     std::unique_ptr<ReceiptPrinter> printer_;
     std::unique_ptr<SyncService> sync_;
-    PinyinEngine* pinyin_;
-    HandwritingRecognizer* recognizer_;
+    PinyinPort* pinyin_;
+    HandwritingPort* recognizer_;
     const ArticleIndex* articles_ = nullptr;
 
-    Screen screen_ = Screen::home;
+    Router router_;
     TextField* focused_ = nullptr;
     bool latin_ = false;
     ScannerDetector scanner_;
-    UtcMillis last_input_ms_ = 0;
-    UtcMillis staff_last_input_ms_ = 0;
-    bool warned_ = false;
-    int wipe_generation_ = 0;
     StaffView staff_view_;
     bool fill_checked_ = false;          // the opened application's received materials pre-tick the checklist
     UtcMillis staff_view_read_ms_ = 0;
 
-    // Used only on their lanes: the records lane's own connection and services, the print lane's journal.
+    // Used only on their lanes: the records lane's own connection and services, the print lane's service.
     std::unique_ptr<KioskStore> records_store_;
     std::unique_ptr<RecordServices> records_;
     std::unique_ptr<StaffSession> staff_session_;
-    std::unique_ptr<KioskPrintJournal> print_journal_;
+    std::unique_ptr<PrintService> print_service_;
     // Declared last: destroyed first, so lanes finish before what they use goes away.
     TaskRunner runner_;
 };

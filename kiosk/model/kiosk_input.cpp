@@ -124,7 +124,7 @@ void KioskApp::physical_enter(std::int64_t t_ms) {
     auto n = parse_receipt_number(*burst);
     if (!n) return;
     // A scanned receipt opens the status query with the number filled in, whatever screen was up.
-    if (screen_ == Screen::status && status.phase == StatusPhase::entry) {
+    if (screen() == Screen::status && status.phase == StatusPhase::entry) {
         // The number may have been typed into the field as well; replace it.
     } else {
         go(Screen::status);
@@ -155,7 +155,7 @@ void KioskApp::toggle_handwriting() {
     latin_ = false;
 }
 
-void KioskApp::handwriting_stroke(InkStroke stroke, int pad_w, int pad_h) {
+void KioskApp::handwriting_stroke(PenStroke stroke, int pad_w, int pad_h) {
     if (!focused_ || focused_->kind != InputKind::chinese || !handwriting.on || stroke.empty()) return;
     touched();
     handwriting.strokes.push_back(std::move(stroke));

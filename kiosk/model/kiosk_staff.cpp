@@ -49,7 +49,7 @@ void KioskApp::staff_login_result(const std::string& id, const LoginOutcome& out
     staff.staff_id.clear();
     staff.error.clear();
     staff.page = StaffPage::menu;
-    staff_last_input_ms_ = clock_->now_utc_ms();
+    router_.staff_began();
     refresh_staff_view();
 }
 
@@ -61,9 +61,9 @@ void KioskApp::staff_logout(const std::string& reason) {
     staff = StaffState{};
     staff_view_ = StaffView{};
     focused_ = nullptr;
-    if (screen_ == Screen::staff || (screen_ == Screen::intake && intake.assisted)) {
+    if (screen() == Screen::staff || (screen() == Screen::intake && intake.assisted)) {
         intake.reset();
-        screen_ = Screen::home;
+        router_.show(Screen::home);
     }
 }
 
@@ -141,20 +141,17 @@ void KioskApp::staff_reprint() {
         staff.error = tr("staff.err_bad_receipt");
         return;
     }
-    auto doc = store_->last_document(rn.value().text);
-    if (!doc) {
-        staff.error = tr("staff.err_no_print");
-        return;
-    }
-    auto d = ReceiptDocument::from_json(nlohmann::json::parse(doc->second));
     // Receipts are printed in Chinese whatever the screen's language.
     const auto& zh = i18n_->table("zh-CN");
     auto found = zh.find("print.reprint_mark");
-    const std::string mark = found != zh.end() ? found->second : "";
-    if (d.title.find(mark) == std::string::npos) d.title += mark;
+    auto again = PrintService::reprint_of(*store_, rn.value().text, found != zh.end() ? found->second : "");
+    if (!again) {
+        staff.error = tr("staff.err_no_print");
+        return;
+    }
     staff.error.clear();
     staff.message = i18n_->fmt("staff.reprinting", {rn.value().grouped()});
-    print(d, store_->first_print_job(rn.value().text));
+    print(again.value().doc, again.value().reprint_of);
 }
 
 void KioskApp::staff_test_page() { print(test_page(receipt_context())); }
@@ -166,8 +163,8 @@ void KioskApp::staff_sync_now() {
 }
 
 void KioskApp::staff_check_printer() {
-    auto* device = printer_.get();
-    runner_.submit<PrintOutcome>(Lane::print, [device] { return device->status(); },
+    auto* service = print_service_.get();
+    runner_.submit<PrintOutcome>(Lane::print, [service] { return service->status(); },
                                  [this](PrintOutcome st) { staff.message = st.message; });
 }
 

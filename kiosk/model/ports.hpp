@@ -1,10 +1,13 @@
 // ports.hpp — what the kiosk core needs from the outside, as interfaces the core owns; devices implement them
-// (devices → core, never the other way). The county link: sync/'s uploader and pulled tables behind one interface,
-// so the kiosk runs (and is tested) with no county server; kiosk/devices/county_sync_service.* is the real one.
+// (devices → core, never the other way):
+// - the county link: sync/'s uploader and pulled tables behind one interface, so the kiosk runs (and is tested)
+//   with no county server; kiosk/devices/county_sync_service.* is the real one;
+// - pinyin entry (librime) and the handwriting recogniser (zinnia): kiosk/devices/input_ports.* adapts the engines.
 #pragma once
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kiosk/model/store.hpp"
 
@@ -45,6 +48,41 @@ public:
 
 private:
     std::string reason_;
+};
+
+// Pinyin composition for Chinese fields. Blocking only for microseconds; called on the main thread.
+class PinyinPort {
+public:
+    virtual ~PinyinPort() = default;
+    virtual bool ready() const = 0;              // deployed and usable (it may start in the background)
+    virtual std::string key(char c) = 0;         // a letter; returns text committed by it, if any
+    virtual void backspace() = 0;
+    virtual std::string preedit() = 0;
+    virtual std::vector<std::string> candidates() = 0;   // the current page
+    virtual bool has_next_page() = 0;
+    virtual bool has_prev_page() = 0;
+    virtual void page(bool next) = 0;
+    virtual std::string select(int index_on_page) = 0;
+    virtual std::string commit_raw() = 0;        // the letters typed so far, as they are
+    virtual void clear() = 0;
+    virtual bool composing() = 0;
+};
+
+struct PenPoint {
+    int x = 0, y = 0;   // pad pixels, origin top-left
+};
+using PenStroke = std::vector<PenPoint>;
+
+// The handwriting recogniser. classify() blocks for milliseconds: the app calls it on the ink lane.
+class HandwritingPort {
+public:
+    virtual ~HandwritingPort() = default;
+    // The best `n` characters for the strokes written on a pad of `width` × `height`, best first.
+    // Codes: no_model, empty (no strokes).
+    virtual Result<std::vector<std::string>> classify(const std::vector<PenStroke>& strokes, int width, int height,
+                                                      int n) = 0;
+    // Frees the model until the next classify() (a session ended).
+    virtual void release() = 0;
 };
 
 }  // namespace yimen::kiosk

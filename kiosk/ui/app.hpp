@@ -1,7 +1,7 @@
 // app.hpp — the SDL shell: window and software renderer, the event-driven loop (sleeps unless input, a timer or a
 // worker asks for a frame; polls at ≤ 30 Hz on drivers whose wait spins), the per-frame guard, the atlas on a
-// worker, ImGui contexts recreated on the shared atlas at each session wipe, screenshots and the touch script.
-// Tests drive it only with injected SDL events, through the same functions the script runner uses.
+// worker, ImGui contexts recreated on the shared atlas at each session wipe, and the frames the touch-script driver (kiosk/script/) asks for.
+// Tests drive it only with injected SDL events, through that driver.
 #pragma once
 #include <atomic>
 #include <memory>
@@ -9,8 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/devices/handwriting.hpp"
+#include "kiosk/devices/pinyin.hpp"
 #include "kiosk/model/kiosk_app.hpp"
-#include "kiosk/model/script.hpp"
 #include "kiosk/ui/fonts.hpp"
 #include "kiosk/ui/input.hpp"
 #include "kiosk/ui/speech.hpp"
@@ -59,28 +60,17 @@ public:
     Status init();
     // The interactive loop, until the window closes (or SIGTERM). Returns the exit code.
     int run();
-    Status run_script(const std::vector<ScriptCommand>& script);
 
-    // ---- driving (tests and scripts) ------------------------------------------------------------------------
+    // ---- driving (tests and the script driver in kiosk/script/) ------------------------------------------------
     void frame();                    // handles queued events and draws one frame
     void frames(int n);
     bool wait_ready(int timeout_ms); // atlas live, rime deployed
-    void settle();                   // workers done and a few frames drawn
-    bool tap(const std::string& label);
-    void tap_xy(float x, float y);
-    bool type(const std::string& text);
-    void scan(const std::string& text);
-    void drag(float x1, float y1, float x2, float y2);
-    // One finger stroke through `points` (logical px), every point a motion event; then the recogniser settles.
-    void stroke(const std::vector<std::pair<float, float>>& points);
-    // The same through points given in percent of the handwriting pad; false when no pad is on screen.
-    bool stroke_on_pad(const std::vector<std::pair<float, float>>& percent);
-    void advance(std::int64_t ms);
-    Result<std::string> screenshot(const std::string& name);
+    void settle();                   // lanes done and a few frames drawn
     std::vector<unsigned char> pixels(int& w, int& h);
     const TouchTarget* target(const std::string& label) const;
 
     KioskApp& model() { return *model_; }
+    const KioskConfig& config() const { return opt_.config; }
     const std::vector<TouchTarget>& targets() const { return ui_->targets(); }
     ScriptClock& clock() { return *clock_; }
     FontManager& fonts() { return fonts_; }
@@ -98,9 +88,6 @@ private:
     void destroy_context();
     void render();
     bool needs_frame();
-    // A finger down at the first point, moving along the segments, up at the last; then the workers settle.
-    // `steps_per_segment` motion events per segment (0: one per 8 px); a frame after each when `frame_each`.
-    void finger(const std::vector<std::pair<float, float>>& points, int steps_per_segment, bool frame_each);
 
     AppOptions opt_;
     std::unique_ptr<ScriptClock> clock_;
@@ -110,6 +97,8 @@ private:
     std::thread index_thread_;
     PinyinEngine pinyin_;
     std::unique_ptr<HandwritingRecognizer> handwriting_;
+    std::unique_ptr<PinyinPort> pinyin_port_;      // the engines behind the core's ports
+    std::unique_ptr<HandwritingPort> ink_port_;
     FontManager fonts_;
     InputLayer input_;
     Speech speech_;

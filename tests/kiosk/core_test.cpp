@@ -128,3 +128,50 @@ TEST_CASE("transaction helper: a failing write appends no event", "[kiosk][core]
     CHECK(r.error().code == "refused");
     CHECK(f.store->events().counts().last_seq == 0);
 }
+
+TEST_CASE("router: the idle clocks warn, count down and wipe; the wipe starts a new generation at home",
+          "[kiosk][core]") {
+    FixedClock clock{kiosk_test::test_now()};
+    KioskConfig cfg = demo_config(kiosk_test::scratch_dir("core-router"));
+    cfg.idle_warn_seconds = 60;
+    cfg.idle_countdown_seconds = 20;
+    Router router(cfg, clock);
+    // At home nothing runs: nobody's session to end.
+    clock.set(clock.now_utc_ms() + 600 * 1000);
+    CHECK_FALSE(router.check(false).wipe);
+    CHECK(router.next_timer_ms(false) == -1);
+
+    router.show(Screen::intake);
+    router.touched();
+    CHECK(router.next_timer_ms(false) == 60 * 1000);
+    clock.set(clock.now_utc_ms() + 59 * 1000);
+    auto due = router.check(false);
+    CHECK_FALSE(due.warning);
+    clock.set(clock.now_utc_ms() + 1000);
+    due = router.check(false);
+    CHECK(due.warning);
+    CHECK(due.warning_began);
+    CHECK(router.idle_seconds_left() == 20);
+    CHECK_FALSE(router.check(false).warning_began);  // once per warning
+    // A touch during the countdown keeps the session.
+    router.touched();
+    CHECK_FALSE(router.idle_warning(false));
+    clock.set(clock.now_utc_ms() + 80 * 1000);
+    due = router.check(false);
+    CHECK(due.wipe);
+    const int before = router.wipe_generation();
+    router.wiped();
+    CHECK(router.screen() == Screen::home);
+    CHECK(router.wipe_generation() == before + 1);
+    CHECK_FALSE(router.check(false).wipe);
+}
+
+TEST_CASE("router: staff mode keeps the clocks running at home and logs staff out when idle", "[kiosk][core]") {
+    FixedClock clock{kiosk_test::test_now()};
+    KioskConfig cfg = demo_config(kiosk_test::scratch_dir("core-router-staff"));
+    Router router(cfg, clock);
+    router.staff_began();
+    CHECK(router.next_timer_ms(true) > 0);
+    clock.set(clock.now_utc_ms() + std::int64_t{cfg.staff_idle_seconds} * 1000);
+    CHECK(router.check(true).staff_logout);
+}
