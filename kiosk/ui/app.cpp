@@ -1,7 +1,6 @@
 // app.cpp — the SDL shell (see app.hpp).
 #include "kiosk/ui/app.hpp"
 
-#include "kiosk/devices/county_sync_service.hpp"
 #include "kiosk/devices/input_ports.hpp"
 
 #include <SDL.h>
@@ -39,12 +38,27 @@ UtcMillis ScriptClock::now_utc_ms() const {
     return SystemClock().now_utc_ms() + offset_;
 }
 
+Result<AppServices> local_services(const KioskConfig& cfg, const PolicyData& data, const Clock& clock, bool seed,
+                                   std::unique_ptr<SyncService> sync) {
+    AppServices out;
+    auto store = KioskStore::open(cfg.db_path(), cfg.kiosk_id, clock);
+    if (!store) return store.error();
+    if (seed) {
+        if (auto s = seed_demo(*store.value(), cfg, data, clock); !s) return s.error();
+    }
+    out.store = std::move(store).value();
+    out.printer = open_receipt_printer(cfg.printer_uri, cfg.printer_profile);
+    out.sync = sync ? std::move(sync)
+                    : std::make_unique<OfflineSyncService>("未配置县级服务器，本机离线运行，记录都已保存在本机");
+    out.articles_db = cfg.data_dir + "/articles.db";
+    return out;
+}
+
 App::App(AppOptions opt) : opt_(std::move(opt)) {
     clock_ = std::make_unique<ScriptClock>(opt_.fixed_time);
 }
 
 App::~App() {
-    if (index_thread_.joinable()) index_thread_.join();
     model_.reset();
     destroy_context();
     if (renderer_) SDL_DestroyRenderer(renderer_);
@@ -117,27 +131,17 @@ Status App::init() {
     if (fonts_.failed()) return Error{"font", "找不到中文字体 " + cfg.font_path + "，请安装 fonts-noto-cjk"};
     pinyin_.start(cfg.rime_dir());
 
-    auto store = KioskStore::open(cfg.db_path(), cfg.kiosk_id, *clock_);
-    if (!store) return store.error();
-    if (opt_.seed_demo || cfg.demo) {
-        if (auto s = seed_demo(*store.value(), cfg, data_, *clock_); !s) return s;
-    }
+    auto services = opt_.wire ? opt_.wire(cfg, data_, *clock_)
+                              : local_services(cfg, data_, *clock_, opt_.seed_demo || cfg.demo, std::move(opt_.sync));
+    if (!services) return services.error();
     KioskDeps deps;
     deps.config = cfg;
     deps.data = &data_;
     deps.i18n = i18n_.get();
     deps.clock = clock_.get();
-    deps.store = std::move(store).value();
-    deps.printer = open_receipt_printer(cfg.printer_uri, cfg.printer_profile);
-    if (opt_.sync) {
-        deps.sync = std::move(opt_.sync);
-    } else if (!cfg.county_url.empty()) {
-        auto county = CountySyncService::start(cfg, *clock_);
-        if (county) deps.sync = std::move(county).value();
-        else deps.sync = std::make_unique<OfflineSyncService>("县级服务器连接设置有误：" + county.error().message);
-    } else {
-        deps.sync = std::make_unique<OfflineSyncService>("未配置县级服务器，本机离线运行，记录都已保存在本机");
-    }
+    deps.store = std::move(services.value().store);
+    deps.printer = std::move(services.value().printer);
+    deps.sync = std::move(services.value().sync);
     pinyin_port_ = std::make_unique<RimePinyin>(pinyin_);
     deps.pinyin = pinyin_port_.get();
     handwriting_ = std::make_unique<HandwritingRecognizer>(cfg.handwriting_model);
@@ -150,23 +154,21 @@ Status App::init() {
         e.type = wake;
         SDL_PushEvent(&e);
     });
-    // The article index is built off the frame too; it is handed over through the main-thread queue.
-    articles_path_ = cfg.data_dir + "/articles.db";
-    {
-        auto* model = model_.get();
-        auto articles = data_.articles;
-        std::string path = articles_path_;
-        index_thread_ = std::thread([this, model, articles, path] {
+    // The article index is built off the frame too (on the records lane, beside the kiosk's own database work).
+    articles_path_ = services.value().articles_db;
+    using Index = std::shared_ptr<ArticleIndex>;
+    model_->runner().submit<Index>(
+        Lane::records,
+        [articles = data_.articles, path = articles_path_]() -> Index {
             auto idx = ArticleIndex::open(path);
-            if (!idx) return;
-            if (!idx.value()->replace_all(articles)) return;
-            std::shared_ptr<ArticleIndex> shared(std::move(idx).value());
-            model->post([this, model, shared] {
-                articles_ = shared;
-                model->set_article_index(articles_.get());
-            });
+            if (!idx || !idx.value()->replace_all(articles)) return nullptr;
+            return Index(std::move(idx).value());
+        },
+        [this](Index shared) {
+            if (!shared) return;  // search then runs over the shipped articles in memory
+            articles_ = shared;
+            model_->set_article_index(articles_.get());
         });
-    }
     ui_ = std::make_unique<Ui>(fonts_, input_);
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);

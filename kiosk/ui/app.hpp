@@ -4,8 +4,8 @@
 // Tests drive it only with injected SDL events, through that driver.
 #pragma once
 #include <atomic>
+#include <functional>
 #include <memory>
-#include <thread>
 #include <string>
 #include <vector>
 
@@ -37,12 +37,27 @@ private:
     std::atomic<std::int64_t> offset_{0};  // read by the print and sync workers too
 };
 
+// What main wires into the app (kiosk/main.cpp): the kiosk's database, the receipt printer, the county link and where
+// the policy-article index lives. Built once the assets are loaded (a demo's seed needs the rules and the clock).
+struct AppServices {
+    std::unique_ptr<KioskStore> store;
+    std::unique_ptr<ReceiptPrinter> printer;
+    std::unique_ptr<SyncService> sync;
+    std::string articles_db;    // rebuilt from the assets at every start, on a lane
+};
+using AppWiring = std::function<Result<AppServices>(const KioskConfig&, const PolicyData&, const Clock&)>;
+
+// The parts that need no county: the kiosk's own database (seeded with the demo's staff and case when `seed`), the
+// configured printer, `sync` or an offline link. main.cpp builds on it; tests and benchmarks use it as it is.
+Result<AppServices> local_services(const KioskConfig& cfg, const PolicyData& data, const Clock& clock, bool seed,
+                                   std::unique_ptr<SyncService> sync = nullptr);
+
 struct AppOptions {
     KioskConfig config;
-    std::string screenshots_dir;
     std::optional<UtcMillis> fixed_time;        // tests: a pinned clock
-    std::unique_ptr<SyncService> sync;          // default: offline
-    bool seed_demo = false;
+    AppWiring wire;                             // default: local_services(seed_demo, sync)
+    std::unique_ptr<SyncService> sync;          // for the default wiring: default offline
+    bool seed_demo = false;                     // for the default wiring
 };
 
 struct StartupTimes {
@@ -94,7 +109,6 @@ private:
     PolicyData data_;
     std::unique_ptr<I18n> i18n_;
     std::shared_ptr<ArticleIndex> articles_;
-    std::thread index_thread_;
     PinyinEngine pinyin_;
     std::unique_ptr<HandwritingRecognizer> handwriting_;
     std::unique_ptr<PinyinPort> pinyin_port_;      // the engines behind the core's ports
