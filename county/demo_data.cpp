@@ -16,7 +16,7 @@
 #include "county/ingest.hpp"
 #include "county/pki.hpp"
 #include "county/users.hpp"
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 #include "policy/check_digit.hpp"
 #include "policy/money.hpp"
 #include "policy/receipt_number.hpp"

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "county/http_core.hpp"
-#include "policy/result.hpp"
+#include "base/result.hpp"
 #include "sync/protocol.hpp"
 
 namespace yimen::county::answers {

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 
 typedef struct ssl_ctx_st SSL_CTX;
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
 #include "policy/records.hpp"
 #include "policy/workflow.hpp"

@@ -24,7 +24,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "policy/openssl_ptr.hpp"
+#include "base/openssl_ptr.hpp"
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 

@@ -12,7 +12,7 @@
 
 #include <openssl/x509.h>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 
 namespace yimen::county::pki {
 

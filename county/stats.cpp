@@ -13,7 +13,7 @@
 #include <toml++/toml.h>
 
 #include "county/stats_internal.hpp"
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
 #include "policy/workflow.hpp"
 

@@ -3,7 +3,7 @@
 // and single items with their history; the kiosk's complaint status answer.
 #include <algorithm>
 
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
 #include "county/stats.hpp"
 #include "county/stats_internal.hpp"

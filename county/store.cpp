@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "county/store_migrations.hpp"
-#include "policy/sqlite.hpp"
+#include "base/sqlite.hpp"
 
 namespace yimen::county {
 namespace {

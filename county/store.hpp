@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "policy/civil_date.hpp"
-#include "policy/result.hpp"
+#include "base/civil_date.hpp"
+#include "base/result.hpp"
 
 namespace yimen::county {
 

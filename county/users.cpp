@@ -4,8 +4,8 @@
 
 #include <openssl/rand.h>
 
-#include "policy/canonical_json.hpp"
-#include "policy/secrets.hpp"
+#include "base/canonical_json.hpp"
+#include "base/secrets.hpp"
 
 namespace yimen::county {
 

@@ -3,8 +3,8 @@
 
 #include <openssl/crypto.h>
 
-#include "policy/canonical_json.hpp"
-#include "policy/secrets.hpp"
+#include "base/canonical_json.hpp"
+#include "base/secrets.hpp"
 
 namespace yimen::county::web {
 

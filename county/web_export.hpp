@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 
 namespace yimen::county::web {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "policy/programmes.hpp"
-#include "policy/result.hpp"
+#include "base/result.hpp"
 
 struct sqlite3;
 

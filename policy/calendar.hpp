@@ -11,7 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "policy/civil_date.hpp"
+#include "base/civil_date.hpp"
 
 namespace yimen {
 

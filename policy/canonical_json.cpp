@@ -1,6 +1,6 @@
 // canonical_json.cpp — nlohmann's compact dump already sorts keys (std::map) and escapes minimally;
 // the only extra rules are "no floats" and "valid UTF-8", which are checked here.
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

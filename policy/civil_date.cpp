@@ -1,5 +1,5 @@
 // civil_date.cpp — proleptic Gregorian arithmetic on plain integers (no time_t, no TZ database).
-#include "policy/civil_date.hpp"
+#include "base/civil_date.hpp"
 
 #include <cstdio>
 

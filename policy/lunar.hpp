@@ -3,7 +3,7 @@
 #pragma once
 #include <optional>
 
-#include "policy/civil_date.hpp"
+#include "base/civil_date.hpp"
 
 namespace yimen {
 

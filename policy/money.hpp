@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "policy/civil_date.hpp"
-#include "policy/result.hpp"
+#include "base/civil_date.hpp"
+#include "base/result.hpp"
 
 namespace yimen {
 

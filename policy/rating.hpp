@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 
 namespace yimen {
 

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <set>
 
-#include "policy/canonical_json.hpp"
-#include "policy/civil_date.hpp"
+#include "base/canonical_json.hpp"
+#include "base/civil_date.hpp"
 #include "policy/receipt_number.hpp"
 #include "policy/resident_id.hpp"
 

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policy/programmes.hpp"
-#include "policy/result.hpp"
+#include "base/result.hpp"
 
 namespace yimen::records {
 

@@ -3,8 +3,8 @@
 #include <string>
 #include <string_view>
 
-#include "policy/civil_date.hpp"
-#include "policy/result.hpp"
+#include "base/civil_date.hpp"
+#include "base/result.hpp"
 
 namespace yimen {
 

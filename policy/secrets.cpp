@@ -1,5 +1,5 @@
 // secrets.cpp — scrypt through EVP_KDF (OpenSSL 3.0 has no Argon2: RECIPES.md §10 7c).
-#include "policy/secrets.hpp"
+#include "base/secrets.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>

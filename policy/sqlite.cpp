@@ -1,5 +1,5 @@
 // sqlite.cpp — every failure becomes an Error naming what was attempted; a full disk gets its own code.
-#include "policy/sqlite.hpp"
+#include "base/sqlite.hpp"
 
 namespace yimen::sqlite {
 

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 
 namespace yimen::sqlite {
 

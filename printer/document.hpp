@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 
 namespace yimen::printer {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 #include "printer/font.hpp"
 #include "printer/layout.hpp"
 #include "printer/profile.hpp"

@@ -6,7 +6,7 @@
 #include <mutex>
 #include <tuple>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 #include "printer/bitmap.hpp"
 #include "printer/profile.hpp"
 

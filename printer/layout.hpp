@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 #include "printer/bitmap.hpp"
 #include "printer/document.hpp"
 #include "printer/font.hpp"

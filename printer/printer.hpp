@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 #include "printer/document.hpp"
 #include "printer/profile.hpp"
 #include "printer/transport.hpp"

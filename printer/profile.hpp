@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 #include "printer/gb18030.hpp"
 
 namespace yimen::printer {

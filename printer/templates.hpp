@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 #include "printer/document.hpp"
 
 namespace yimen::printer {

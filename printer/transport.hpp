@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 #include "printer/font.hpp"
 #include "printer/profile.hpp"
 

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 #include "printer/engine.hpp"
 
 namespace yimen::printer {

@@ -22,9 +22,9 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "policy/openssl_ptr.hpp"
+#include "base/openssl_ptr.hpp"
 
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 
 namespace yimen::sync::bundle {
 namespace {

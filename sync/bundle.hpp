@@ -19,7 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 
 namespace yimen::sync::bundle {
 

@@ -5,8 +5,8 @@
 
 #include <fstream>
 
-#include "policy/canonical_json.hpp"
-#include "policy/secrets.hpp"
+#include "base/canonical_json.hpp"
+#include "base/secrets.hpp"
 
 namespace yimen::sync {
 

@@ -3,8 +3,8 @@
 
 #include <zlib.h>
 
-#include "policy/canonical_json.hpp"
-#include "policy/civil_date.hpp"
+#include "base/canonical_json.hpp"
+#include "base/civil_date.hpp"
 
 namespace yimen::sync::protocol {
 

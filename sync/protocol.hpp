@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 
 namespace yimen::sync::protocol {
 

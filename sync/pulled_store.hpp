@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "policy/civil_date.hpp"
-#include "policy/sqlite.hpp"
+#include "base/civil_date.hpp"
+#include "base/sqlite.hpp"
 
 namespace yimen::sync {
 

@@ -19,7 +19,7 @@
 #include "county/server.hpp"
 #include "county/stats.hpp"
 #include "county/users.hpp"
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 #include "sync/bundle.hpp"
 
 using namespace yimen;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 
 namespace zinnia {
 class Recognizer;

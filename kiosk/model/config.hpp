@@ -2,7 +2,7 @@
 #pragma once
 #include <string>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 
 namespace yimen::kiosk {
 

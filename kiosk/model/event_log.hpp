@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "policy/civil_date.hpp"
+#include "base/civil_date.hpp"
 #include "policy/records.hpp"
-#include "policy/sqlite.hpp"
+#include "base/sqlite.hpp"
 #include "sync/journal.hpp"
 
 namespace yimen::kiosk {

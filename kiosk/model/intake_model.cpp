@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "kiosk/model/text.hpp"
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 
 namespace yimen::kiosk {
 

@@ -7,7 +7,7 @@
 #include "kiosk/model/pin.hpp"
 #include "kiosk/model/receipts.hpp"
 #include "kiosk/model/text.hpp"
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
 #include "policy/workflow.hpp"
 

@@ -5,7 +5,7 @@
 // kiosk_staff.cpp (staff mode), kiosk_input.cpp (text entry, handwriting, scanner), demo_seed.cpp.
 #pragma once
 #include "policy/receipt_number.hpp"
-#include "policy/sqlite.hpp"
+#include "base/sqlite.hpp"
 #include <functional>
 #include <memory>
 #include <optional>

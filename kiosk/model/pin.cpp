@@ -1,7 +1,7 @@
 // pin.cpp — the kiosk's PIN checks use the one scrypt format of policy/secrets.hpp, shared with the county server.
 #include "kiosk/model/pin.hpp"
 
-#include "policy/secrets.hpp"
+#include "base/secrets.hpp"
 
 namespace yimen::kiosk {
 

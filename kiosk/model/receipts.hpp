@@ -7,7 +7,7 @@
 #include "kiosk/devices/receipt_printer.hpp"
 #include "kiosk/model/config.hpp"
 #include "kiosk/model/store.hpp"
-#include "policy/civil_date.hpp"
+#include "base/civil_date.hpp"
 #include "policy/policy_data.hpp"
 #include "policy/records.hpp"
 

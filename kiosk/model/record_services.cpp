@@ -7,7 +7,7 @@
 
 #include "kiosk/model/status_model.hpp"
 #include "kiosk/model/text.hpp"
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 
 namespace yimen::kiosk {
 

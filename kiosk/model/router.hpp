@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "kiosk/model/config.hpp"
-#include "policy/civil_date.hpp"
+#include "base/civil_date.hpp"
 
 namespace yimen::kiosk {
 

@@ -10,7 +10,7 @@
 
 #include "kiosk/model/event_log.hpp"
 #include "policy/records.hpp"
-#include "policy/sqlite.hpp"
+#include "base/sqlite.hpp"
 #include "policy/workflow.hpp"
 
 namespace yimen::kiosk {

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "policy/result.hpp"
+#include "base/result.hpp"
 
 namespace yimen::kiosk {
 

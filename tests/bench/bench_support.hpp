@@ -9,8 +9,8 @@
 #include <functional>
 #include <string>
 
-#include "policy/result.hpp"
-#include "policy/sqlite.hpp"
+#include "base/result.hpp"
+#include "base/sqlite.hpp"
 
 namespace yimen::bench {
 

@@ -24,10 +24,10 @@
 
 #include "county/pki.hpp"
 #include "county/server.hpp"
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
 #include "policy/records.hpp"
-#include "policy/secrets.hpp"
+#include "base/secrets.hpp"
 #include "sync/protocol.hpp"
 #include "bench_support.hpp"
 

@@ -6,7 +6,7 @@
 #include "county/demo_data.hpp"
 #include "county/stats.hpp"
 #include "policy/receipt_number.hpp"
-#include "policy/sqlite.hpp"
+#include "base/sqlite.hpp"
 #include "policy/workflow.hpp"
 #include "support/county_fixture.hpp"
 #include "sync/pulled_store.hpp"

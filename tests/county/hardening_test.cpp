@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "county/users.hpp"
-#include "policy/secrets.hpp"
+#include "base/secrets.hpp"
 #include "support/chain_writer.hpp"
 #include "support/county_http.hpp"
 #include "sync/pulled_store.hpp"

@@ -23,7 +23,7 @@
 #include <openssl/x509v3.h>
 
 #include "county/pki.hpp"
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 
 namespace fs = std::filesystem;
 namespace pki = yimen::county::pki;

@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "county/users.hpp"
-#include "policy/secrets.hpp"
+#include "base/secrets.hpp"
 #include "support/county_http.hpp"
 #include "sync/bundle.hpp"
 #include "sync/protocol.hpp"

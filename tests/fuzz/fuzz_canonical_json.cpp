@@ -1,7 +1,7 @@
 // fuzz_canonical_json.cpp — canonical_json (what event hashes are computed over) on any JSON the server would parse.
 // Canonical text must be a fixed point: parsed again it canonicalises to the same bytes, hence the same hash.
 #include "fuzz_support.hpp"
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 
 using namespace yimen;
 

@@ -15,7 +15,7 @@
 #include "kiosk/model/pin.hpp"
 #include "kiosk/script/script.hpp"
 #include "kiosk/model/text.hpp"
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
 #include "printer/virtual_printer.hpp"
 #include "support.hpp"

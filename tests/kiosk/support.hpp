@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <string>
 
-#include "policy/civil_date.hpp"
+#include "base/civil_date.hpp"
 
 namespace kiosk_test {
 

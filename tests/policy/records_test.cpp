@@ -1,5 +1,5 @@
 // records_test.cpp — canonical JSON, event hashes and chains, payload validation, retention redaction.
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
 #include "policy/records.hpp"
 

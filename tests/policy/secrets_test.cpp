@@ -1,5 +1,5 @@
 // secrets_test.cpp — the one scrypt PIN format, tokens, base64.
-#include "policy/secrets.hpp"
+#include "base/secrets.hpp"
 
 #include "test_support.hpp"
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 #include "policy/records.hpp"
 #include "sync/protocol.hpp"
 

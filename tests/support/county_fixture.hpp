@@ -10,7 +10,7 @@
 
 #include "county/pki.hpp"
 #include "county/server.hpp"
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
 #include "policy/records.hpp"
 #include "sync/journal.hpp"

@@ -19,7 +19,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 #include "sync/bundle.hpp"
 
 namespace fs = std::filesystem;

@@ -9,7 +9,7 @@
 #include <filesystem>
 
 #include "crash_vfs.hpp"
-#include "policy/canonical_json.hpp"
+#include "base/canonical_json.hpp"
 
 using namespace yimen;
 using namespace yimen::sync;
