@@ -1,12 +1,17 @@
 // main.cpp — hall-kiosk: `--config FILE` for a hall, `--demo DIR` for a self-contained kiosk with no county server,
-// `--script FILE --screenshots DIR` to drive it with a touch script.
+// `--script FILE --screenshots DIR` to drive it with a touch script. The wiring is here: the kiosk's database (seeded
+// in a demo), the printer and the article index from local_services(), and the county link when a county is
+// configured.
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "kiosk/devices/county_sync_service.hpp"
+#include "kiosk/script/driver.hpp"
 #include "kiosk/ui/app.hpp"
 
 int main(int argc, char** argv) {
+    using namespace yimen;
     using namespace yimen::kiosk;
     // Six options: parsed by hand (CLI11's inlined string splitting trips GCC 12's -Wnull-dereference here).
     std::string config_path, demo_dir, script_path, shots_dir, printer, assets;
@@ -63,14 +68,24 @@ int main(int argc, char** argv) {
     }
     AppOptions opt;
     opt.config = cfg;
-    opt.screenshots_dir = shots_dir;
+    opt.wire = [](const KioskConfig& c, const PolicyData& data, const Clock& clock) -> Result<AppServices> {
+        auto services = local_services(c, data, clock, c.demo);
+        if (!services || c.county_url.empty()) return services;
+        // The county link opens its own connections to the database local_services() has just prepared.
+        auto county = CountySyncService::start(c, clock);
+        if (county) services.value().sync = std::move(county).value();
+        else
+            services.value().sync =
+                std::make_unique<OfflineSyncService>("县级服务器连接设置有误：" + county.error().message);
+        return services;
+    };
     App app(std::move(opt));
     if (auto s = app.init(); !s) {
         std::cerr << "hall-kiosk: " << s.error().message << "\n";
         return 1;
     }
     if (!script_path.empty()) {
-        auto r = app.run_script(script);
+        auto r = ScriptDriver(app, shots_dir).run(script);
         if (!r) {
             std::cerr << "hall-kiosk: " << r.error().message << "\n";
             return 1;

@@ -52,6 +52,8 @@ Result<std::unique_ptr<CountySyncService>> CountySyncService::start(const KioskC
             }
             if (seen >= 0 && now_seq != seen) self->uploader_->notify_append();
             seen = now_seq;
+            // The uploader holds its status lock across HTTP (up to 30 s): only this thread waits for it.
+            self->publish(self->uploader_->status());
             for (int i = 0; i < 10 && !self->stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
     });
@@ -90,18 +92,28 @@ void CountySyncService::copy_pulled(const std::vector<sync::protocol::Change>& c
             (void)store_->upsert_staff({c.body.value("staff_id", c.key), c.body.value("name", ""), c.body.value("pin_hash", "")});
 }
 
-SyncSnapshot CountySyncService::snapshot() {
-    auto st = uploader_->status();
+void CountySyncService::publish(const sync::SyncStatus& st) {
     SyncSnapshot s;
     s.online = st.last_error.category == sync::ErrorCategory::none || st.last_error.category == sync::ErrorCategory::rejected_event
                    ? st.last_success.has_value()
                    : false;
     s.last_success_ms = st.last_success;
     s.last_error = st.last_error.message;
-    return s;
+    s.published = true;
+    std::lock_guard lock(published_mu_);
+    published_ = s;
+    published_details_ = st;
 }
 
-sync::SyncStatus CountySyncService::details() { return uploader_->status(); }
+SyncSnapshot CountySyncService::snapshot() {
+    std::lock_guard lock(published_mu_);
+    return published_;
+}
+
+sync::SyncStatus CountySyncService::details() {
+    std::lock_guard lock(published_mu_);
+    return published_details_;
+}
 
 void CountySyncService::sync_now() { uploader_->sync_now(); }
 

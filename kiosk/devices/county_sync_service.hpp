@@ -6,7 +6,7 @@
 #include <mutex>
 #include <thread>
 
-#include "kiosk/devices/sync_service.hpp"
+#include "kiosk/model/ports.hpp"
 #include "kiosk/model/config.hpp"
 #include "sync/uploader.hpp"
 
@@ -18,16 +18,18 @@ public:
     static Result<std::unique_ptr<CountySyncService>> start(const KioskConfig& cfg, const Clock& clock);
     ~CountySyncService() override;
 
+    // The state the watcher thread last published (about once a second); never waits on the uploader.
     SyncSnapshot snapshot() override;
     void sync_now() override;
     void notify_append() override;
     RemoteStatus query_status(const std::string& receipt, const std::string& id_last4) override;
-    sync::SyncStatus details();
+    sync::SyncStatus details();  // published too
 
 private:
     CountySyncService() = default;
     void copy_pulled(const std::vector<sync::protocol::Change>& changes);
     std::string printer_state();  // sent with every push for the county's fleet page
+    void publish(const sync::SyncStatus& st);
 
     sync::SystemBootClock boot_;
     sync::SystemRandom rng_;
@@ -38,6 +40,9 @@ private:
     // Wakes the uploader within a second of any commit to the journal (the app's connection writes it).
     std::thread watcher_;
     std::atomic<bool> stopping_{false};
+    std::mutex published_mu_;
+    SyncSnapshot published_;
+    sync::SyncStatus published_details_;
 };
 
 // A CaseRecord from the county's status record (no names or ID numbers in it).

@@ -17,6 +17,7 @@ struct ComplaintState {
     bool anonymous = true;
     TextField contact{"complaint.contact", InputKind::phone, 11, "", false};
     std::string error;
+    bool saving = false; // submitted, the records lane has not answered yet
     std::string receipt_number;
     std::string query_code;   // shown once, printed once, stored only hashed
 

@@ -1,6 +1,5 @@
 // event_log.hpp — the kiosk's view of the sync journal: append an event inside the caller's transaction, take the
-// next receipt sequence, read counts. Backed by sync::Journal when sync/ is built (YIMEN_KIOSK_HAVE_SYNC); until then
-// by a compatible local hash chain so the kiosk runs and its tests pass.
+// next receipt sequence, read counts. Always sync::Journal (one hash chain, one receipt counter: sync/'s).
 #pragma once
 #include <memory>
 #include <string>
@@ -25,7 +24,6 @@ public:
     virtual std::vector<sync::QuarantinedEvent> quarantined() = 0;
     // Every stored event of a type, oldest first (staff screens and tests).
     virtual std::vector<records::Envelope> events_of_type(const std::string& type) = 0;
-    virtual bool real_sync_journal() const = 0;
 };
 
 }  // namespace yimen::kiosk

@@ -77,6 +77,7 @@ struct IntakeModel {
     std::int64_t estimate_fen = -1;
     std::vector<std::string> missing_names;
     std::string error;   // plain Chinese for the current step (already translated)
+    bool saving = false; // submitted, the records lane has not answered yet (the button waits)
 
     // 1-based position and count for "第 N 步，共 M 步".
     int step_number() const;

@@ -1,58 +1,40 @@
 // kiosk_app.hpp — the app model (no ImGui, no SDL): which screen is up, every screen's state, the intents the views
-// return, and the effects behind them (one transaction per record with its journal event, printing and county
-// queries on workers that report back through a main-thread queue, idle wipe).
+// return, and the effects behind them. Records go through the record services on the records lane, printing on the
+// print lane, county queries on the county lane (task_runner.hpp); results come back through the main-thread queue.
+// The implementation is split by concern: kiosk_app.cpp (sessions, navigation, resident services),
+// kiosk_staff.cpp (staff mode), kiosk_input.cpp (text entry, handwriting, scanner), demo_seed.cpp.
 #pragma once
 #include "policy/receipt_number.hpp"
 #include "base/sqlite.hpp"
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <string>
-#include <thread>
+#include <type_traits>
 #include <vector>
 
-#include "kiosk/devices/handwriting.hpp"
-#include "kiosk/devices/pinyin.hpp"
 #include "kiosk/devices/receipt_printer.hpp"
-#include "kiosk/devices/sync_service.hpp"
+#include "kiosk/model/ports.hpp"
 #include "kiosk/model/complaint_model.hpp"
 #include "kiosk/model/config.hpp"
 #include "kiosk/model/i18n.hpp"
 #include "kiosk/model/intake_model.hpp"
 #include "kiosk/model/policy_model.hpp"
+#include "kiosk/model/ports.hpp"
 #include "kiosk/model/print_journal.hpp"
+#include "kiosk/model/print_service.hpp"
 #include "kiosk/model/receipts.hpp"
+#include "kiosk/model/router.hpp"
 #include "kiosk/model/rating_model.hpp"
+#include "kiosk/model/record_services.hpp"
 #include "kiosk/model/scanner.hpp"
 #include "kiosk/model/staff_model.hpp"
+#include "kiosk/model/staff_session.hpp"
 #include "kiosk/model/status_model.hpp"
 #include "kiosk/model/store.hpp"
+#include "kiosk/model/task_runner.hpp"
 
 namespace yimen::kiosk {
-
-enum class Screen { home, intake, policy, status, rating, complaint, staff };
-const char* screen_name(Screen s);
-
-// One background thread running jobs in order (printing; county queries and PIN checks).
-class Worker {
-public:
-    Worker();
-    ~Worker();
-    Worker(const Worker&) = delete;
-    Worker& operator=(const Worker&) = delete;
-    void run(std::function<void()> job);
-    bool idle();
-
-private:
-    std::mutex mu_;
-    std::condition_variable cv_;
-    std::deque<std::function<void()>> jobs_;
-    bool busy_ = false;
-    bool stop_ = false;
-    std::thread thread_;
-};
 
 struct KioskDeps {
     KioskConfig config;
@@ -62,15 +44,15 @@ struct KioskDeps {
     std::unique_ptr<KioskStore> store;
     std::unique_ptr<ReceiptPrinter> printer;
     std::unique_ptr<SyncService> sync;
-    PinyinEngine* pinyin = nullptr;      // may be null (tests without rime)
-    HandwritingRecognizer* handwriting = nullptr;  // may be null (then the pad says so and pinyin stays)
+    PinyinPort* pinyin = nullptr;        // may be null (tests without rime)
+    HandwritingPort* handwriting = nullptr;  // may be null (then the pad says so and pinyin stays)
 };
 
 // The handwriting pad's state: the strokes of the character being written (personal data: a name is written here,
 // so they go with the session) and what the recogniser made of them.
 struct HandwritingState {
     bool on = false;                      // the pad replaces the letter keys for Chinese fields
-    std::vector<InkStroke> strokes;
+    std::vector<PenStroke> strokes;
     int pad_w = 0, pad_h = 0;             // the pad's size in pixels when the strokes were written
     std::vector<std::string> candidates;  // best first; empty while nothing is written
     std::string error;                    // the recogniser is unavailable: said in words, pinyin still works
@@ -92,11 +74,12 @@ public:
     KioskApp& operator=(const KioskApp&) = delete;
 
     // ---- main-thread queue (workers post, the frame drains) -------------------------------------------------
-    void post(std::function<void()> fn);
-    bool drain();
-    void set_wake(std::function<void()> wake) { wake_ = std::move(wake); }
-    // Tests and scripts: waits until workers are idle and their results applied.
-    void settle(int timeout_ms = 5000);
+    void post(std::function<void()> fn) { runner_.post(std::move(fn)); }
+    bool drain() { return runner_.drain(); }
+    void set_wake(std::function<void()> wake) { runner_.set_wake(std::move(wake)); }
+    // Tests and scripts: waits until the lanes' results are applied.
+    void settle(int timeout_ms = 5000) { runner_.settle(timeout_ms); }
+    TaskRunner& runner() { return runner_; }
     void set_article_index(const ArticleIndex* index) { articles_ = index; }
 
     // ---- sessions -------------------------------------------------------------------------------------------
@@ -108,10 +91,10 @@ public:
     // Milliseconds until a timer needs a redraw (the countdown ticks each second), or -1.
     std::int64_t next_timer_ms() const;
     void wipe_session();
-    int wipe_generation() const { return wipe_generation_; }
+    int wipe_generation() const { return router_.wipe_generation(); }
 
     // ---- navigation -----------------------------------------------------------------------------------------
-    Screen screen() const { return screen_; }
+    Screen screen() const { return router_.screen(); }
     void go(Screen s);
     void go_home();
     void set_language(const std::string& lang);
@@ -134,7 +117,7 @@ public:
     bool pinyin_ready() const { return pinyin_ && pinyin_->ready(); }
     // Handwriting: the pad toggles with the letter keys; each finished stroke is recognised on a worker.
     void toggle_handwriting();
-    void handwriting_stroke(InkStroke stroke, int pad_w, int pad_h);
+    void handwriting_stroke(PenStroke stroke, int pad_w, int pad_h);
     void handwriting_pick(int i);
     void handwriting_clear();
     HandwritingState handwriting;
@@ -174,10 +157,14 @@ public:
     const I18n& i18n() const { return *i18n_; }
     const std::string& tr(const std::string& key) const { return i18n_->tr(key); }
     const Clock& clock() const { return *clock_; }
+    // Tests and kiosk-ctl: the main thread's connection (views never use it).
     KioskStore& store() { return *store_; }
     SyncService& sync() { return *sync_; }
     ReceiptPrinter& printer() { return *printer_; }
     std::string programme_name(const std::string& id) const;
+    // The staff pages' data, as last read on the records lane.
+    const StaffView& staff_view() const { return staff_view_; }
+    std::string printer_description() const { return print_service_->describe(); }
 
     IntakeModel intake;
     StatusModel status;
@@ -190,47 +177,77 @@ public:
     std::string last_served_by;   // the staff member who last served at this kiosk (for ratings)
 
 private:
-    // On the print worker; `reprint_of`: the first attempt's journal id when staff reprint.
+    // On the print lane; `reprint_of`: the first attempt's journal id when staff reprint.
     void print(ReceiptDocument doc, std::int64_t reprint_of = 0);
     void submit_intake();
-    Result<ReceiptNumber> next_receipt(sqlite::Transaction& tx, ReceiptType type, CivilDate day);
     void submit_referral();
+    // Runs `work` with the records lane's services, then `done` on the main thread.
+    template <class T>
+    void on_records(std::function<T(RecordServices&)> work, std::function<void(T)> done);
+    void login_on_records(const std::string& id, const std::string& pin);
     void show_status_result(const std::string& receipt, const std::string& last4, const RemoteStatus& remote,
                             bool scanned = false);
+    // The words for a record service's error (codes from record_services.hpp).
+    std::string record_error(const Error& e) const;
     ReceiptContext receipt_context() const { return {config_, *data_, *clock_}; }
     records::Actor actor() const;
-    void staff_login_result(const std::string& id, bool ok);
+    void staff_login_result(const std::string& id, const LoginOutcome& outcome);
+    void recognise_handwriting();
+    void refresh_staff_view();
 
     KioskConfig config_;
     const PolicyData* data_;
     I18n* i18n_;
     const Clock* clock_;
-    std::unique_ptr<KioskStore> store_;
+    std::unique_ptr<KioskStore> store_;   // the main thread's connection: reads for the screens
     std::unique_ptr<ReceiptPrinter> printer_;
     std::unique_ptr<SyncService> sync_;
-    PinyinEngine* pinyin_;
-    HandwritingRecognizer* recognizer_;
+    PinyinPort* pinyin_;
+    HandwritingPort* recognizer_;
     const ArticleIndex* articles_ = nullptr;
 
-    Screen screen_ = Screen::home;
+    Router router_;
     TextField* focused_ = nullptr;
     bool latin_ = false;
     ScannerDetector scanner_;
-    UtcMillis last_input_ms_ = 0;
-    UtcMillis staff_last_input_ms_ = 0;
-    bool warned_ = false;
-    int wipe_generation_ = 0;
+    StaffView staff_view_;
+    bool fill_checked_ = false;          // the opened application's received materials pre-tick the checklist
+    UtcMillis staff_view_read_ms_ = 0;
 
-    std::mutex queue_mu_;
-    std::deque<std::function<void()>> queue_;
-    std::function<void()> wake_;
-    std::unique_ptr<KioskPrintJournal> print_journal_;  // used only on the print worker
-    std::unique_ptr<Worker> print_worker_;
-    std::unique_ptr<Worker> net_worker_;
-    std::unique_ptr<Worker> ink_worker_;   // recognition never waits behind a slow county query
-    void recognise_handwriting();
-    int pending_jobs_ = 0;
+    // Used only on their lanes: the records lane's own connection and services, the print lane's service.
+    std::unique_ptr<KioskStore> records_store_;
+    std::unique_ptr<RecordServices> records_;
+    std::unique_ptr<StaffSession> staff_session_;
+    std::unique_ptr<PrintService> print_service_;
+    // Declared last: destroyed first, so lanes finish before what they use goes away.
+    TaskRunner runner_;
 };
+
+namespace detail {
+
+// What a records-lane job answers when the lane has no database connection.
+template <class T>
+struct Unavailable {
+    static T make() {
+        if constexpr (std::is_constructible_v<T, Error>) return Error{"save_failed", "the records connection could not be opened"};
+        else return T{};  // reads: nothing to show
+    }
+};
+template <>
+struct Unavailable<LoginOutcome> {
+    static LoginOutcome make() { return {LoginOutcome::Kind::not_saved, "", 0, 0}; }
+};
+
+}  // namespace detail
+
+template <class T>
+void KioskApp::on_records(std::function<T(RecordServices&)> work, std::function<void(T)> done) {
+    auto* services = records_.get();
+    runner_.submit<T>(
+        Lane::records,
+        [services, work = std::move(work)]() -> T { return services ? work(*services) : detail::Unavailable<T>::make(); },
+        std::move(done));
+}
 
 // Demo setup: staff accounts 1001/123456 and 1002/654321 and two cases in progress, when the store is empty.
 Status seed_demo(KioskStore& store, const KioskConfig& config, const PolicyData& data, const Clock& clock);

@@ -23,6 +23,7 @@ struct RatingState {
     std::set<std::string> reasons;
     std::string served_by;   // the staff member logged in at the desk, if any
     std::string error;
+    bool saving = false; // submitted, the records lane has not answered yet
 
     std::vector<const QuizQuestion*> questions;
     int question = 0;

@@ -1,8 +1,8 @@
 // status_model.cpp — see status_model.hpp.
 #include "kiosk/model/status_model.hpp"
 
-#include "base/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
+#include "sync/protocol.hpp"
 
 namespace yimen::kiosk {
 
@@ -10,9 +10,8 @@ std::string last4_hash(const std::string& /*county_key*/, const std::string& rec
     std::string l = last4;
     for (auto& c : l)
         if (c == 'x') c = 'X';
-    // The same tag as the county's status records (sync::protocol::id_last4_tag): HMAC keyed by the receipt number,
-    // so a case pulled from the county and a case recorded here are checked the same way.
-    return hmac_sha256_hex(receipt, l);
+    // The county's own tag, so a case pulled from the county and a case recorded here are checked the same way.
+    return sync::protocol::id_last4_tag(receipt, l);
 }
 
 std::optional<std::string> StatusModel::check(std::string& message) const {

@@ -320,4 +320,31 @@ DaySummary KioskStore::day_summary(CivilDate day) {
     return s;
 }
 
+std::vector<JournalLine> KioskStore::recent_events(int limit) {
+    std::vector<JournalLine> out;
+    auto st = db_->prepare("SELECT seq, type, wall_time, envelope, acknowledged, quarantined FROM journal_events "
+                           "ORDER BY seq DESC LIMIT ?");
+    st.bind(1, limit);
+    while (st.step() == SQLITE_ROW) {
+        JournalLine l{st.integer(0), st.text(1), st.text(2), "", "", st.integer(4) != 0, st.integer(5) != 0};
+        auto env = nlohmann::json::parse(st.text(3), nullptr, false);
+        if (env.is_object()) {
+            auto actor = env.value("actor", nlohmann::json::object());
+            std::string role = actor.is_object() ? actor.value("kind", "") : "";
+            std::string id = actor.is_object() ? actor.value("id", "") : "";
+            l.actor = id.empty() ? role : role + ":" + id;
+            auto payload = env.value("payload", nlohmann::json::object());
+            if (payload.is_object()) l.receipt_number = payload.value("receipt_number", "");
+        }
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
+std::optional<UtcMillis> KioskStore::last_acknowledged_ms() {
+    auto st = db_->prepare("SELECT max(acknowledged_at) FROM journal_events WHERE acknowledged = 1");
+    if (st.step() != SQLITE_ROW || st.is_null(0)) return std::nullopt;
+    return st.integer(0);
+}
+
 }  // namespace yimen::kiosk

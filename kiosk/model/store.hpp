@@ -51,6 +51,17 @@ struct PrintJobRecord {
     std::string created_at;
 };
 
+// One journal event as kiosk-ctl lists it: no payload beyond the receipt number (personal data stays in the database).
+struct JournalLine {
+    std::int64_t seq = 0;
+    std::string type;
+    std::string wall_time;      // RFC 3339
+    std::string actor;          // "resident" or "staff:<id>"
+    std::string receipt_number;
+    bool acknowledged = false;
+    bool quarantined = false;
+};
+
 struct DaySummary {
     std::map<std::string, int> submitted_by_programme;
     std::map<std::string, int> accepted_by_programme;
@@ -99,6 +110,10 @@ public:
     std::int64_t first_print_job(const std::string& receipt);
 
     DaySummary day_summary(CivilDate day);
+
+    // The sync journal, read for kiosk-ctl: newest events first, and when the county last acknowledged one.
+    std::vector<JournalLine> recent_events(int limit);
+    std::optional<UtcMillis> last_acknowledged_ms();
 
 private:
     KioskStore() = default;

@@ -1,9 +1,7 @@
 // app.cpp — the SDL shell (see app.hpp).
 #include "kiosk/ui/app.hpp"
 
-#ifdef YIMEN_KIOSK_HAVE_SYNC
-#include "kiosk/devices/county_sync_service.hpp"
-#endif
+#include "kiosk/devices/input_ports.hpp"
 
 #include <SDL.h>
 #include <imgui.h>
@@ -40,12 +38,27 @@ UtcMillis ScriptClock::now_utc_ms() const {
     return SystemClock().now_utc_ms() + offset_;
 }
 
+Result<AppServices> local_services(const KioskConfig& cfg, const PolicyData& data, const Clock& clock, bool seed,
+                                   std::unique_ptr<SyncService> sync) {
+    AppServices out;
+    auto store = KioskStore::open(cfg.db_path(), cfg.kiosk_id, clock);
+    if (!store) return store.error();
+    if (seed) {
+        if (auto s = seed_demo(*store.value(), cfg, data, clock); !s) return s.error();
+    }
+    out.store = std::move(store).value();
+    out.printer = open_receipt_printer(cfg.printer_uri, cfg.printer_profile);
+    out.sync = sync ? std::move(sync)
+                    : std::make_unique<OfflineSyncService>("未配置县级服务器，本机离线运行，记录都已保存在本机");
+    out.articles_db = cfg.data_dir + "/articles.db";
+    return out;
+}
+
 App::App(AppOptions opt) : opt_(std::move(opt)) {
     clock_ = std::make_unique<ScriptClock>(opt_.fixed_time);
 }
 
 App::~App() {
-    if (index_thread_.joinable()) index_thread_.join();
     model_.reset();
     destroy_context();
     if (renderer_) SDL_DestroyRenderer(renderer_);
@@ -111,34 +124,22 @@ Status App::init() {
     if (fonts_.failed()) return Error{"font", "找不到中文字体 " + cfg.font_path + "，请安装 fonts-noto-cjk"};
     pinyin_.start(cfg.rime_dir());
 
-    auto store = KioskStore::open(cfg.db_path(), cfg.kiosk_id, *clock_);
-    if (!store) return store.error();
-    if (opt_.seed_demo || cfg.demo) {
-        if (auto s = seed_demo(*store.value(), cfg, data_, *clock_); !s) return s;
-    }
+    auto services = opt_.wire ? opt_.wire(cfg, data_, *clock_)
+                              : local_services(cfg, data_, *clock_, opt_.seed_demo || cfg.demo, std::move(opt_.sync));
+    if (!services) return services.error();
     KioskDeps deps;
     deps.config = cfg;
     deps.data = &data_;
     deps.i18n = i18n_.get();
     deps.clock = clock_.get();
-    deps.store = std::move(store).value();
-    deps.printer = open_receipt_printer(cfg.printer_uri, cfg.printer_profile);
-    if (opt_.sync) {
-        deps.sync = std::move(opt_.sync);
-    } else if (!cfg.county_url.empty()) {
-#ifdef YIMEN_KIOSK_HAVE_SYNC
-        auto county = CountySyncService::start(cfg, *clock_);
-        if (county) deps.sync = std::move(county).value();
-        else deps.sync = std::make_unique<OfflineSyncService>("县级服务器连接设置有误：" + county.error().message);
-#else
-        deps.sync = std::make_unique<OfflineSyncService>("本机未编译同步功能，记录都已保存在本机");
-#endif
-    } else {
-        deps.sync = std::make_unique<OfflineSyncService>("未配置县级服务器，本机离线运行，记录都已保存在本机");
-    }
-    deps.pinyin = &pinyin_;
+    deps.store = std::move(services.value().store);
+    deps.printer = std::move(services.value().printer);
+    deps.sync = std::move(services.value().sync);
+    pinyin_port_ = std::make_unique<RimePinyin>(pinyin_);
+    deps.pinyin = pinyin_port_.get();
     handwriting_ = std::make_unique<HandwritingRecognizer>(cfg.handwriting_model);
-    deps.handwriting = handwriting_.get();
+    ink_port_ = std::make_unique<ZinniaHandwriting>(*handwriting_);
+    deps.handwriting = ink_port_.get();
     model_ = std::make_unique<KioskApp>(std::move(deps));
     std::uint32_t wake = wake_event_;
     model_->set_wake([wake] {
@@ -146,23 +147,21 @@ Status App::init() {
         e.type = wake;
         SDL_PushEvent(&e);
     });
-    // The article index is built off the frame too; it is handed over through the main-thread queue.
-    articles_path_ = cfg.data_dir + "/articles.db";
-    {
-        auto* model = model_.get();
-        auto articles = data_.articles;
-        std::string path = articles_path_;
-        index_thread_ = std::thread([this, model, articles, path] {
+    // The article index is built off the frame too (on the records lane, beside the kiosk's own database work).
+    articles_path_ = services.value().articles_db;
+    using Index = std::shared_ptr<ArticleIndex>;
+    model_->runner().submit<Index>(
+        Lane::records,
+        [articles = data_.articles, path = articles_path_]() -> Index {
             auto idx = ArticleIndex::open(path);
-            if (!idx) return;
-            if (!idx.value()->replace_all(articles)) return;
-            std::shared_ptr<ArticleIndex> shared(std::move(idx).value());
-            model->post([this, model, shared] {
-                articles_ = shared;
-                model->set_article_index(articles_.get());
-            });
+            if (!idx || !idx.value()->replace_all(articles)) return nullptr;
+            return Index(std::move(idx).value());
+        },
+        [this](Index shared) {
+            if (!shared) return;  // search then runs over the shipped articles in memory
+            articles_ = shared;
+            model_->set_article_index(articles_.get());
         });
-    }
     ui_ = std::make_unique<Ui>(fonts_, input_);
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
@@ -255,8 +254,12 @@ void App::render() {
         else input_.clear_ink_area();
         if (!vs_.speak_request.empty()) {
             // 朗读: the screen's title now; the control stays on so each new screen is read as well.
-            if (vs_.reading) speech_.speak(vs_.speak_request);
-            else speech_.stop();
+            // On the voice lane: speaking first stops (joins) the previous utterance's thread, never on the frame.
+            Speech* voice = &speech_;
+            if (vs_.reading)
+                model_->runner().run(Lane::voice, [voice, text = vs_.speak_request] { voice->speak(text); });
+            else
+                model_->runner().run(Lane::voice, [voice] { voice->stop(); });
             vs_.speak_request.clear();
         }
         ImGui::Render();
@@ -282,7 +285,7 @@ void App::frame() {
     while (SDL_PollEvent(&e)) handle(e);
     for (auto& stroke : input_.take_strokes()) {
         // Pen strokes in pad pixels; the pad is where the last frame drew it.
-        InkStroke ink;
+        PenStroke ink;
         ink.reserve(stroke.size());
         for (auto& p : stroke)
             ink.push_back({static_cast<int>(std::lround(p.x - vs_.ink_x0)), static_cast<int>(std::lround(p.y - vs_.ink_y0))});
@@ -398,198 +401,12 @@ const TouchTarget* App::target(const std::string& label) const {
     return nullptr;
 }
 
-void App::tap_xy(float x, float y) {
-    float lw = static_cast<float>(opt_.config.screen_width), lh = static_cast<float>(opt_.config.screen_height);
-    SDL_Event e{};
-    e.type = SDL_FINGERDOWN;
-    e.tfinger.touchId = 1;
-    e.tfinger.fingerId = 1;
-    e.tfinger.x = x / lw;
-    e.tfinger.y = y / lh;
-    e.tfinger.pressure = 1;
-    SDL_PushEvent(&e);
-    frame();
-    e.type = SDL_FINGERUP;
-    SDL_PushEvent(&e);
-    frames(2);
-    settle();
-}
-
-bool App::tap(const std::string& label) {
-    for (int i = 0; i < 3 && !target(label); ++i) settle();
-    const TouchTarget* t = target(label);
-    if (!t) return false;
-    tap_xy(t->cx(), t->cy());
-    return true;
-}
-
-bool App::type(const std::string& text) {
-    for (char32_t c : utf8_decode(text)) {
-        std::string k;
-        if (c == ' ') k = "key-space";
-        else if (c < 0x80) k = "key-" + std::string(1, static_cast<char>(c == 'x' && model_->focused() &&
-                                                                            model_->focused()->kind != InputKind::chinese
-                                                                        ? 'X'
-                                                                        : c));
-        else return false;  // Chinese goes through pinyin and candidates
-        if (!tap(k)) return false;
-    }
-    return true;
-}
-
-void App::scan(const std::string& text) {
-    for (char c : text) {
-        SDL_Event e{};
-        e.type = SDL_TEXTINPUT;
-        e.text.text[0] = c;
-        e.text.text[1] = 0;
-        SDL_PushEvent(&e);
-    }
-    SDL_Event e{};
-    e.type = SDL_KEYDOWN;
-    e.key.keysym.sym = SDLK_RETURN;
-    SDL_PushEvent(&e);
-    frame();
-    settle();
-}
-
-void App::finger(const std::vector<std::pair<float, float>>& points, int steps_per_segment, bool frame_each) {
-    if (points.empty()) return;
-    float lw = static_cast<float>(opt_.config.screen_width), lh = static_cast<float>(opt_.config.screen_height);
-    SDL_Event e{};
-    e.tfinger.touchId = 1;
-    e.tfinger.fingerId = 1;
-    e.type = SDL_FINGERDOWN;
-    e.tfinger.x = points[0].first / lw;
-    e.tfinger.y = points[0].second / lh;
-    SDL_PushEvent(&e);
-    frame();
-    for (std::size_t i = 1; i < points.size(); ++i) {
-        // A real finger reports many points along a line: fill each segment (by default in 8 px steps).
-        auto [px, py] = points[i - 1];
-        auto [x, y] = points[i];
-        int steps = steps_per_segment > 0 ? steps_per_segment
-                                          : std::max(1, static_cast<int>(std::hypot(x - px, y - py) / 8.f));
-        for (int k = 1; k <= steps; ++k) {
-            float t = static_cast<float>(k) / static_cast<float>(steps);
-            e.type = SDL_FINGERMOTION;
-            e.tfinger.x = (px + (x - px) * t) / lw;
-            e.tfinger.y = (py + (y - py) * t) / lh;
-            SDL_PushEvent(&e);
-            if (frame_each) frame();
-        }
-        if (!frame_each) frame();
-    }
-    e.type = SDL_FINGERUP;
-    SDL_PushEvent(&e);
-    frames(2);
-    settle();
-}
-
-void App::drag(float x1, float y1, float x2, float y2) { finger({{x1, y1}, {x2, y2}}, 12, true); }
-
-void App::stroke(const std::vector<std::pair<float, float>>& points) {
-    finger(points, 0, false);
-    frames(1);  // the recogniser's answer, drawn
-}
-
-bool App::stroke_on_pad(const std::vector<std::pair<float, float>>& percent) {
-    const TouchTarget* pad = target("handwriting-pad");
-    if (!pad) return false;
-    std::vector<std::pair<float, float>> pts;
-    for (auto [px, py] : percent)
-        pts.emplace_back(pad->x0 + (pad->x1 - pad->x0) * px / 100.f, pad->y0 + (pad->y1 - pad->y0) * py / 100.f);
-    stroke(pts);
-    return true;
-}
-
-void App::advance(std::int64_t ms) {
-    clock_->advance(ms);
-    frames(2);
-    settle();
-}
-
 std::vector<unsigned char> App::pixels(int& w, int& h) {
     SDL_GetRendererOutputSize(renderer_, &w, &h);
     std::vector<unsigned char> buf(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 4);
     // Read back what the last frame drew: draw it again (the software renderer's target persists after present).
     SDL_RenderReadPixels(renderer_, nullptr, SDL_PIXELFORMAT_ABGR8888, buf.data(), w * 4);
     return buf;
-}
-
-Result<std::string> App::screenshot(const std::string& name) {
-    if (opt_.screenshots_dir.empty()) return Error{"no_dir", "没有指定截图目录（--screenshots DIR）"};
-    std::error_code ec;
-    std::filesystem::create_directories(opt_.screenshots_dir, ec);
-    settle();
-    int w = 0, h = 0;
-    auto buf = pixels(w, h);
-    std::string path = opt_.screenshots_dir + "/" + name + ".png";
-    if (!write_png(path, w, h, buf.data(), w * 4))
-        return Error{"png", "截图写入失败：" + path};
-    return path;
-}
-
-Status App::run_script(const std::vector<ScriptCommand>& script) {
-    if (!wait_ready(20000)) return Error{"not_ready", "界面资源没有在规定时间内准备好"};
-    for (auto& c : script) {
-        auto fail = [&](const std::string& why) {
-            return Error{"script", "脚本第 " + std::to_string(c.line) + " 行（" + c.verb + " " + c.text + "）：" + why};
-        };
-        if (c.verb == "tap") {
-            if (!tap(c.text)) return fail("画面上没有这个按钮");
-        } else if (c.verb == "tap-first") {
-            const TouchTarget* hit = nullptr;
-            for (int i = 0; i < 3 && !hit; ++i) {
-                for (auto& t : targets())
-                    if (t.label.rfind(c.text, 0) == 0) {
-                        hit = &t;
-                        break;
-                    }
-                if (!hit) settle();
-            }
-            if (!hit) return fail("画面上没有以此开头的按钮");
-            tap_xy(hit->cx(), hit->cy());
-        } else if (c.verb == "tap-xy") {
-            tap_xy(static_cast<float>(c.numbers[0]), static_cast<float>(c.numbers[1]));
-        } else if (c.verb == "type") {
-            if (!type(c.text)) return fail("无法通过屏幕键盘输入（请先点输入框；汉字请用拼音和候选）");
-        } else if (c.verb == "scan") {
-            scan(c.text);
-        } else if (c.verb == "drag") {
-            drag(static_cast<float>(c.numbers[0]), static_cast<float>(c.numbers[1]), static_cast<float>(c.numbers[2]),
-                 static_cast<float>(c.numbers[3]));
-        } else if (c.verb == "stroke") {
-            std::vector<std::pair<float, float>> pts;
-            for (std::size_t k = 0; k + 1 < c.numbers.size(); k += 2)
-                pts.emplace_back(static_cast<float>(c.numbers[k]), static_cast<float>(c.numbers[k + 1]));
-            if (!stroke_on_pad(pts)) return fail("画面上没有手写框（请先点输入框，再点“手写”）");
-        } else if (c.verb == "wait") {
-            advance(c.numbers[0]);
-        } else if (c.verb == "sleep") {
-            // Real time, for background work such as the sync worker (the demo waits for an upload or a pull).
-            for (int left = c.numbers[0]; left > 0; left -= 100) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(std::min(left, 100)));
-                model_->settle();
-                frames(1);
-            }
-            settle();
-        } else if (c.verb == "idle") {
-            // In steps, so the warning is drawn before the wipe.
-            std::int64_t left = std::int64_t{c.numbers[0]} * 1000;
-            while (left > 0) {
-                std::int64_t step = std::min<std::int64_t>(left, 1000);
-                clock_->advance(step);
-                left -= step;
-                frame();
-            }
-            settle();
-        } else if (c.verb == "shot") {
-            auto r = screenshot(c.text);
-            if (!r) return fail(r.error().message);
-        }
-    }
-    return Ok{};
 }
 
 }  // namespace yimen::kiosk

@@ -1,16 +1,17 @@
 // app.hpp — the SDL shell: window and software renderer, the event-driven loop (sleeps unless input, a timer or a
 // worker asks for a frame; polls at ≤ 30 Hz on drivers whose wait spins), the per-frame guard, the atlas on a
-// worker, ImGui contexts recreated on the shared atlas at each session wipe, screenshots and the touch script.
-// Tests drive it only with injected SDL events, through the same functions the script runner uses.
+// worker, ImGui contexts recreated on the shared atlas at each session wipe, and the frames the touch-script driver (kiosk/script/) asks for.
+// Tests drive it only with injected SDL events, through that driver.
 #pragma once
 #include <atomic>
+#include <functional>
 #include <memory>
-#include <thread>
 #include <string>
 #include <vector>
 
+#include "kiosk/devices/handwriting.hpp"
+#include "kiosk/devices/pinyin.hpp"
 #include "kiosk/model/kiosk_app.hpp"
-#include "kiosk/model/script.hpp"
 #include "kiosk/ui/fonts.hpp"
 #include "kiosk/ui/input.hpp"
 #include "kiosk/ui/speech.hpp"
@@ -36,12 +37,27 @@ private:
     std::atomic<std::int64_t> offset_{0};  // read by the print and sync workers too
 };
 
+// What main wires into the app (kiosk/main.cpp): the kiosk's database, the receipt printer, the county link and where
+// the policy-article index lives. Built once the assets are loaded (a demo's seed needs the rules and the clock).
+struct AppServices {
+    std::unique_ptr<KioskStore> store;
+    std::unique_ptr<ReceiptPrinter> printer;
+    std::unique_ptr<SyncService> sync;
+    std::string articles_db;    // rebuilt from the assets at every start, on a lane
+};
+using AppWiring = std::function<Result<AppServices>(const KioskConfig&, const PolicyData&, const Clock&)>;
+
+// The parts that need no county: the kiosk's own database (seeded with the demo's staff and case when `seed`), the
+// configured printer, `sync` or an offline link. main.cpp builds on it; tests and benchmarks use it as it is.
+Result<AppServices> local_services(const KioskConfig& cfg, const PolicyData& data, const Clock& clock, bool seed,
+                                   std::unique_ptr<SyncService> sync = nullptr);
+
 struct AppOptions {
     KioskConfig config;
-    std::string screenshots_dir;
     std::optional<UtcMillis> fixed_time;        // tests: a pinned clock
-    std::unique_ptr<SyncService> sync;          // default: offline
-    bool seed_demo = false;
+    AppWiring wire;                             // default: local_services(seed_demo, sync)
+    std::unique_ptr<SyncService> sync;          // for the default wiring: default offline
+    bool seed_demo = false;                     // for the default wiring
 };
 
 struct StartupTimes {
@@ -59,28 +75,17 @@ public:
     Status init();
     // The interactive loop, until the window closes (or SIGTERM). Returns the exit code.
     int run();
-    Status run_script(const std::vector<ScriptCommand>& script);
 
-    // ---- driving (tests and scripts) ------------------------------------------------------------------------
+    // ---- driving (tests and the script driver in kiosk/script/) ------------------------------------------------
     void frame();                    // handles queued events and draws one frame
     void frames(int n);
     bool wait_ready(int timeout_ms); // atlas live, rime deployed
-    void settle();                   // workers done and a few frames drawn
-    bool tap(const std::string& label);
-    void tap_xy(float x, float y);
-    bool type(const std::string& text);
-    void scan(const std::string& text);
-    void drag(float x1, float y1, float x2, float y2);
-    // One finger stroke through `points` (logical px), every point a motion event; then the recogniser settles.
-    void stroke(const std::vector<std::pair<float, float>>& points);
-    // The same through points given in percent of the handwriting pad; false when no pad is on screen.
-    bool stroke_on_pad(const std::vector<std::pair<float, float>>& percent);
-    void advance(std::int64_t ms);
-    Result<std::string> screenshot(const std::string& name);
+    void settle();                   // lanes done and a few frames drawn
     std::vector<unsigned char> pixels(int& w, int& h);
     const TouchTarget* target(const std::string& label) const;
 
     KioskApp& model() { return *model_; }
+    const KioskConfig& config() const { return opt_.config; }
     const std::vector<TouchTarget>& targets() const { return ui_->targets(); }
     ScriptClock& clock() { return *clock_; }
     FontManager& fonts() { return fonts_; }
@@ -98,18 +103,16 @@ private:
     void destroy_context();
     void render();
     bool needs_frame();
-    // A finger down at the first point, moving along the segments, up at the last; then the workers settle.
-    // `steps_per_segment` motion events per segment (0: one per 8 px); a frame after each when `frame_each`.
-    void finger(const std::vector<std::pair<float, float>>& points, int steps_per_segment, bool frame_each);
 
     AppOptions opt_;
     std::unique_ptr<ScriptClock> clock_;
     PolicyData data_;
     std::unique_ptr<I18n> i18n_;
     std::shared_ptr<ArticleIndex> articles_;
-    std::thread index_thread_;
     PinyinEngine pinyin_;
     std::unique_ptr<HandwritingRecognizer> handwriting_;
+    std::unique_ptr<PinyinPort> pinyin_port_;      // the engines behind the core's ports
+    std::unique_ptr<HandwritingPort> ink_port_;
     FontManager fonts_;
     InputLayer input_;
     Speech speech_;

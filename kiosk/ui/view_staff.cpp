@@ -78,7 +78,7 @@ void draw_staff(ViewCtx& c) {
         case StaffPage::accept_list: {
             ui.text(x, y, c.tr("staff.accept"), FontRole::title, colour::text);
             y += ui.px(FontRole::title) + 24;
-            auto apps = app.store().applications("submitted");
+            const auto& apps = app.staff_view().waiting;
             // What was just done first (green), and "none waiting" only as plain news, not as a warning beside it.
             if (!s.message.empty()) y += draw_success(c, x, y, w, s.message) + 24;
             if (apps.empty()) {
@@ -100,8 +100,8 @@ void draw_staff(ViewCtx& c) {
             break;
         }
         case StaffPage::accept_detail: {
-            auto a = app.store().application(s.selected);
-            if (!a) {
+            const auto& a = app.staff_view().selected;
+            if (!a || a->receipt_number != s.selected) {
                 left_label = c.tr("nav.back");
                 break;
             }
@@ -148,7 +148,7 @@ void draw_staff(ViewCtx& c) {
             y += ui.field_height() + 24;
             ui.text(x, y, c.tr("staff.recent_prints"), FontRole::body, colour::text);
             y += ui.px(FontRole::body) + 16;
-            for (auto& j : app.store().print_jobs(6)) {
+            for (auto& j : app.staff_view().recent_prints) {
                 if (j.receipt_number.empty()) continue;
                 std::string label = group4(j.receipt_number);
                 if (ui.button(label + " · " + c.tr("print.tpl." + j.template_name), x, y, w, 96, ButtonStyle::secondary,
@@ -165,7 +165,7 @@ void draw_staff(ViewCtx& c) {
             float cy = y;
             ui.card_begin();
             y += 24;
-            row(c.tr("staff.printer_uri"), app.printer().describe());
+            row(c.tr("staff.printer_uri"), app.printer_description());
             row(c.tr("staff.printer_last"), app.printing.message.empty() ? c.tr("staff.never") : app.printing.message,
                 app.printing.ok ? colour::text : colour::red);
             ui.card_end(x, cy, w, y + 12 - cy);
@@ -181,7 +181,7 @@ void draw_staff(ViewCtx& c) {
         case StaffPage::sync: {
             ui.text(x, y, c.tr("staff.sync"), FontRole::title, colour::text);
             y += ui.px(FontRole::title) + 24;
-            auto counts = app.store().events().counts();
+            const auto& counts = app.staff_view().counts;
             auto snap = app.sync().snapshot();
             float cy = y;
             ui.card_begin();
@@ -195,7 +195,7 @@ void draw_staff(ViewCtx& c) {
             row(c.tr("sync.quarantined"), std::to_string(counts.quarantined));
             ui.card_end(x, cy, w, y + 12 - cy);
             y += 40;
-            for (auto& q : app.store().events().quarantined()) {
+            for (auto& q : app.staff_view().quarantined) {
                 y += ui.paragraph(x, y, w, "#" + std::to_string(q.seq) + " " + q.type + "：" + q.message, FontRole::small,
                                   colour::red, 1.35f) + 8;
             }
@@ -203,10 +203,9 @@ void draw_staff(ViewCtx& c) {
             break;
         }
         case StaffPage::summary: {
-            auto today = app.clock().today();
-            ui.text(x, y, c.tr("staff.summary") + " · " + today.iso(), FontRole::title, colour::text);
+            const auto& sum = app.staff_view().summary;
+            ui.text(x, y, c.tr("staff.summary") + " · " + app.staff_view().day.iso(), FontRole::title, colour::text);
             y += ui.px(FontRole::title) + 24;
-            auto sum = app.store().day_summary(today);
             float cy = y;
             ui.card_begin();
             y += 24;

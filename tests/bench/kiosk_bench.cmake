@@ -2,7 +2,7 @@
 # of the hall kiosk (offscreen driver). The ctest entry is a smoke: one side-by-side run, one idle second, five frames.
 if(TARGET yimen::kiosk_ui)
   add_executable(kiosk_bench ${CMAKE_CURRENT_LIST_DIR}/kiosk_bench.cpp)
-  target_link_libraries(kiosk_bench PRIVATE yimen::kiosk_ui yimen_warnings)
+  target_link_libraries(kiosk_bench PRIVATE yimen::kiosk_ui yimen_kiosk_script yimen_warnings)
   target_compile_definitions(kiosk_bench PRIVATE YIMEN_SOURCE_ASSETS_DIR="${YIMEN_SOURCE_ASSETS_DIR}"
     YIMEN_HALL_KIOSK="$<TARGET_FILE:hall-kiosk>" YIMEN_BENCH_DIR="${CMAKE_CURRENT_LIST_DIR}"
     YIMEN_DEPLOY_RIME="${PROJECT_SOURCE_DIR}/scripts/deploy-rime.sh")

@@ -2,12 +2,18 @@
 // one-transaction submission with its journal event, idle wipe, one rating per case, the scanner burst, staff PINs.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "kiosk/devices/input_ports.hpp"
 #include "kiosk/model/kiosk_app.hpp"
 #include "kiosk/model/pin.hpp"
-#include "kiosk/model/script.hpp"
+#include "kiosk/script/script.hpp"
 #include "kiosk/model/text.hpp"
 #include "base/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
@@ -24,10 +30,11 @@ struct Fixture {
     FixedClock clock{kiosk_test::test_now()};
     PolicyData data;
     std::unique_ptr<I18n> i18n;
+    // Before the app: its ink lane may still run release() on the recogniser while the app shuts down.
+    HandwritingRecognizer recognizer;
+    ZinniaHandwriting ink{recognizer};
     std::unique_ptr<KioskApp> app;
     KioskConfig cfg;
-
-    HandwritingRecognizer recognizer;
 
     explicit Fixture(const std::string& name, const std::string& printer_uri = "", const std::string& profile = "")
         : dir(kiosk_test::scratch_dir(name)) {
@@ -52,7 +59,7 @@ struct Fixture {
         deps.store = std::move(store).value();
         deps.printer = open_receipt_printer(cfg.printer_uri, cfg.printer_profile);
         deps.sync = std::make_unique<OfflineSyncService>("离线");
-        deps.handwriting = &recognizer;
+        deps.handwriting = &ink;
         app = std::make_unique<KioskApp>(std::move(deps));
     }
 
@@ -134,6 +141,7 @@ TEST_CASE("A submitted application and its event commit together and the receipt
     f.app->intake_next();
     REQUIRE(m.step == IntakeStep::review);
     f.app->intake_next();
+    f.app->settle();  // the record is written on the records lane
     REQUIRE(m.step == IntakeStep::done);
     auto rn = parse_receipt_number(m.receipt_number);
     REQUIRE(rn.ok());
@@ -196,6 +204,7 @@ TEST_CASE("A referral programme issues a 转办单 instead of an application", "
     m.name.value = "测试丙";
     m.referral_need.value = "住院费用";
     f.app->intake_next();
+    f.app->settle();
     REQUIRE(m.step == IntakeStep::referral_done);
     auto rn = parse_receipt_number(m.receipt_number);
     REQUIRE(rn.ok());
@@ -267,6 +276,7 @@ TEST_CASE("One rating per case and low grades ask for reasons", "[kiosk][rating]
     r.reasons.insert("slow");
     r.phone.value = "13900002222";
     f.app->rating_submit();
+    f.app->settle();
     REQUIRE(r.phase == RatingPhase::quiz);
     auto evs = f.app->store().events().events_of_type(records::type::rating_given);
     REQUIRE(evs.size() == 1);
@@ -281,6 +291,7 @@ TEST_CASE("One rating per case and low grades ask for reasons", "[kiosk][rating]
         CHECK(r.chosen == 0);
         f.app->rating_next();
     }
+    f.app->settle();
     CHECK(r.phase == RatingPhase::done);
     auto quiz = f.app->store().events().events_of_type(records::type::quiz_answered);
     REQUIRE(quiz.size() == 1);
@@ -290,6 +301,7 @@ TEST_CASE("One rating per case and low grades ask for reasons", "[kiosk][rating]
     f.app->rating.receipt.value = rn.value().grouped();
     f.app->rating.level = 5;
     f.app->rating_submit();
+    f.app->settle();
     CHECK(f.app->rating.phase == RatingPhase::grade);
     CHECK_FALSE(f.app->rating.error.empty());
     CHECK(f.app->store().events().events_of_type(records::type::rating_given).size() == 1);
@@ -359,6 +371,7 @@ TEST_CASE("Complaints get a type-3 receipt and a query code stored only hashed",
     CHECK(c.phase == ComplaintPhase::form);  // needs a phone when not anonymous
     c.anonymous = true;
     f.app->complaint_submit();
+    f.app->settle();
     REQUIRE(c.phase == ComplaintPhase::done);
     CHECK(c.query_code.size() == 4);
     auto rn = parse_receipt_number(c.receipt_number);
@@ -415,6 +428,7 @@ TEST_CASE("Staff PINs - the shared scrypt format and lock-out after repeated fai
     f.app->go(Screen::rating);
     CHECK(f.app->screen() == Screen::staff);
     f.app->staff_logout("manual");
+    f.app->settle();
     auto out = f.app->store().events().events_of_type(records::type::staff_logout);
     REQUIRE(out.size() == 1);
     CHECK(out[0].payload["reason"] == "manual");
@@ -498,6 +512,12 @@ InkStroke line(int x0, int y0, int x1, int y1) {
     for (int i = 0; i <= 20; ++i) s.push_back({x0 + (x1 - x0) * i / 20, y0 + (y1 - y0) * i / 20});
     return s;
 }
+// The same line as the app's pad hands it to the core.
+PenStroke pen(int x0, int y0, int x1, int y1) {
+    PenStroke s;
+    for (auto& p : line(x0, y0, x1, y1)) s.push_back({p.x, p.y});
+    return s;
+}
 }  // namespace
 
 TEST_CASE("The handwriting recogniser reads 一 and 十 written on a pad", "[kiosk][handwriting]") {
@@ -523,8 +543,8 @@ TEST_CASE("Handwriting on a Chinese field: strokes, candidates, undo, pick, the 
     f.app->focus(&f.app->policy.query);
     f.app->toggle_handwriting();
     REQUIRE(f.app->handwriting.on);
-    f.app->handwriting_stroke(line(60, 150, 540, 150), 600, 300);
-    f.app->handwriting_stroke(line(300, 20, 300, 280), 600, 300);
+    f.app->handwriting_stroke(pen(60, 150, 540, 150), 600, 300);
+    f.app->handwriting_stroke(pen(300, 20, 300, 280), 600, 300);
     f.app->settle();
     REQUIRE_FALSE(f.app->handwriting.candidates.empty());
     CHECK(f.app->handwriting.candidates[0] == "十");
@@ -534,7 +554,7 @@ TEST_CASE("Handwriting on a Chinese field: strokes, candidates, undo, pick, the 
     REQUIRE(f.app->handwriting.strokes.size() == 1);
     REQUIRE_FALSE(f.app->handwriting.candidates.empty());
     CHECK(f.app->handwriting.candidates[0] == "一");
-    f.app->handwriting_stroke(line(300, 20, 300, 280), 600, 300);
+    f.app->handwriting_stroke(pen(300, 20, 300, 280), 600, 300);
     f.app->settle();
     f.app->handwriting_pick(0);
     CHECK(f.app->policy.query.value == "十");
@@ -542,11 +562,11 @@ TEST_CASE("Handwriting on a Chinese field: strokes, candidates, undo, pick, the 
     CHECK(f.app->handwriting.candidates.empty());
     // Strokes on a numeric field are not handwriting.
     f.app->focus(&f.app->status.last4);
-    f.app->handwriting_stroke(line(60, 150, 540, 150), 600, 300);
+    f.app->handwriting_stroke(pen(60, 150, 540, 150), 600, 300);
     CHECK(f.app->handwriting.strokes.empty());
     // A half-written character is personal data: the wipe leaves no stroke and turns the pad off.
     f.app->focus(&f.app->policy.query);
-    f.app->handwriting_stroke(line(60, 150, 540, 150), 600, 300);
+    f.app->handwriting_stroke(pen(60, 150, 540, 150), 600, 300);
     REQUIRE(f.app->handwriting.strokes.size() == 1);
     f.app->wipe_session();
     f.app->settle();
@@ -571,8 +591,8 @@ TEST_CASE("Print journal - the driver journals into the kiosk database, outcome 
     m.commitment_at = m.authorisation_at = format_rfc3339(f.clock.now_utc_ms());
     f.app->intake_next();
     f.app->intake_next();  // review → submit → the receipt prints (on the print worker)
-    REQUIRE_FALSE(m.receipt_number.empty());
     f.app->settle(30000);
+    REQUIRE_FALSE(m.receipt_number.empty());
     CHECK_FALSE(f.app->printing.ok);
     CHECK(f.app->printing.message.find("纸") != std::string::npos);
 
@@ -696,4 +716,88 @@ TEST_CASE("The 低保 estimate uses the household's urban or rural standard, and
     CHECK(m.estimate(f.data, "230523104", day) == 66900);
     m.area_kind = "rural";
     CHECK(m.estimate(f.data, "230523104", day) == 44100);
+}
+
+namespace {
+
+// Runs kiosk-ctl (built beside this test in bin/) and returns its exit code and standard output.
+std::pair<int, std::string> kiosk_ctl(const std::string& args) {
+    auto bin = std::filesystem::read_symlink("/proc/self/exe").parent_path() / "kiosk-ctl";
+    std::string cmd = bin.string() + " " + args + " 2>&1";
+    FILE* p = ::popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    std::string out;
+    std::array<char, 4096> buf{};
+    while (auto n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+    int status = ::pclose(p);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+}  // namespace
+
+TEST_CASE("kiosk-ctl reads the kiosk's own database: status, journal tail masked, reprint, test page",
+          "[kiosk][ctl]") {
+    Fixture f("kiosk-ctl");
+    f.fill_dibao();
+    auto& m = f.app->intake;
+    m.commitment_at = m.authorisation_at = format_rfc3339(f.clock.now_utc_ms());
+    f.app->intake_next();
+    f.app->intake_next();
+    f.app->settle(30000);
+    REQUIRE_FALSE(m.receipt_number.empty());
+    const std::string number = m.receipt_number;
+    const std::string args = "--demo " + f.dir + " --lang en ";
+
+    auto [st_code, st] = kiosk_ctl(args + "status");
+    CHECK(st_code == 0);
+    CHECK(st.find(f.cfg.kiosk_id) != std::string::npos);
+    CHECK(st.find("waiting for the county") != std::string::npos);  // English, from the string table
+    CHECK(st.find("intake") != std::string::npos);                   // the last job's template
+
+    auto [tail_code, tail] = kiosk_ctl(args + "journal tail 5");
+    CHECK(tail_code == 0);
+    CHECK(tail.find("application.submitted") != std::string::npos);
+    CHECK(tail.find(number) != std::string::npos);
+    // Masked: the applicant's name, ID number and phone never leave the database.
+    CHECK(tail.find("测试甲") == std::string::npos);
+    CHECK(tail.find("230523199001010012") == std::string::npos);
+    CHECK(tail.find("13800001111") == std::string::npos);
+
+    auto before = f.app->store().print_jobs(10).size();
+    auto [re_code, re] = kiosk_ctl(args + "reprint " + number);
+    INFO(re);
+    CHECK(re_code == 0);
+    auto jobs = f.app->store().print_jobs(10);
+    REQUIRE(jobs.size() == before + 1);
+    CHECK(jobs[0].receipt_number == number);
+    auto doc = f.app->store().last_document(number);
+    REQUIRE(doc);
+    CHECK(doc->second.find("补打") != std::string::npos);  // marked as a reprint, in Chinese like every receipt
+
+    auto [unknown_code, unknown] = kiosk_ctl(args + "reprint 11000126111700074");
+    CHECK(unknown_code == 1);
+    CHECK(unknown.find("no print record") != std::string::npos);
+
+    auto [page_code, page] = kiosk_ctl(args + "print-test-page");
+    CHECK(page_code == 0);
+    CHECK(f.app->store().print_jobs(10).size() == before + 2);
+}
+
+TEST_CASE("A record that lands after the session was wiped is kept but never shown or printed", "[kiosk][wipe]") {
+    Fixture f("late-result");
+    f.fill_dibao();
+    auto& m = f.app->intake;
+    m.commitment_at = m.authorisation_at = format_rfc3339(f.clock.now_utc_ms());
+    f.app->intake_next();
+    REQUIRE(m.step == IntakeStep::review);
+    f.app->intake_next();  // on the records lane now
+    f.app->wipe_session(); // the resident walked away before the answer came back
+    f.app->settle(30000);
+    CHECK(f.app->screen() == Screen::home);
+    CHECK(m.receipt_number.empty());
+    CHECK(m.name.value.empty());
+    CHECK_FALSE(f.app->printing.busy);
+    // The application is on record (the resident did submit it), and nothing was printed for the next person.
+    CHECK(f.app->store().events().events_of_type(records::type::application_submitted).size() == 1);
+    CHECK(f.app->store().print_jobs(5).empty());
 }

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "kiosk/model/text.hpp"
+#include "kiosk/script/driver.hpp"
 #include "kiosk/ui/app.hpp"
 #include "policy/receipt_number.hpp"
 #include "support.hpp"
@@ -79,6 +80,7 @@ std::string slurp(const std::string& path) {
 struct Kiosk {
     std::string dir;
     std::unique_ptr<App> app;
+    std::unique_ptr<ScriptDriver> drive;  // fingers and screenshots, as the touch script has them
 
     // Screenshots go to BUILD/kiosk-screenshots (for people to look at) unless `shots` names another directory.
     explicit Kiosk(const std::string& name, std::unique_ptr<SyncService> sync = nullptr, bool landscape = false,
@@ -94,7 +96,6 @@ struct Kiosk {
             o.config.screen_width = 1920;
             o.config.screen_height = 1080;
         }
-        o.screenshots_dir = shots.empty() ? shots_dir() : shots;
         o.fixed_time = kiosk_test::test_now();
         o.seed_demo = true;
         o.sync = std::move(sync);
@@ -103,15 +104,16 @@ struct Kiosk {
         INFO((s.ok() ? std::string() : s.error().message));
         REQUIRE(s.ok());
         REQUIRE(app->wait_ready(60000));
+        drive = std::make_unique<ScriptDriver>(*app, shots.empty() ? shots_dir() : shots);
     }
     KioskApp& m() { return app->model(); }
     void tap(const std::string& label) {
         INFO("tap " << label << " on " << screen_name(m().screen()));
-        REQUIRE(app->tap(label));
+        REQUIRE(drive->tap(label));
     }
     void type(const std::string& text) {
         INFO("type " << text);
-        REQUIRE(app->type(text));
+        REQUIRE(drive->type(text));
     }
     // Pinyin letters, then a candidate (1-based) from the bar.
     void pinyin(const std::string& letters, int candidate = 1) {
@@ -119,7 +121,7 @@ struct Kiosk {
         tap("cand-" + std::to_string(candidate));
     }
     std::string shot(const std::string& name) {
-        auto r = app->screenshot(name);
+        auto r = drive->screenshot(name);
         REQUIRE(r.ok());
         return r.value();
     }
@@ -424,7 +426,7 @@ TEST_CASE("UI: a rating with the quiz", "[kiosk][ui]") {
     for (int i = 0; i < n; ++i) {
         const TouchTarget* a = ui.first_with_prefix("A ");
         REQUIRE(a);
-        ui.app->tap_xy(a->cx(), a->cy());
+        ui.drive->tap_xy(a->cx(), a->cy());
         if (i == 0) ui.shot("quiz-explained");
         ui.tap(i + 1 < n ? ui.m().tr("quiz.next") : ui.m().tr("quiz.finish"));
     }
@@ -480,7 +482,7 @@ TEST_CASE("UI: a drag scrolls lists and articles without counting as a tap", "[k
     ui.shot("policy");
     REQUIRE(ui.m().policy.hits.size() > 5);
     // Drag on the list of article cards: it scrolls and opens nothing.
-    ui.app->drag(540, 1500, 540, 700);
+    ui.drive->drag(540, 1500, 540, 700);
     CHECK(ui.m().policy.open_article.empty());
     CHECK(ui.app->view_state().scroll["policy"] > 300);
     // Open the first visible card, then drag the article.
@@ -489,11 +491,11 @@ TEST_CASE("UI: a drag scrolls lists and articles without counting as a tap", "[k
         for (auto& h : ui.m().policy.hits)
             if (t.label == h.title && t.y0 > 300 && !card) card = &t;
     REQUIRE(card);
-    ui.app->tap_xy(card->cx(), card->cy());
+    ui.drive->tap_xy(card->cx(), card->cy());
     REQUIRE_FALSE(ui.m().policy.open_article.empty());
     std::string id = ui.m().policy.open_article;
     ui.shot("policy-article");
-    ui.app->drag(540, 1400, 540, 600);
+    ui.drive->drag(540, 1400, 540, 600);
     CHECK(ui.app->view_state().scroll["article:" + id] > 300);
     CHECK(ui.m().policy.open_article == id);
     ui.shot("policy-article-scrolled");
@@ -505,7 +507,7 @@ TEST_CASE("UI: a scanner burst on the home screen opens the status result", "[ki
                                   ui.m().clock().today().plus_days(-10), 7);
     REQUIRE(rn.ok());
     CHECK(ui.m().screen() == Screen::home);
-    ui.app->scan(rn.value().text);
+    ui.drive->scan(rn.value().text);
     REQUIRE(ui.m().screen() == Screen::status);
     // The case is in the kiosk's synced copy: the paper in hand shows its status without the last four.
     REQUIRE(ui.m().status.phase == StatusPhase::result);
@@ -521,7 +523,7 @@ TEST_CASE("UI: a scanner burst on the home screen opens the status result", "[ki
     ui.tap(ui.m().tr("nav.home"));
     auto other = make_receipt_number(ReceiptType::application, 230523100, 0, ui.m().clock().today(), 99);
     REQUIRE(other.ok());
-    ui.app->scan(other.value().text);
+    ui.drive->scan(other.value().text);
     REQUIRE(ui.m().screen() == Screen::status);
     CHECK(ui.m().status.phase == StatusPhase::entry);
     CHECK(ui.m().status.receipt.value == other.value().text);
@@ -542,10 +544,10 @@ TEST_CASE("UI: an idle timeout wipes a half-filled form with the rime session an
     REQUIRE(utf8_length(name) == 2);
     ui.type("zhoumiao");  // composing, not committed, when the resident walks away
     auto* ctx_before = ui.app->imgui_context();
-    ui.app->advance(61 * 1000);
+    ui.drive->advance(61 * 1000);
     CHECK(ui.m().idle_warning());
     ui.shot("idle-warning");
-    ui.app->advance(20 * 1000);
+    ui.drive->advance(20 * 1000);
     CHECK(ui.m().screen() == Screen::home);
     CHECK(ui.m().intake.name.value.empty());
     CHECK(ui.m().focused() == nullptr);
@@ -623,8 +625,8 @@ TEST_CASE("UI: writing 十 on the handwriting pad types it into the search box",
     REQUIRE(ui.m().focused() == &ui.m().policy.query);
     ui.tap("key-handwriting");
     REQUIRE(ui.m().handwriting.on);
-    REQUIRE(ui.app->stroke_on_pad({{10, 50}, {90, 50}}));
-    REQUIRE(ui.app->stroke_on_pad({{50, 8}, {50, 92}}));
+    REQUIRE(ui.drive->stroke_on_pad({{10, 50}, {90, 50}}));
+    REQUIRE(ui.drive->stroke_on_pad({{50, 8}, {50, 92}}));
     // Writing is neither a tap nor a scroll: the same field keeps the focus, both strokes are on the pad.
     CHECK(ui.m().focused() == &ui.m().policy.query);
     REQUIRE(ui.m().handwriting.strokes.size() == 2);
@@ -666,8 +668,8 @@ TEST_CASE("UI: landscape 1920×1080 — home, the keyboard under its field, the 
     const std::string first = ui.m().candidates()[0];
     ui.tap("cand-1");
     ui.tap("key-handwriting");
-    REQUIRE(ui.app->stroke_on_pad({{10, 50}, {90, 50}}));
-    REQUIRE(ui.app->stroke_on_pad({{50, 8}, {50, 92}}));
+    REQUIRE(ui.drive->stroke_on_pad({{10, 50}, {90, 50}}));
+    REQUIRE(ui.drive->stroke_on_pad({{50, 8}, {50, 92}}));
     on_screen("handwriting pad");
     ui.shot("landscape-handwriting");
     auto& cands = ui.m().handwriting.candidates;

@@ -1,5 +1,5 @@
 // script.cpp — see script.hpp.
-#include "kiosk/model/script.hpp"
+#include "kiosk/script/script.hpp"
 
 #include <cstdlib>
 #include <sstream>
