@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/devices/receipt_printer.hpp"
 #include "kiosk/model/i18n.hpp"
 #include "kiosk/model/print_service.hpp"
 #include "kiosk/model/receipts.hpp"

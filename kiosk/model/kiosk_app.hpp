@@ -13,7 +13,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "kiosk/devices/receipt_printer.hpp"
+#include "kiosk/model/receipt_document.hpp"
 #include "kiosk/model/ports.hpp"
 #include "kiosk/model/complaint_model.hpp"
 #include "kiosk/model/config.hpp"

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "kiosk/devices/receipt_printer.hpp"
+#include "kiosk/model/receipt_document.hpp"
 #include "kiosk/model/store.hpp"
 #include "printer/printer.hpp"
 

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "kiosk/devices/receipt_printer.hpp"
+#include "kiosk/model/receipt_document.hpp"
 #include "kiosk/model/config.hpp"
 #include "kiosk/model/print_journal.hpp"
 #include "kiosk/model/store.hpp"

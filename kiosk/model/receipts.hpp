@@ -5,7 +5,7 @@
 #pragma once
 #include <string>
 
-#include "kiosk/devices/receipt_printer.hpp"
+#include "kiosk/model/receipt_document.hpp"
 #include "kiosk/model/config.hpp"
 #include "kiosk/model/store.hpp"
 #include "base/civil_date.hpp"

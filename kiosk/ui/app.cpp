@@ -2,6 +2,7 @@
 #include "kiosk/ui/app.hpp"
 
 #include "kiosk/devices/input_ports.hpp"
+#include "kiosk/devices/receipt_printer.hpp"
 
 #include <SDL.h>
 #include <imgui.h>

@@ -2,7 +2,7 @@
 // the bottom buttons, scrollable content that keeps the focused field above the keyboard, QR codes, messages.
 #include <algorithm>
 
-#include "kiosk/devices/qr_png.hpp"
+#include "base/qr.hpp"
 #include "kiosk/model/text.hpp"
 #include "kiosk/ui/views.hpp"
 
@@ -123,15 +123,17 @@ void end_content(ViewCtx& c, const std::string& id, float top, float bottom, flo
 }
 
 void draw_qr(ViewCtx& c, const std::string& text, float x, float y, float size) {
-    auto qr = make_qr(text);
-    if (qr.width == 0) return;
-    int n = qr.width + 8;
+    auto encoded = qr::encode(text);
+    if (!encoded) return;
+    const qr::Matrix& code = *encoded;
+    const int quiet = qr::kQuietZoneModules;
+    int n = code.width + 2 * quiet;
     float m = std::floor(size / static_cast<float>(n));
     c.ui.dl->AddRectFilled(ImVec2(x, y), ImVec2(x + m * static_cast<float>(n), y + m * static_cast<float>(n)), colour::white);
-    for (int r = 0; r < qr.width; ++r)
-        for (int col = 0; col < qr.width; ++col)
-            if (qr.dark[static_cast<std::size_t>(r * qr.width + col)]) {
-                float px = x + m * static_cast<float>(col + 4), py = y + m * static_cast<float>(r + 4);
+    for (int r = 0; r < code.width; ++r)
+        for (int col = 0; col < code.width; ++col)
+            if (code.at(col, r)) {
+                float px = x + m * static_cast<float>(col + quiet), py = y + m * static_cast<float>(r + quiet);
                 c.ui.dl->AddRectFilled(ImVec2(px, py), ImVec2(px + m, py + m), colour::text);
             }
 }

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "kiosk/devices/receipt_printer.hpp"
 #include "kiosk/devices/input_ports.hpp"
 #include "kiosk/model/kiosk_app.hpp"
 #include "kiosk/model/pin.hpp"

@@ -1,0 +1,2 @@
+// rules.hpp — a policy header.
+#pragma once
