@@ -17,7 +17,7 @@ bool ComplaintState::validate() {
         error = "请选择投诉或建议的类别";
         return false;
     }
-    if (utf8_length(trim(text.value)) < 2) {
+    if (utf8::length(trim(text.value)) < 2) {
         error = "请写下您要反映的情况";
         return false;
     }

@@ -227,7 +227,7 @@ bool IntakeModel::next(const PolicyData& data, CivilDate today) {
             return true;
         }
         case IntakeStep::hardship:
-            if (utf8_length(trim(hardship.value)) < 2) {
+            if (utf8::length(trim(hardship.value)) < 2) {
                 error = "请简单说一说家里的困难情况（可以请工作人员帮忙）";
                 return false;
             }
@@ -259,7 +259,7 @@ bool IntakeModel::next(const PolicyData& data, CivilDate today) {
                 error = "请输入您的姓名";
                 return false;
             }
-            if (utf8_length(trim(referral_need.value)) < 2) {
+            if (utf8::length(trim(referral_need.value)) < 2) {
                 error = "请简单说一说需要哪方面的帮助";
                 return false;
             }

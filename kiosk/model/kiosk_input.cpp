@@ -49,7 +49,7 @@ void KioskApp::type_char(char c) {
         return;
     }
     if (!accepts(f.kind, c, f.value)) return;
-    if (static_cast<int>(utf8_length(f.value)) >= f.max_chars) return;
+    if (static_cast<int>(utf8::length(f.value)) >= f.max_chars) return;
     if (c == 'x') c = 'X';
     f.value += c;
 }
@@ -68,7 +68,7 @@ void KioskApp::backspace() {
         pinyin_->backspace();
         return;
     }
-    utf8_pop_back(focused_->value);
+    utf8::pop_back(focused_->value);
 }
 
 void KioskApp::space() {
@@ -190,7 +190,7 @@ void KioskApp::recognise_handwriting() {
 
 void KioskApp::handwriting_pick(int i) {
     if (!focused_ || i < 0 || i >= static_cast<int>(handwriting.candidates.size())) return;
-    if (static_cast<int>(utf8_length(focused_->value)) < focused_->max_chars)
+    if (static_cast<int>(utf8::length(focused_->value)) < focused_->max_chars)
         focused_->value += handwriting.candidates[static_cast<std::size_t>(i)];
     handwriting_clear();
 }

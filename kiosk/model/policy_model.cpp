@@ -43,9 +43,9 @@ void PolicyState::refresh(const ArticleIndex* index, const std::vector<Article>&
         Article first = a;
         first.body_markdown = body;
         auto plain = first.plain_text();
-        auto cps = utf8_decode(plain);
+        auto cps = utf8::decode(plain);
         std::string snip;
-        for (std::size_t i = 0; i < cps.size() && i < 40; ++i) snip += utf8_encode(cps[i] == '\n' ? U' ' : cps[i]);
+        for (std::size_t i = 0; i < cps.size() && i < 40; ++i) snip += utf8::encode(cps[i] == '\n' ? U' ' : cps[i]);
         h.snippet = snip + (cps.size() > 40 ? "…" : "");
         hits.push_back(h);
     }

@@ -1,17 +1,15 @@
-// text.hpp — small UTF-8 helpers the screens share: code points, trimming, grouping digits in fours, masking names.
+// text.hpp — small text helpers the screens share (UTF-8 itself is base/utf8.hpp): trimming, grouping digits in
+// fours, masking names.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/utf8.hpp"
+
 namespace yimen::kiosk {
 
-std::vector<char32_t> utf8_decode(std::string_view s);
-std::string utf8_encode(char32_t c);
-std::size_t utf8_length(std::string_view s);
-// Removes the last code point (the keyboard's backspace).
-void utf8_pop_back(std::string& s);
 std::string trim(std::string_view s);
 // "11001261117000" → "1100 1261 1170 00": numbers people copy are shown in groups of four (UI.md).
 std::string group4(std::string_view s);

@@ -40,7 +40,7 @@ bool ScriptDriver::tap(const std::string& label) {
 }
 
 bool ScriptDriver::type(const std::string& text) {
-    for (char32_t c : utf8_decode(text)) {
+    for (char32_t c : utf8::decode(text)) {
         std::string k;
         if (c == ' ') k = "key-space";
         else if (c < 0x80) k = "key-" + std::string(1, static_cast<char>(c == 'x' && app_.model().focused() &&

@@ -77,7 +77,7 @@ void FontManager::build_async(Sets extra) {
 
         // Base sets (base_set) everywhere; the start text (the home screen's strings) at the text sizes. Everything
         // else is what frames asked for (extra), rasterised on demand.
-        const auto start = utf8_decode(start_text_);
+        const auto start = utf8::decode(start_text_);
 
         auto to_ranges = [](const std::set<char32_t>& s) {
             ImFontGlyphRangesBuilder b;

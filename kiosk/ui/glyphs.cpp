@@ -40,14 +40,14 @@ std::string map_to_bmp(std::string_view utf8, PuaMap& map, const std::function<b
     if (!needs_bmp_mapping(utf8)) return std::string(utf8);
     std::string out;
     out.reserve(utf8.size());
-    for (char32_t c : utf8_decode(utf8)) {
+    for (char32_t c : utf8::decode(utf8)) {
         if (PuaMap::reserved(c)) {
             c = U'□';
         } else if (c >= 0x10000) {
             char32_t pua = drawable(c) ? map.assign(c) : 0;
             c = pua ? pua : U'□';
         }
-        out += utf8_encode(c);
+        out += utf8::encode(c);
     }
     return out;
 }

@@ -69,7 +69,7 @@ void Ui::note(const std::string& s, FontRole r) {
     ImFont* f = font(r);
     if (!f) return;
     FontRole actual = elderly ? bigger(r) : r;
-    for (char32_t c : utf8_decode(s)) {
+    for (char32_t c : utf8::decode(s)) {
         if (c < 0x20) continue;
         if (!f->FindGlyphNoFallback(static_cast<ImWchar>(c))) fonts_.note_missing(c, actual);
     }
@@ -102,7 +102,7 @@ float Ui::paragraph(float x, float y, float width, const std::string& s, FontRol
     float scale = size / f->FontSize;
     float line_h = size * spacing;
     std::string mapped = fonts_.map_text(s);
-    auto cps = utf8_decode(mapped);  // all in the BMP now
+    auto cps = utf8::decode(mapped);  // all in the BMP now
     float cy = y;
     std::size_t i = 0;
     if (draw) note(mapped, r);
@@ -127,7 +127,7 @@ float Ui::paragraph(float x, float y, float width, const std::string& s, FontRol
         }
         if (draw && cy + line_h >= clip_y0_ && cy <= clip_y1_) {
             std::string line;
-            for (std::size_t k = start; k < end; ++k) line += utf8_encode(cps[k]);
+            for (std::size_t k = start; k < end; ++k) line += utf8::encode(cps[k]);
             dl->AddText(f, size, ImVec2(std::round(x), std::round(cy)), col, line.c_str(), line.c_str() + line.size());
         }
         cy += line_h;
@@ -154,7 +154,7 @@ float Ui::highlighted(float x, float y, float width, const std::string& s, FontR
     if (!f) return h;
     float size = px(r);
     float scale = size / f->FontSize;
-    auto cps = utf8_decode(fonts_.map_text(s));  // the markers are below U+0020 and survive the mapping
+    auto cps = utf8::decode(fonts_.map_text(s));  // the markers are below U+0020 and survive the mapping
     float cx = x, cy = y, line_h = size * 1.4f;
     in = false;
     for (char32_t c : cps) {
@@ -167,7 +167,7 @@ float Ui::highlighted(float x, float y, float width, const std::string& s, FontR
         }
         if (in) {
             dl->AddRectFilled(ImVec2(cx, cy + size * 1.02f), ImVec2(cx + adv, cy + size * 1.12f), mark);
-            std::string g = utf8_encode(c);
+            std::string g = utf8::encode(c);
             dl->AddText(f, size, ImVec2(std::round(cx), std::round(cy)), mark, g.c_str(), g.c_str() + g.size());
         }
         cx += adv;

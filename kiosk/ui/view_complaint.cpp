@@ -37,7 +37,7 @@ void draw_complaint(ViewCtx& c) {
         y += h + 32;
         bound_field(c, "投诉内容", s.text, x, y, w);
         y += ui.field_height() + 16;
-        if (utf8_length(s.text.value) > 12) {
+        if (utf8::length(s.text.value) > 12) {
             float ph = ui.paragraph(x + 28, 0, w - 56, s.text.value, FontRole::body, 0, 1.4f, false);
             ui.card(x, y, w, ph + 40, 16);
             ui.paragraph(x + 28, y + 20, w - 56, s.text.value, FontRole::body, colour::text);

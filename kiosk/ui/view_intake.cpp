@@ -319,7 +319,7 @@ void draw_intake(ViewCtx& c) {
             y += 8;
             bound_field(c, "困难情况", m.hardship, x, y, w);
             y += ui.field_height() + 16;
-            if (utf8_length(m.hardship.value) > 12) {
+            if (utf8::length(m.hardship.value) > 12) {
                 float ph = ui.paragraph(x + 28, 0, w - 56, m.hardship.value, FontRole::body, 0, 1.4f, false);
                 ui.card(x, y, w, ph + 40, 16);
                 ui.paragraph(x + 28, y + 20, w - 56, m.hardship.value, FontRole::body, colour::text);

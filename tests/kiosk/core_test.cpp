@@ -129,7 +129,7 @@ TEST_CASE("transaction helper: a failing write appends no event", "[kiosk][core]
     CHECK(f.store->events().counts().last_seq == 0);
 }
 
-TEST_CASE("router: the idle clocks warn, count down and wipe; the wipe starts a new generation at home",
+TEST_CASE("router: the idle clocks warn, count down and wipe, and the wipe starts a new generation at home",
           "[kiosk][core]") {
     FixedClock clock{kiosk_test::test_now()};
     KioskConfig cfg = demo_config(kiosk_test::scratch_dir("core-router"));

@@ -111,7 +111,7 @@ struct Context {
 TEST_CASE("glyphs: text mapping turns characters outside the BMP into PUA stand-ins", "[kiosk][glyph]") {
     PuaMap map;
     auto every_font = [](char32_t) { return true; };
-    auto cps = utf8_decode(map_to_bmp("吉𠮷祥", map, every_font));
+    auto cps = utf8::decode(map_to_bmp("吉𠮷祥", map, every_font));
     REQUIRE(cps.size() == 3);
     CHECK(cps[0] == U'吉');
     CHECK(cps[2] == U'祥');
@@ -120,10 +120,10 @@ TEST_CASE("glyphs: text mapping turns characters outside the BMP into PUA stand-
     CHECK(map.original(cps[1]) == kJi);
 
     // Stable, and one stand-in per character.
-    auto again = utf8_decode(map_to_bmp("𠮷", map, every_font));
+    auto again = utf8::decode(map_to_bmp("𠮷", map, every_font));
     REQUIRE(again.size() == 1);
     CHECK(again[0] == cps[1]);
-    auto other = utf8_decode(map_to_bmp("𪚥", map, every_font));
+    auto other = utf8::decode(map_to_bmp("𪚥", map, every_font));
     REQUIRE(other.size() == 1);
     CHECK(other[0] != cps[1]);
     CHECK(map.original(other[0]) == U'𪚥');
@@ -131,7 +131,7 @@ TEST_CASE("glyphs: text mapping turns characters outside the BMP into PUA stand-
     // No font for it: □, and nothing allocated. A stray code point in the reserved range never shows a stand-in.
     CHECK(map_to_bmp("𠀀", map, [](char32_t) { return false; }) == "□");
     CHECK(map.originals().size() == 2);
-    CHECK(map_to_bmp(utf8_encode(cps[1]), map, every_font) == "□");
+    CHECK(map_to_bmp(utf8::encode(cps[1]), map, every_font) == "□");
     // Text in the BMP is left alone.
     CHECK(map_to_bmp("申请 ABC，１２", map, every_font) == "申请 ABC，１２");
     CHECK_FALSE(needs_bmp_mapping("申请 ABC，１２"));
@@ -141,11 +141,11 @@ TEST_CASE("glyphs: text mapping turns characters outside the BMP into PUA stand-
     FontManager fm;
     fm.start(noto_path(), noto_face(), "吉祥");
     REQUIRE_FALSE(fm.failed());
-    auto real = utf8_decode(fm.map_text("吉𠮷祥"));
+    auto real = utf8::decode(fm.map_text("吉𠮷祥"));
     REQUIRE(real.size() == 3);
     CHECK(PuaMap::reserved(real[1]));
     CHECK(fm.pua_original(real[1]) == kJi);
-    CHECK(fm.map_text("吉" + utf8_encode(0x2FFFE)) == "吉□");
+    CHECK(fm.map_text("吉" + utf8::encode(0x2FFFE)) == "吉□");
     fm.wait_build();
 }
 
@@ -156,7 +156,7 @@ TEST_CASE("glyphs: the atlas holds a FreeType-rasterised stand-in on the font's 
     fm.start(noto_path(), noto_face(), "吉祥");
     REQUIRE_FALSE(fm.failed());
     settle(fm, canvas.renderer);
-    auto cps = utf8_decode(fm.map_text("𠮷"));
+    auto cps = utf8::decode(fm.map_text("𠮷"));
     REQUIRE(cps.size() == 1);
     char32_t pua = cps[0];
     REQUIRE(PuaMap::reserved(pua));
@@ -265,7 +265,7 @@ TEST_CASE("glyphs: a character the kiosk's font lacks comes from a fallback font
     fm.start(wqy, 0, "吉");
     REQUIRE_FALSE(fm.failed());
     settle(fm, canvas.renderer);
-    auto cps = utf8_decode(fm.map_text("𠮷"));
+    auto cps = utf8::decode(fm.map_text("𠮷"));
     REQUIRE(cps.size() == 1);
     REQUIRE(PuaMap::reserved(cps[0]));
     fm.note_missing(cps[0], FontRole::body);

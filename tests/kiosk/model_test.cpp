@@ -479,11 +479,11 @@ TEST_CASE("Text helpers group and mask and edit UTF-8", "[kiosk][text]") {
     CHECK(mask_name("张建") == "张*");
     CHECK(mask_phone("13812345678") == "138****5678");
     std::string s = "申请a";
-    utf8_pop_back(s);
+    utf8::pop_back(s);
     CHECK(s == "申请");
-    utf8_pop_back(s);
+    utf8::pop_back(s);
     CHECK(s == "申");
-    CHECK(utf8_length("申请ab") == 4);
+    CHECK(utf8::length("申请ab") == 4);
 }
 
 TEST_CASE("The TOML configuration is read and checked", "[kiosk][config]") {

@@ -258,7 +258,7 @@ TEST_CASE("UI: a self-service application prints a QR that equals the number on 
     // No name or full ID number outside the database, except masked.
     std::string name = sub.applicant.name;
     std::string id = sub.applicant.id_number;
-    REQUIRE(utf8_length(name) >= 2);
+    REQUIRE(utf8::length(name) >= 2);
     CHECK(captured.str().find(name) == std::string::npos);
     CHECK(captured.str().find(id) == std::string::npos);
     for (auto& entry : fs::recursive_directory_iterator(ui.dir)) {
@@ -541,7 +541,7 @@ TEST_CASE("UI: an idle timeout wipes a half-filled form with the rime session an
     ui.pinyin("zhou");
     ui.pinyin("miao", 3);
     std::string name = ui.m().intake.name.value;
-    REQUIRE(utf8_length(name) == 2);
+    REQUIRE(utf8::length(name) == 2);
     ui.type("zhoumiao");  // composing, not committed, when the resident walks away
     auto* ctx_before = ui.app->imgui_context();
     ui.drive->advance(61 * 1000);
