@@ -20,6 +20,7 @@
 #include "kiosk/ui/render.hpp"
 #include "kiosk/ui/theme.hpp"
 
+using namespace yimen;
 using namespace yimen::kiosk;
 
 namespace {

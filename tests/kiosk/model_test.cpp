@@ -773,7 +773,7 @@ TEST_CASE("kiosk-ctl reads the kiosk's own database: status, journal tail masked
     CHECK(jobs[0].receipt_number == number);
     auto doc = f.app->store().last_document(number);
     REQUIRE(doc);
-    CHECK(doc->second.find("补打") != std::string::npos);  // marked as a reprint, in Chinese like every receipt
+    CHECK(doc->second.find("\"reprint\":true") != std::string::npos);  // journalled as a reprint: the template prints 补打
 
     auto [unknown_code, unknown] = kiosk_ctl(args + "reprint 11000126111700074");
     CHECK(unknown_code == 1);
