@@ -1,11 +1,10 @@
 // text_test.cpp — base's UTF-8 and QR: malformed bytes become U+FFFD one byte at a time, and a QR matrix decodes
 // (with zbar, an independent reader) to exactly the payload, ECI only for non-ASCII payloads.
-#include <zbar.h>
-
 #include <catch2/catch.hpp>
 
 #include "base/qr.hpp"
 #include "base/utf8.hpp"
+#include "support/qr_reader.hpp"
 
 using namespace yimen;
 
@@ -21,22 +20,7 @@ std::vector<std::string> zbar_read(const qr::Matrix& m, int scale = 4) {
                     for (int dx = 0; dx < scale; ++dx)
                         grey[static_cast<std::size_t>(((y + qr::kQuietZoneModules) * scale + dy) * side +
                                                       (x + qr::kQuietZoneModules) * scale + dx)] = 0;
-    using namespace zbar;
-    zbar_image_scanner_t* scanner = zbar_image_scanner_create();
-    zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
-    zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-    zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
-    zbar_image_t* img = zbar_image_create();
-    zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
-    zbar_image_set_size(img, static_cast<unsigned>(side), static_cast<unsigned>(side));
-    zbar_image_set_data(img, grey.data(), grey.size(), nullptr);
-    std::vector<std::string> out;
-    if (zbar_scan_image(scanner, img) > 0)
-        for (const zbar_symbol_t* s = zbar_image_first_symbol(img); s; s = zbar_symbol_next(s))
-            out.emplace_back(zbar_symbol_get_data(s), zbar_symbol_get_data_length(s));
-    zbar_image_destroy(img);
-    zbar_image_scanner_destroy(scanner);
-    return out;
+    return test::read_qr_codes(grey.data(), side, side);
 }
 
 }  // namespace

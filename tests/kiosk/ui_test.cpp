@@ -5,7 +5,6 @@
 
 #include <stb/stb_image.h>
 #include <stb/stb_image_write.h>
-#include <zbar.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -19,6 +18,7 @@
 #include "kiosk/ui/app.hpp"
 #include "policy/receipt_number.hpp"
 #include "support.hpp"
+#include "support/qr_reader.hpp"
 
 using namespace yimen;
 using namespace yimen::kiosk;
@@ -44,21 +44,8 @@ private:
 };
 
 std::string decode_qr(const unsigned char* grey, int w, int h) {
-    using namespace zbar;
-    zbar_image_scanner_t* scanner = zbar_image_scanner_create();
-    zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 1);
-    zbar_image_t* img = zbar_image_create();
-    zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
-    zbar_image_set_size(img, static_cast<unsigned>(w), static_cast<unsigned>(h));
-    zbar_image_set_data(img, grey, static_cast<unsigned long>(w) * static_cast<unsigned long>(h), nullptr);
-    std::string out;
-    if (zbar_scan_image(scanner, img) > 0) {
-        const zbar_symbol_t* sym = zbar_image_first_symbol(img);
-        if (sym) out = zbar_symbol_get_data(sym);
-    }
-    zbar_image_destroy(img);
-    zbar_image_scanner_destroy(scanner);
-    return out;
+    auto codes = yimen::test::read_qr_codes(grey, w, h);
+    return codes.empty() ? std::string() : codes.front();
 }
 
 std::string decode_qr_png(const std::string& path) {

@@ -1,14 +1,13 @@
 // test_support.cpp — helpers shared by the printer tests.
 #include "test_support.hpp"
 
-#include <zbar.h>
-
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <random>
 
 #include "printer/templates.hpp"
+#include "support/qr_reader.hpp"
 
 namespace yimen::printer::test {
 
@@ -45,27 +44,12 @@ Document sample_document(const std::string& tmpl) {
 
 std::vector<std::string> decode_qr(const Bitmap& b) {
     // Gray picture with a white margin: zbar needs a quiet zone at the paper's edge too.
-    using namespace zbar;
     const int pad = 16, w = b.width + 2 * pad, h = b.height + 2 * pad;
     std::vector<unsigned char> gray(static_cast<std::size_t>(w * h), 255);
     for (int y = 0; y < b.height; ++y)
         for (int x = 0; x < b.width; ++x)
             if (b.ink(x, y)) gray[static_cast<std::size_t>((y + pad) * w + x + pad)] = 0;
-    zbar_image_scanner_t* scanner = zbar_image_scanner_create();
-    zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
-    zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-    zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
-    zbar_image_t* img = zbar_image_create();
-    zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
-    zbar_image_set_size(img, static_cast<unsigned>(w), static_cast<unsigned>(h));
-    zbar_image_set_data(img, gray.data(), gray.size(), nullptr);
-    std::vector<std::string> out;
-    if (zbar_scan_image(scanner, img) > 0)
-        for (const zbar_symbol_t* s = zbar_image_first_symbol(img); s; s = zbar_symbol_next(s))
-            out.emplace_back(zbar_symbol_get_data(s), zbar_symbol_get_data_length(s));
-    zbar_image_destroy(img);
-    zbar_image_scanner_destroy(scanner);
-    return out;
+    return yimen::test::read_qr_codes(gray.data(), w, h);
 }
 
 std::string temp_dir(const std::string& tag) {
