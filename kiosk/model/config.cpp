@@ -58,9 +58,10 @@ Result<KioskConfig> load_config_file(const std::string& path) {
 }
 
 const std::vector<std::string>& pulled_config_keys() {
-    static const std::vector<std::string> keys{"kiosk.hotline",         "kiosk.hall_name",        "kiosk.township_name",
-                                               "kiosk.hall_address",    "kiosk.hall_phone",       "idle.warn_seconds",
-                                               "idle.countdown_seconds", "idle.staff_seconds",    "status.scan_shows_status"};
+    static const std::vector<std::string> keys{
+        "kiosk.hotline",      "kiosk.hall_name",        "kiosk.township_name", "kiosk.hall_address",
+        "kiosk.hall_phone",   "idle.warn_seconds",      "idle.countdown_seconds", "idle.staff_seconds",
+        "status.scan_shows_status"};
     return keys;
 }
 

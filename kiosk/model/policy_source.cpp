@@ -136,7 +136,8 @@ std::string in_force_path(const KioskConfig& cfg) { return cfg.data_dir + "/poli
 std::string describe_policy_source(const I18n& t, const PolicySource& s) {
     if (s.from_bundle) {
         std::string parts;
-        for (auto& c : s.components) parts += (parts.empty() ? "" : ", ") + t.tr("policy.part." + c);
+        for (auto& c : s.components)
+            parts += (parts.empty() ? "" : t.tr("policy.part_separator")) + t.tr("policy.part." + c);
         return t.fmt("policy.bundle", {s.version, parts});
     }
     if (!s.fallback_code.empty()) return t.fmt("policy.shipped_fallback", {s.refused_version, s.fallback_code});
@@ -239,15 +240,15 @@ std::optional<InForce> read_in_force(const KioskConfig& cfg) {
     if (!j.is_object()) return std::nullopt;
     InForce f;
     try {
-    f.source.from_bundle = j.value("from_bundle", false);
-    f.source.version = j.value("version", "");
-    f.source.created = j.value("created", "");
-    f.source.components = j.value("components", std::vector<std::string>{});
-    f.source.fallback_code = j.value("fallback_code", "");
-    f.source.fallback_detail = j.value("fallback_detail", "");
-    f.source.refused_version = j.value("refused_version", "");
-    f.config_keys = j.value("config_keys", std::vector<std::string>{});
-    f.started = j.value("started", "");
+        f.source.from_bundle = j.value("from_bundle", false);
+        f.source.version = j.value("version", "");
+        f.source.created = j.value("created", "");
+        f.source.components = j.value("components", std::vector<std::string>{});
+        f.source.fallback_code = j.value("fallback_code", "");
+        f.source.fallback_detail = j.value("fallback_detail", "");
+        f.source.refused_version = j.value("refused_version", "");
+        f.config_keys = j.value("config_keys", std::vector<std::string>{});
+        f.started = j.value("started", "");
     } catch (const json::exception&) {
         return std::nullopt;  // not what the kiosk writes
     }

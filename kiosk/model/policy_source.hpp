@@ -25,7 +25,8 @@ struct PolicySource {
     bool from_bundle = false;             // false: the shipped assets
     std::string version;                  // the bundle's version when from_bundle
     std::string created;                  // the bundle's creation time (RFC 3339) when from_bundle
-    std::vector<std::string> components;  // what the bundle supplied: rules, standards, rating, calendar, quiz, articles
+    // What the bundle supplied: rules, standards, rating, calendar, quiz, articles.
+    std::vector<std::string> components;
     // Why the shipped assets are in force although a bundle is installed ("" when none is installed or it is used):
     // no_key, unreadable, the codes of sync::bundle::verify (bad_key, bad_signature, bad_manifest, unsafe_path,
     // missing_file, hash_mismatch, extra_file), nothing_to_load, or the loader's code (e.g. unknown_placeholder).

@@ -97,10 +97,12 @@ Status App::init() {
     if (!loaded) return loaded.error();
     data_ = std::move(loaded.value().data);
     policy_source_ = loaded.value().source;
-    std::cerr << "hall-kiosk: " << describe_policy_source(*i18n_, policy_source_) << "\n";
-    for (auto& o : overrides)
+    std::cerr << "hall-kiosk: " << i18n_->tr("ctl.policy") << "  " << describe_policy_source(*i18n_, policy_source_)
+              << "\n";
+    for (auto& o : overrides)  // keys and codes only: the values are the county's, but logs carry no values
         std::cerr << "hall-kiosk: "
-                  << i18n_->fmt(o.applied ? "policy.config_applied" : "policy.config_refused", {o.key, o.reason}) << "\n";
+                  << i18n_->fmt(o.applied ? "policy.config_applied" : "policy.config_refused", {o.key, o.reason})
+                  << "\n";
     if (auto w = write_in_force(cfg, policy_source_, overrides, clock_->now_utc_ms()); !w)
         std::cerr << "hall-kiosk: " << w.error().message << "\n";
 
