@@ -5,7 +5,11 @@
 // reason recorded; pulled configuration (sync::PulledStore, as the county link stores it) is what the kiosk uses.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+
 #include <algorithm>
+#include <array>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -77,7 +81,7 @@ struct SigningKey {
 
 // The county's side: a policy tree that differs from the shipped assets in a rule (the service hotline), an
 // article (one more paragraph) and the quiz (its version), built and signed as `bundle publish` does.
-bundle::Bundle county_bundle(const fs::path& dir, const SigningKey& key) {
+bundle::Bundle county_bundle(const fs::path& dir, const SigningKey& key, const std::string& version = kVersion) {
     const fs::path shipped = kiosk_test::assets_dir();
     const fs::path tree = dir / "county-tree";
     fs::remove_all(tree);
@@ -91,7 +95,7 @@ bundle::Bundle county_bundle(const fs::path& dir, const SigningKey& key) {
         if (e.path().filename() == "dibao-apply.md") text += "\n" + std::string(kPhrase) + "。\n";
         spit(tree / "policy/articles" / e.path().filename(), text);
     }
-    auto b = bundle::build(tree.string(), kVersion, "2026-12-01T00:00:00Z", key.private_path);
+    auto b = bundle::build(tree.string(), version, "2026-12-01T00:00:00Z", key.private_path);
     REQUIRE(b.ok());
     return std::move(b).value();
 }
@@ -144,6 +148,18 @@ std::vector<Standard> shipped_standards() {
     auto t = StandardTable::load_file(kiosk_test::assets_dir() + "/rules/standards.json");
     REQUIRE(t.ok());
     return t->entries();
+}
+
+// Runs kiosk-ctl (built beside this test in bin/): exit code and standard output.
+std::pair<int, std::string> kiosk_ctl(const std::string& args) {
+    auto bin = fs::read_symlink("/proc/self/exe").parent_path() / "kiosk-ctl";
+    FILE* p = ::popen((bin.string() + " " + args + " 2>&1").c_str(), "r");
+    REQUIRE(p);
+    std::string out;
+    std::array<char, 4096> buf{};
+    while (auto n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+    const int status = ::pclose(p);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
 const Article* article(const PolicyData& data, const std::string& id) {
@@ -200,6 +216,18 @@ TEST_CASE("The kiosk loads rules, articles and quiz from the installed signed bu
     REQUIRE(in_force);
     CHECK(in_force->source.from_bundle);
     CHECK(in_force->source.version == kVersion);
+
+    // A newer bundle installed while the kiosk runs takes effect at the next start; kiosk-ctl status says both.
+    auto newer = county_bundle(dir, key, "2026.1201.2");
+    REQUIRE(bundle::Installer(k.cfg.bundle_root()).install(newer, key.public_pem).ok());
+    auto [code, out] = kiosk_ctl("--demo " + k.cfg.data_dir + " --lang en status");
+    INFO(out);
+    CHECK(code == 0);
+    CHECK(out.find("county bundle 2026.1201.1 (signature verified") != std::string::npos);
+    CHECK(out.find("bundle 2026.1201.2 is installed and takes effect at the next start") != std::string::npos);
+    auto next = load_policy(k.cfg, kiosk_test::assets_dir());
+    REQUIRE(next.ok());
+    CHECK(next->source.version == "2026.1201.2");
 }
 
 TEST_CASE("A tampered or foreign bundle falls back to the shipped assets with the reason recorded", "[kiosk][bundle]") {
