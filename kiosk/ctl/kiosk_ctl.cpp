@@ -1,6 +1,7 @@
 // kiosk_ctl.cpp — kiosk-ctl: the kiosk core without a screen, for hall staff and maintainers over SSH. It reads the
 // same TOML as hall-kiosk (or a --demo directory) and works on the same database beside a running kiosk (WAL):
-//   status              kiosk id, events waiting for the county, last acknowledgement, printer and its last job
+//   status              kiosk id, events waiting for the county, last acknowledgement, printer and its last job,
+//                       the policy content in force (signed bundle or shipped, and why) and pulled configuration
 //   journal tail [N]    the last N print jobs and journal events (receipt numbers only, never personal data)
 //   reprint RECEIPT     the last printed copy of a receipt again, marked as a reprint, journaled as one
 //   print-test-page     a test page through the configured printer
@@ -11,6 +12,7 @@
 
 #include "kiosk/devices/receipt_printer.hpp"
 #include "kiosk/model/i18n.hpp"
+#include "kiosk/model/policy_source.hpp"
 #include "kiosk/model/print_service.hpp"
 #include "kiosk/model/receipts.hpp"
 #include "kiosk/model/store.hpp"
@@ -25,7 +27,7 @@ using namespace yimen::kiosk;
 const char* kUsage =
     "usage: kiosk-ctl (--config FILE | --demo DIR) [--printer URI] [--assets DIR] [--lang zh-CN|en] COMMAND\n"
     "commands:\n"
-    "  status              kiosk id, events waiting for the county, last sync, printer state\n"
+    "  status              kiosk id, events waiting for the county, last sync, printer state, policy in force\n"
     "  journal tail [N]    the last N print jobs and journal events (default 10; masked)\n"
     "  reprint RECEIPT     print the last copy of a receipt again, marked as a reprint\n"
     "  print-test-page     print a test page\n";
@@ -44,6 +46,18 @@ int status(const I18n& t, const KioskConfig& cfg, KioskStore& store, PrintServic
     std::cout << t.tr("ctl.oldest_unsent") << "  " << when(t, counts.oldest_unsent_wall_ms) << "\n";
     std::cout << t.tr("ctl.last_sync") << "  " << when(t, store.last_acknowledged_ms()) << "\n";
     std::cout << t.tr("ctl.printer") << "  " << printing.describe() << "\n";
+    // What the running kiosk put in force at its last start, and a bundle installed since (next start).
+    const auto in_force = read_in_force(cfg);
+    std::cout << t.tr("ctl.policy") << "  "
+              << (in_force ? describe_policy_source(t, in_force->source) : t.tr("ctl.policy_unknown")) << "\n";
+    const auto installed = installed_bundle_version(cfg);
+    if (!installed.empty() && in_force && installed != in_force->source.version &&
+        installed != in_force->source.refused_version)
+        std::cout << t.tr("ctl.pending") << "  " << t.fmt("policy.pending", {installed}) << "\n";
+    std::string keys;
+    if (in_force)
+        for (auto& k : in_force->config_keys) keys += (keys.empty() ? "" : ", ") + k;
+    std::cout << t.tr("ctl.config") << "  " << (keys.empty() ? t.tr("ctl.config_none") : keys) << "\n";
     auto jobs = store.print_jobs(1);
     std::cout << t.tr("ctl.last_job") << "  ";
     if (jobs.empty()) std::cout << t.tr("ctl.no_jobs") << "\n";
@@ -123,7 +137,10 @@ int main(int argc, char** argv) {
     }
     I18n t = std::move(tables).value();
     t.set_language(lang);
-    auto data = load_policy_data(dir);
+    // The same content and configuration the kiosk uses: pulled configuration over the file, the installed signed
+    // bundle or the shipped assets.
+    (void)apply_stored_pulled_config(cfg);
+    auto data = load_policy(cfg, dir);
     if (!data) {
         std::cerr << "kiosk-ctl: " << data.error().message << "\n";
         return 2;
@@ -169,7 +186,7 @@ int main(int argc, char** argv) {
         return report(t, printing.print(again.value().doc, again.value().reprint_of));
     }
     if (cmd == "print-test-page" && words.size() == 1)
-        return report(t, printing.print(test_page(ReceiptContext{cfg, data.value(), clock})));
+        return report(t, printing.print(test_page(ReceiptContext{cfg, data.value().data, clock})));
     std::cerr << kUsage;
     return 2;
 }

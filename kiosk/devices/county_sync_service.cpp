@@ -32,7 +32,7 @@ Result<std::unique_ptr<CountySyncService>> CountySyncService::start(const KioskC
     uc.cert_file = cfg.client_cert;
     uc.key_file = cfg.client_key;
     uc.bundle_public_key = cfg.bundle_public_key;
-    uc.bundle_root = cfg.bundle_public_key.empty() ? "" : cfg.data_dir + "/policy-bundles";
+    uc.bundle_root = cfg.bundle_public_key.empty() ? "" : cfg.bundle_root();
     uc.software_version = YIMEN_SOFTWARE_VERSION;
     auto* self_for_printer = s.get();
     uc.printer_state = [self_for_printer] { return self_for_printer->printer_state(); };

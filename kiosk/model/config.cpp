@@ -57,6 +57,56 @@ Result<KioskConfig> load_config_file(const std::string& path) {
     return c;
 }
 
+const std::vector<std::string>& pulled_config_keys() {
+    static const std::vector<std::string> keys{
+        "kiosk.hotline",      "kiosk.hall_name",        "kiosk.township_name", "kiosk.hall_address",
+        "kiosk.hall_phone",   "idle.warn_seconds",      "idle.countdown_seconds", "idle.staff_seconds",
+        "status.scan_shows_status"};
+    return keys;
+}
+
+std::vector<ConfigOverride> apply_pulled_config(
+    KioskConfig& cfg, const std::function<std::optional<nlohmann::json>(const std::string& key)>& lookup) {
+    std::vector<ConfigOverride> out;
+    for (const auto& key : pulled_config_keys()) {
+        auto value = lookup(key);
+        if (!value) continue;
+        ConfigOverride o{key, false, ""};
+        auto text = [&](std::string& field, bool may_be_empty) {
+            if (!value->is_string()) return void(o.reason = "bad_type");
+            auto v = value->get<std::string>();
+            if ((!may_be_empty && v.empty()) || v.size() > 200 || v.find_first_of("\r\n") != std::string::npos)
+                return void(o.reason = "bad_value");
+            field = v;
+            o.applied = true;
+        };
+        auto number = [&](int& field, int lo, int hi) {
+            if (!value->is_number_integer()) return void(o.reason = "bad_type");
+            auto v = value->get<std::int64_t>();
+            if (v < lo || v > hi) return void(o.reason = "bad_value");
+            field = static_cast<int>(v);
+            o.applied = true;
+        };
+        if (key == "kiosk.hotline") text(cfg.hotline, false);
+        else if (key == "kiosk.hall_name") text(cfg.hall_name, false);
+        else if (key == "kiosk.township_name") text(cfg.township_name, false);
+        else if (key == "kiosk.hall_address") text(cfg.hall_address, true);
+        else if (key == "kiosk.hall_phone") text(cfg.hall_phone, true);
+        else if (key == "idle.warn_seconds") number(cfg.idle_warn_seconds, 5, 3600);
+        else if (key == "idle.countdown_seconds") number(cfg.idle_countdown_seconds, 3, 600);
+        else if (key == "idle.staff_seconds") number(cfg.staff_idle_seconds, 30, 7200);
+        else if (key == "status.scan_shows_status") {
+            if (!value->is_boolean()) o.reason = "bad_type";
+            else {
+                cfg.scan_shows_status = value->get<bool>();
+                o.applied = true;
+            }
+        }
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
 KioskConfig demo_config(const std::string& dir) {
     KioskConfig c;
     std::error_code ec;

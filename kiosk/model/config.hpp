@@ -1,6 +1,11 @@
 // config.hpp — the kiosk's configuration (TOML, /etc/yimen/kiosk.toml) and the self-contained demo setup.
 #pragma once
+#include <functional>
+#include <optional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "base/result.hpp"
 
@@ -45,10 +50,28 @@ struct KioskConfig {
     std::string receipt_phone() const { return hall_phone.empty() ? hotline : hall_phone; }
     std::string db_path() const { return data_dir + "/kiosk.db"; }
     std::string rime_dir() const { return data_dir + "/rime"; }
+    // Where the county link installs signed policy bundles (sync::bundle::Installer) and the kiosk loads them from.
+    std::string bundle_root() const { return data_dir + "/policy-bundles"; }
 };
 
 // Codes: unreadable, bad_toml, bad_value.
 Result<KioskConfig> load_config_file(const std::string& path);
+// Pulled configuration (the county's `config` changes, PROTOCOL.md §6.2): the change's key names a kiosk.toml key
+// and its body is the value itself, e.g. key "kiosk.hotline", body "0469-12345". These keys apply over the local
+// file (see kiosk/README.md); any other name is kept by the pull but not used here:
+//   kiosk.hotline, kiosk.hall_name, kiosk.township_name, kiosk.hall_address, kiosk.hall_phone (strings),
+//   idle.warn_seconds (5–3600), idle.countdown_seconds (3–600), idle.staff_seconds (30–7200) (integers),
+//   status.scan_shows_status (bool).
+// A value of the wrong type or out of range is refused and the local value stays.
+struct ConfigOverride {
+    std::string key;
+    bool applied = false;
+    std::string reason;  // when refused: bad_type | bad_value
+};
+const std::vector<std::string>& pulled_config_keys();
+std::vector<ConfigOverride> apply_pulled_config(
+    KioskConfig& cfg, const std::function<std::optional<nlohmann::json>(const std::string& key)>& lookup);
+
 // Everything under `dir` (created), printing to dir:DIR/receipts unless a printer is given, no county server.
 KioskConfig demo_config(const std::string& dir);
 

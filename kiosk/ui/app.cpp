@@ -18,6 +18,7 @@
 #include <iostream>
 #include <thread>
 
+#include "kiosk/model/policy_source.hpp"
 #include "kiosk/model/text.hpp"
 #include "kiosk/ui/render.hpp"
 
@@ -85,13 +86,25 @@ Status App::init() {
     std::filesystem::create_directories(cfg.data_dir, ec);
     if (ec) return Error{"data_dir", "无法创建数据目录 " + cfg.data_dir + "，请检查权限"};
 
+    // The county's pulled configuration over the local file, then the policy content: the installed signed bundle
+    // when it verifies and loads, else the shipped assets (policy_source.hpp). Both take effect here, at start.
+    const auto overrides = apply_stored_pulled_config(cfg);
     auto assets = resolve_assets_dir(cfg.assets_dir);
-    auto data = load_policy_data(assets);
-    if (!data) return data.error();
-    data_ = std::move(data).value();
     auto i18n = I18n::load(assets);
     if (!i18n) return i18n.error();
     i18n_ = std::make_unique<I18n>(std::move(i18n).value());
+    auto loaded = load_policy(cfg, assets);
+    if (!loaded) return loaded.error();
+    data_ = std::move(loaded.value().data);
+    policy_source_ = loaded.value().source;
+    std::cerr << "hall-kiosk: " << i18n_->tr("ctl.policy") << "  " << describe_policy_source(*i18n_, policy_source_)
+              << "\n";
+    for (auto& o : overrides)  // keys and codes only: the values are the county's, but logs carry no values
+        std::cerr << "hall-kiosk: "
+                  << i18n_->fmt(o.applied ? "policy.config_applied" : "policy.config_refused", {o.key, o.reason})
+                  << "\n";
+    if (auto w = write_in_force(cfg, policy_source_, overrides, clock_->now_utc_ms()); !w)
+        std::cerr << "hall-kiosk: " << w.error().message << "\n";
 
     // Video and audio only: joystick and sensor subsystems can force polling (RECIPES.md §10 1a).
     SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");

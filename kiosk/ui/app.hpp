@@ -12,6 +12,7 @@
 #include "kiosk/devices/handwriting.hpp"
 #include "kiosk/devices/pinyin.hpp"
 #include "kiosk/model/kiosk_app.hpp"
+#include "kiosk/model/policy_source.hpp"
 #include "kiosk/ui/fonts.hpp"
 #include "kiosk/ui/input.hpp"
 #include "kiosk/ui/speech.hpp"
@@ -92,6 +93,8 @@ public:
     PinyinEngine& pinyin() { return pinyin_; }
     ViewState& view_state() { return vs_; }
     const StartupTimes& startup() const { return startup_; }
+    // Where the policy content in force came from (the installed bundle or the shipped assets, and why).
+    const PolicySource& policy_source() const { return policy_source_; }
     int frames_drawn() const { return frames_drawn_; }
     const char* video_driver() const;
     const char* render_driver() const;
@@ -107,6 +110,7 @@ private:
     AppOptions opt_;
     std::unique_ptr<ScriptClock> clock_;
     PolicyData data_;
+    PolicySource policy_source_;
     std::unique_ptr<I18n> i18n_;
     std::shared_ptr<ArticleIndex> articles_;
     PinyinEngine pinyin_;
