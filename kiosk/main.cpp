@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
         if (county) services.value().sync = std::move(county).value();
         else
             services.value().sync =
-                std::make_unique<OfflineSyncService>("县级服务器连接设置有误：" + county.error().message);
+                std::make_unique<OfflineSyncService>("bad_settings", county.error().message);
         return services;
     };
     App app(std::move(opt));

@@ -53,6 +53,21 @@ std::string I18n::fmt(const std::string& key, const std::vector<std::string>& ar
     return s;
 }
 
+bool I18n::has(const std::string& key) const {
+    for (const char* lang : {lang_.c_str(), "zh-CN"}) {
+        auto t = tables_.find(lang);
+        if (t != tables_.end() && t->second.count(key)) return true;
+    }
+    return false;
+}
+
+std::string I18n::error(const std::string& scope, const Error& e) const {
+    const std::string key = "err." + scope + "." + e.code;
+    if (lang_ == "zh-CN" && !e.message.empty()) return e.message;
+    if (has(key)) return tr(key);
+    return e.message.empty() ? key : e.message;
+}
+
 const std::map<std::string, std::string>& I18n::table(const std::string& lang) const {
     static const std::map<std::string, std::string> empty;
     auto t = tables_.find(lang);

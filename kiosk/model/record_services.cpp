@@ -20,7 +20,9 @@ Result<ReceiptNumber> RecordServices::next_receipt(sqlite::Transaction& tx, Rece
 }
 
 namespace {
-Error save_failed(const Status& s) { return Error{"save_failed", s.error().message}; }
+Error save_failed(const Status& s) {
+    return Error{s.error().code == "disk_full" ? "disk_full" : "save_failed", s.error().message, s.error().category};
+}
 }  // namespace
 
 Result<records::ApplicationSubmitted> RecordServices::submit_application(records::ApplicationSubmitted sub,

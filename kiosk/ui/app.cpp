@@ -50,7 +50,7 @@ Result<AppServices> local_services(const KioskConfig& cfg, const PolicyData& dat
     out.store = std::move(store).value();
     out.printer = open_receipt_printer(cfg.printer_uri, cfg.printer_profile);
     out.sync = sync ? std::move(sync)
-                    : std::make_unique<OfflineSyncService>("未配置县级服务器，本机离线运行，记录都已保存在本机");
+                    : std::make_unique<OfflineSyncService>("not_configured");
     out.articles_db = cfg.data_dir + "/articles.db";
     return out;
 }

@@ -188,7 +188,7 @@ void draw_intake(ViewCtx& c) {
             float fx = x + 36, fw = w - 72;
             y += 28;
             bool ok = false;
-            std::string fb = m.id_feedback(today, ok);
+            std::string fb = m.id_feedback(today, app.i18n(), ok);
             bound_field(c, "身份证号码", m.id_number, fx, y, fw, ok ? "✓ " + fb : fb, ok ? colour::green : colour::red);
             y += ui.field_height() + 60;
             bound_field(c, "姓名", m.name, fx, y, fw);
@@ -258,7 +258,7 @@ void draw_intake(ViewCtx& c) {
                 }
                 if (ui.button(c.tr("intake.save_member"), fx + bw + 24, y, bw, 104, ButtonStyle::primary, FontRole::body)) {
                     app.focus(nullptr);
-                    m.save_member(today);
+                    m.save_member(today, app.i18n());
                 }
                 y += 132;
                 ui.card_end(x, cy, w, y - cy);

@@ -191,7 +191,9 @@ void draw_staff(ViewCtx& c) {
             row(c.tr("sync.queue"), app.i18n().fmt("sync.events", {std::to_string(counts.unacknowledged)}));
             row(c.tr("sync.oldest"), counts.oldest_unsent_wall_ms ? when(c, counts.oldest_unsent_wall_ms) : c.tr("sync.none"));
             row(c.tr("sync.last_success"), when(c, snap.last_success_ms));
-            row(c.tr("sync.last_error"), snap.last_error.empty() ? c.tr("sync.none") : snap.last_error);
+            row(c.tr("sync.last_error"), snap.error_code.empty() || snap.error_code == "none"
+                                             ? c.tr("sync.none")
+                                             : c.app.i18n().error("sync", {snap.error_code, snap.last_error}));
             row(c.tr("sync.quarantined"), std::to_string(counts.quarantined));
             ui.card_end(x, cy, w, y + 12 - cy);
             y += 40;

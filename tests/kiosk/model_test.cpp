@@ -59,7 +59,7 @@ struct Fixture {
         deps.clock = &clock;
         deps.store = std::move(store).value();
         deps.printer = open_receipt_printer(cfg.printer_uri, cfg.printer_profile);
-        deps.sync = std::make_unique<OfflineSyncService>("离线");
+        deps.sync = std::make_unique<OfflineSyncService>("not_configured");
         deps.handwriting = &ink;
         app = std::make_unique<KioskApp>(std::move(deps));
     }
@@ -106,10 +106,10 @@ TEST_CASE("Intake validates the ID number with a plain message", "[kiosk][intake
     CHECK(m.step == IntakeStep::identity);
     CHECK_FALSE(m.error.empty());
     bool ok = true;
-    CHECK_FALSE(m.id_feedback(f.clock.today(), ok).empty());
+    CHECK_FALSE(m.id_feedback(f.clock.today(), *f.i18n, ok).empty());
     CHECK_FALSE(ok);
     m.id_number.value = "230523199001010012";
-    CHECK(m.id_feedback(f.clock.today(), ok).find("1990") != std::string::npos);
+    CHECK(m.id_feedback(f.clock.today(), *f.i18n, ok).find("1990") != std::string::npos);
     CHECK(ok);
     m.phone.value = "12345";
     f.app->intake_next();
