@@ -13,11 +13,11 @@ Result<I18n> I18n::load(const std::string& assets_dir) {
     for (const char* lang : {"zh-CN", "en"}) {
         std::string path = assets_dir + "/i18n/" + lang + ".json";
         std::ifstream in(path);
-        if (!in) return Error{"missing_strings", "找不到界面文字文件 " + path + "，请重新安装程序的资源文件"};
+        if (!in) return Error{"missing_strings", "找不到界面文字文件 " + path + "，请重新安装程序的资源文件"};  // zh-ok: the tables themselves are missing
         std::stringstream ss;
         ss << in.rdbuf();
         auto j = nlohmann::json::parse(ss.str(), nullptr, false);
-        if (j.is_discarded() || !j.is_object()) return Error{"bad_strings", "界面文字文件格式不对：" + path};
+        if (j.is_discarded() || !j.is_object()) return Error{"bad_strings", "界面文字文件格式不对：" + path};  // zh-ok: the tables themselves are broken
         auto& table = out.tables_[lang];
         for (auto& [k, v] : j.items())
             if (v.is_string()) table[k] = v.get<std::string>();

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "kiosk/model/text.hpp"
+#include "kiosk/ui/targets.hpp"
 #include "kiosk/ui/views.hpp"
 #include "policy/receipt_number.hpp"
 #include "policy/workflow.hpp"
@@ -78,7 +79,7 @@ std::string step_title_key(IntakeStep s) {
     return "intake.step.need";
 }
 
-std::string yuan(std::int64_t fen) { return format_yuan(fen) + " 元"; }
+std::string yuan(const I18n& t, std::int64_t fen) { return t.fmt("intake.yuan", {format_yuan(fen)}); }
 
 }  // namespace
 
@@ -189,13 +190,13 @@ void draw_intake(ViewCtx& c) {
             y += 28;
             bool ok = false;
             std::string fb = m.id_feedback(today, app.i18n(), ok);
-            bound_field(c, "身份证号码", m.id_number, fx, y, fw, ok ? "✓ " + fb : fb, ok ? colour::green : colour::red);
+            bound_field(c, target::id_number, m.id_number, fx, y, fw, ok ? "✓ " + fb : fb, ok ? colour::green : colour::red);
             y += ui.field_height() + 60;
-            bound_field(c, "姓名", m.name, fx, y, fw);
+            bound_field(c, target::name, m.name, fx, y, fw);
             y += ui.field_height() + 24;
-            bound_field(c, "联系电话", m.phone, fx, y, fw);
+            bound_field(c, target::phone, m.phone, fx, y, fw);
             y += ui.field_height() + 24;
-            bound_field(c, "家庭住址", m.address, fx, y, fw);
+            bound_field(c, target::address, m.address, fx, y, fw);
             y += ui.field_height() + 28;
             ui.card_end(x, cy, w, y - cy);
             y += 20;
@@ -234,7 +235,7 @@ void draw_intake(ViewCtx& c) {
                 y += 28;
                 y = section(c, fx, y, c.tr("intake.relation"));
                 y = choice_row(c, fx, y, fw, kRelations, m.draft.relation);
-                bound_field(c, "成员姓名", m.draft.name, fx, y, fw);
+                bound_field(c, target::member_name, m.draft.name, fx, y, fw);
                 y += ui.field_height() + 24;
                 bool ok = false;
                 std::string fb;
@@ -243,7 +244,7 @@ void draw_intake(ViewCtx& c) {
                     ok = r.ok();
                     fb = ok ? "✓ " + c.tr("intake.id_ok") : r.error().message;
                 }
-                bound_field(c, "成员身份证号码", m.draft.id_number, fx, y, fw, fb, ok ? colour::green : colour::red);
+                bound_field(c, target::member_id_number, m.draft.id_number, fx, y, fw, fb, ok ? colour::green : colour::red);
                 y += ui.field_height() + 60;
                 y = section(c, fx, y, c.tr("intake.health"));
                 y = choice_row(c, fx, y, fw, kHealth, m.draft.health);
@@ -269,16 +270,16 @@ void draw_intake(ViewCtx& c) {
         case IntakeStep::income: {
             title("intake.income.title", "intake.income.sub");
             float fx = x, fw = w;
-            bound_field(c, "工资性收入", m.wages, fx, y, fw);
+            bound_field(c, target::wages, m.wages, fx, y, fw);
             y += ui.field_height() + 20;
-            bound_field(c, "经营净收入", m.business, fx, y, fw);
+            bound_field(c, target::business, m.business, fx, y, fw);
             y += ui.field_height() + 20;
-            bound_field(c, "财产净收入", m.property, fx, y, fw);
+            bound_field(c, target::property, m.property, fx, y, fw);
             y += ui.field_height() + 20;
-            bound_field(c, "转移净收入", m.transfer, fx, y, fw);
+            bound_field(c, target::transfer, m.transfer, fx, y, fw);
             y += ui.field_height() + 36;
             y = section(c, x, y, c.tr("intake.assets"));
-            bound_field(c, "存款", m.deposits, fx, y, fw);
+            bound_field(c, target::deposits, m.deposits, fx, y, fw);
             y += ui.field_height() + 24;
             auto counter = [&](const std::string& label, int& v) {
                 ui.text(x, y + 24, label, FontRole::body, colour::text);
@@ -299,7 +300,7 @@ void draw_intake(ViewCtx& c) {
             if (in) {
                 y += 8;
                 y += ui.paragraph(x, y, w,
-                                  app.i18n().fmt("intake.income_total", {yuan(in.value().total())}),
+                                  app.i18n().fmt("intake.income_total", {yuan(app.i18n(), in.value().total())}),
                                   FontRole::body, colour::brand);
             }
             break;
@@ -317,7 +318,7 @@ void draw_intake(ViewCtx& c) {
                 m.hardship.value += labels[i];
             });
             y += 8;
-            bound_field(c, "困难情况", m.hardship, x, y, w);
+            bound_field(c, target::hardship, m.hardship, x, y, w);
             y += ui.field_height() + 16;
             if (utf8_length(m.hardship.value) > 12) {
                 float ph = ui.paragraph(x + 28, 0, w - 56, m.hardship.value, FontRole::body, 0, 1.4f, false);
@@ -413,7 +414,7 @@ void draw_intake(ViewCtx& c) {
             row("review.address", m.address.value);
             row("review.household", app.i18n().fmt("review.people", {std::to_string(m.members.size() + 1)}));
             auto in = m.income();
-            if (in) row("review.income", yuan(in.value().total()));
+            if (in) row("review.income", yuan(app.i18n(), in.value().total()));
             row("review.close_relative", c.tr(m.close_relative.value_or(false) ? "intake.rel_yes" : "intake.rel_no"));
             auto missing = m.missing_materials(rules);
             std::string list;
@@ -427,7 +428,7 @@ void draw_intake(ViewCtx& c) {
                 // Zero is not "you get 0.00 yuan": say what it means and that the review decides.
                 y += draw_message(c, x, y, w,
                                   est == 0 ? c.tr("intake.estimate_zero")
-                                           : app.i18n().fmt("intake.estimate", {yuan(est)}),
+                                           : app.i18n().fmt("intake.estimate", {yuan(app.i18n(), est)}),
                                   false) + 24;
             }
             break;
@@ -464,18 +465,18 @@ void draw_intake(ViewCtx& c) {
             if (!referral && m.estimate_fen >= 0) {
                 y += draw_message(c, x, y, w,
                                   m.estimate_fen == 0 ? c.tr("intake.estimate_zero")
-                                                      : app.i18n().fmt("intake.estimate", {yuan(m.estimate_fen)}),
+                                                      : app.i18n().fmt("intake.estimate", {yuan(app.i18n(), m.estimate_fen)}),
                                   false) + 24;
             }
             break;
         }
         case IntakeStep::referral_identity: {
             title("intake.referral.title", "intake.referral.sub");
-            bound_field(c, "姓名", m.name, x, y, w);
+            bound_field(c, target::name, m.name, x, y, w);
             y += ui.field_height() + 24;
-            bound_field(c, "联系电话", m.phone, x, y, w);
+            bound_field(c, target::phone, m.phone, x, y, w);
             y += ui.field_height() + 24;
-            bound_field(c, "需要的帮助", m.referral_need, x, y, w);
+            bound_field(c, target::referral_need, m.referral_need, x, y, w);
             y += ui.field_height() + 24;
             break;
         }

@@ -1,6 +1,7 @@
 // view_staff.cpp — staff mode: login, the menu, 受理 (tick the materials checked), assisted intake, reprint, the
 // printer's status and a test page, sync status in words, and the hall's summary for today.
 #include "kiosk/model/text.hpp"
+#include "kiosk/ui/targets.hpp"
 #include "kiosk/ui/views.hpp"
 #include "policy/money.hpp"
 #include "policy/receipt_number.hpp"
@@ -40,9 +41,9 @@ void draw_staff(ViewCtx& c) {
             ui.text(x, y, c.tr("staff.login_title"), FontRole::title, colour::text);
             y += ui.px(FontRole::title) + 16;
             y += ui.paragraph(x, y, w, c.tr("staff.login_sub"), FontRole::small, colour::secondary, 1.35f) + 24;
-            bound_field(c, "工号", s.staff_id, x, y, w);
+            bound_field(c, target::staff_id, s.staff_id, x, y, w);
             y += ui.field_height() + 24;
-            bound_field(c, "密码", s.pin, x, y, w);
+            bound_field(c, target::pin, s.pin, x, y, w);
             y += ui.field_height() + 24;
             left_label = c.tr("nav.home");
             right_label = c.tr("staff.login");
@@ -144,7 +145,7 @@ void draw_staff(ViewCtx& c) {
         case StaffPage::reprint: {
             ui.text(x, y, c.tr("staff.reprint"), FontRole::title, colour::text);
             y += ui.px(FontRole::title) + 24;
-            bound_field(c, "补打办件编号", s.reprint_receipt, x, y, w);
+            bound_field(c, target::reprint_receipt, s.reprint_receipt, x, y, w);
             y += ui.field_height() + 24;
             ui.text(x, y, c.tr("staff.recent_prints"), FontRole::body, colour::text);
             y += ui.px(FontRole::body) + 16;
