@@ -1,6 +1,7 @@
 // kiosk_app.cpp — the app model's sessions, navigation, printing and the resident's services (see kiosk_app.hpp).
 #include "kiosk/model/kiosk_app.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "kiosk/model/json_util.hpp"
@@ -40,7 +41,15 @@ std::string KioskApp::record_error(const Error& e) const {
     if (e.code == "save_failed") return tr("err.save_failed");
     if (e.code == "already_rated") return tr("rating.already");
     if (e.code == "not_waiting" || e.code == "not_submitted") return tr("staff.err_not_waiting");
-    if (e.code == "materials_missing") return i18n_->fmt("staff.err_materials", {e.message});
+    if (e.code == "materials_missing") {  // the message lists the documents' codes, comma-separated
+        std::string names;
+        for (std::size_t at = 0; at <= e.message.size();) {
+            auto end = std::min(e.message.find(',', at), e.message.size());
+            names += (names.empty() ? "" : tr("list.sep")) + data_->rules.document_name(e.message.substr(at, end - at));
+            at = end + 1;
+        }
+        return i18n_->fmt("staff.err_materials", {names});
+    }
     // The store's and policy/'s own errors: by their code in the screen's language (err.store.<code>).
     return i18n_->error("store", e);
 }

@@ -163,7 +163,7 @@ Result<AcceptanceRecorded> RecordServices::accept(const std::string& receipt, co
     std::string missing;
     for (auto& m : p->materials)
         if (m.when.empty() && !checked.count(m.code))
-            missing += (missing.empty() ? "" : "、") + data_.rules.document_name(m.code);
+            missing += (missing.empty() ? "" : ",") + m.code;  // the app names them in the screen's language
     if (!missing.empty()) return Error{"materials_missing", missing};
     const auto today = clock_.today();
     const auto now = clock_.now_utc_ms();

@@ -168,7 +168,7 @@ void draw_intake(ViewCtx& c) {
                 y = section(c, x, y, c.tr("intake.materials_list"));
                 for (auto& mat : prog->materials) {
                     std::string line = "· " + mat.name;
-                    if (!mat.when.empty()) line += "（" + mat.when + "）";
+                    if (!mat.when.empty()) line = app.i18n().fmt("intake.material_when", {line, mat.when});
                     y += ui.paragraph(x + 24, y, w - 24, line, FontRole::body, colour::text, 1.35f);
                 }
                 y += 24;
@@ -176,7 +176,7 @@ void draw_intake(ViewCtx& c) {
                     y = section(c, x, y, c.tr("intake.time_limit"));
                     std::string limit = app.i18n().fmt("intake.time_limit_text",
                                                        {std::to_string(prog->overall->working_days)});
-                    if (is_unconfirmed(prog->overall->confidence)) limit += std::string("（") + kUnconfirmedNote + "）";
+                    if (is_unconfirmed(prog->overall->confidence)) limit = app.i18n().fmt("policy.unconfirmed", {limit});
                     y += ui.paragraph(x, y, w, limit, FontRole::body, colour::text, 1.4f);
                 }
             }
@@ -314,7 +314,7 @@ void draw_intake(ViewCtx& c) {
                 sel.push_back(false);
             }
             y = chip_row(c, x, y, w, labels, sel, [&](std::size_t i) {
-                if (!m.hardship.value.empty()) m.hardship.value += "，";
+                if (!m.hardship.value.empty()) m.hardship.value += c.tr("list.comma");
                 m.hardship.value += labels[i];
             });
             y += 8;
@@ -368,7 +368,7 @@ void draw_intake(ViewCtx& c) {
                 if (code != "commitment" && code != "authorisation") names.push_back(rules.document_name(code));
             if (!names.empty()) {
                 std::string list;
-                for (auto& n : names) list += (list.empty() ? "" : "、") + n;
+                for (auto& n : names) list += (list.empty() ? "" : c.tr("list.sep")) + n;
                 y += draw_message(c, x, y, w, app.i18n().fmt("intake.missing_notice", {list}), false) + 24;
             }
             break;
@@ -418,7 +418,7 @@ void draw_intake(ViewCtx& c) {
             row("review.close_relative", c.tr(m.close_relative.value_or(false) ? "intake.rel_yes" : "intake.rel_no"));
             auto missing = m.missing_materials(rules);
             std::string list;
-            for (auto& code : missing) list += (list.empty() ? "" : "、") + rules.document_name(code);
+            for (auto& code : missing) list += (list.empty() ? "" : c.tr("list.sep")) + rules.document_name(code);
             row("review.missing", list.empty() ? c.tr("review.none") : list);
             y += 14;
             ui.card_end(x, cy, w, y - cy);
@@ -459,7 +459,7 @@ void draw_intake(ViewCtx& c) {
             }
             if (!referral && !m.missing_names.empty()) {
                 std::string list;
-                for (auto& n : m.missing_names) list += (list.empty() ? "" : "、") + n;
+                for (auto& n : m.missing_names) list += (list.empty() ? "" : c.tr("list.sep")) + n;
                 y += draw_message(c, x, y, w, app.i18n().fmt("done.missing", {list}), false) + 24;
             }
             if (!referral && m.estimate_fen >= 0) {

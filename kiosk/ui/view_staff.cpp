@@ -21,7 +21,7 @@ void draw_staff(ViewCtx& c) {
     auto& app = c.app;
     auto& s = app.staff;
     std::string head = c.tr("staff.title");
-    if (s.logged()) head += " · " + s.logged_in_name + "（" + s.logged_in + "）";
+    if (s.logged()) head += " · " + c.app.i18n().fmt("staff.who", {s.logged_in_name, s.logged_in});
     draw_header(c, head);
     float top = 170;
     float bottom = keyboard_top(c);
@@ -199,7 +199,7 @@ void draw_staff(ViewCtx& c) {
             ui.card_end(x, cy, w, y + 12 - cy);
             y += 40;
             for (auto& q : app.staff_view().quarantined) {
-                y += ui.paragraph(x, y, w, "#" + std::to_string(q.seq) + " " + q.type + "：" + q.message, FontRole::small,
+                y += ui.paragraph(x, y, w, c.app.i18n().fmt("sync.quarantined_line", {std::to_string(q.seq), q.type, q.message}), FontRole::small,
                                   colour::red, 1.35f) + 8;
             }
             right_label = c.tr("sync.now");

@@ -81,7 +81,7 @@ void draw_status(ViewCtx& c) {
             std::string due_line =
                 app.i18n().fmt("status.overall_due", {ymd(app.i18n(), ev.overall_due->date), std::to_string(ev.overall_working_days)});
             if (ev.extension_applies) due_line += c.tr("status.extended");
-            if (ev.overall_unconfirmed) due_line += std::string("（") + kUnconfirmedNote + "）";
+            if (ev.overall_unconfirmed) due_line = app.i18n().fmt("policy.unconfirmed", {due_line});
             lines.push_back({due_line, colour::text});
             auto today = app.clock().today();
             if (ev.overdue) {

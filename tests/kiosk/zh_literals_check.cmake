@@ -3,7 +3,8 @@
 # (cmake -DROOT=<source dir> -P …), except
 #   - in the allow-listed files below, each with its reason, and
 #   - on a line marked `// zh-ok: <reason>` (messages printed before the tables load, or to the log; config defaults).
-# CJK characters are matched by their UTF-8 lead bytes (0xE4–0xE9: U+4000–U+9FFF), so the check needs nothing but CMake.
+# Matched by UTF-8 bytes, so the check needs nothing but CMake: CJK characters by their lead bytes (0xE4–0xE9:
+# U+4000–U+9FFF) and Chinese punctuation (U+3000–U+303F, and the full-width forms U+FF00–U+FF5F such as ：（）).
 set(allow
   kiosk/model/receipts.cpp          # receipt data: receipts are printed in Chinese whatever the screen language
   kiosk/model/receipts.hpp
@@ -17,6 +18,12 @@ set(allow
 )
 string(ASCII 228 lo)
 string(ASCII 233 hi)
+string(ASCII 227 e3)
+string(ASCII 128 x80)
+string(ASCII 239 ef)
+string(ASCII 188 xbc)
+string(ASCII 189 xbd)
+set(zh "([${lo}-${hi}]|${e3}${x80}|${ef}[${xbc}${xbd}])")
 file(GLOB_RECURSE sources RELATIVE "${ROOT}" "${ROOT}/kiosk/*.cpp" "${ROOT}/kiosk/*.hpp")
 set(problems "")
 foreach(rel ${sources})
@@ -44,7 +51,7 @@ foreach(rel ${sources})
       continue()
     endif()
     string(REGEX REPLACE "^([^\"]*(\"([^\"]|<bs>\")*\"[^\"]*)*)//.*$" "\\1" code "${line}")
-    if(code MATCHES "\"([^\"]|<bs>\")*[${lo}-${hi}]")
+    if(code MATCHES "\"([^\"]|<bs>\")*${zh}")
       string(STRIP "${line}" shown)
       string(REPLACE "<sc>" ";" shown "${shown}")
       string(REPLACE "<lb>" "[" shown "${shown}")
