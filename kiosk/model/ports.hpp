@@ -18,7 +18,7 @@ struct SyncSnapshot {
     std::optional<UtcMillis> last_success_ms;
     std::string last_error;   // plain Chinese (the library's sentence)
     bool published = false;   // false until the link has published its first state
-    std::string error_code;   // the screen's words come from "err.sync.<error_code>" (i18n.hpp); "none": no error
+    std::string error_code = "none";  // the screen's words: "err.sync.<error_code>" (i18n.hpp); "none": no error
 };
 
 struct RemoteStatus {
