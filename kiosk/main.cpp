@@ -28,13 +28,13 @@ int main(int argc, char** argv) {
                           : a == "--screenshots" ? &shots_dir : a == "--printer" ? &printer
                           : a == "--assets" ? &assets : nullptr;
         if (!dest || i + 1 >= argc) {
-            std::cerr << "hall-kiosk: 不认识的参数或缺少取值：" << a << "\n" << usage;
+            std::cerr << "hall-kiosk: 不认识的参数或缺少取值：" << a << "\n" << usage;  // zh-ok: stderr, before the string tables load
             return 2;
         }
         *dest = argv[++i];
     }
     if (config_path.empty() == demo_dir.empty()) {
-        std::cerr << "hall-kiosk: 请指定 --config FILE 或 --demo DIR（二选一）\n";
+        std::cerr << "hall-kiosk: 请指定 --config FILE 或 --demo DIR（二选一）\n";  // zh-ok: stderr, before the string tables load
         return 2;
     }
     KioskConfig cfg;
@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
     if (!script_path.empty()) {
         std::ifstream in(script_path);
         if (!in) {
-            std::cerr << "hall-kiosk: 读不到脚本 " << script_path << "\n";
+            std::cerr << "hall-kiosk: 读不到脚本 " << script_path << "\n";  // zh-ok: stderr, before the string tables load
             return 2;
         }
         std::stringstream ss;
@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
         if (county) services.value().sync = std::move(county).value();
         else
             services.value().sync =
-                std::make_unique<OfflineSyncService>("县级服务器连接设置有误：" + county.error().message);
+                std::make_unique<OfflineSyncService>("bad_settings", county.error().message);
         return services;
     };
     App app(std::move(opt));

@@ -83,7 +83,7 @@ int journal_tail(const I18n& t, KioskStore& store, int n) {
 }
 
 int report(const I18n& t, const PrintOutcome& out) {
-    std::string msg = out.message.rfind("print.err_", 0) == 0 ? t.tr(out.message) : out.message;
+    std::string msg = out.message.rfind("print.err_", 0) == 0 ? t.tr(out.message) : t.error("print", {out.outcome, out.message});
     std::cout << out.outcome << (msg.empty() ? "" : "  " + msg) << (out.artifact.empty() ? "" : "  " + out.artifact)
               << "\n";
     return out.ok() ? 0 : 1;

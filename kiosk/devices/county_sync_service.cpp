@@ -99,6 +99,7 @@ void CountySyncService::publish(const sync::SyncStatus& st) {
                    : false;
     s.last_success_ms = st.last_success;
     s.last_error = st.last_error.message;
+    s.error_code = sync::category_name(st.last_error.category);
     s.published = true;
     std::lock_guard lock(published_mu_);
     published_ = s;

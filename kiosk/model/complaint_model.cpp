@@ -11,18 +11,17 @@ const std::vector<std::string>& complaint_categories() {
     return c;
 }
 
-bool ComplaintState::validate() {
-    error.clear();
+bool ComplaintState::validate(std::string& message) const {
     if (category.empty()) {
-        error = "请选择投诉或建议的类别";
+        message = "complaint.err_category";
         return false;
     }
     if (utf8::length(trim(text.value)) < 2) {
-        error = "请写下您要反映的情况";
+        message = "complaint.err_text";
         return false;
     }
     if (!anonymous && (contact.value.size() != 11 || !all_digits(contact.value))) {
-        error = "请留下 11 位手机号码，或者选择匿名";
+        message = "complaint.err_contact";
         return false;
     }
     return true;

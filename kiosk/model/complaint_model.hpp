@@ -21,7 +21,8 @@ struct ComplaintState {
     std::string receipt_number;
     std::string query_code;   // shown once, printed once, stored only hashed
 
-    bool validate();
+    // Checks the form; false with `message` set to a string-table key.
+    bool validate(std::string& message) const;
     void reset() { *this = ComplaintState{}; }
 };
 

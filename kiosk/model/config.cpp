@@ -11,8 +11,8 @@ Result<KioskConfig> load_config_file(const std::string& path) {
     try {
         t = toml::parse_file(path);
     } catch (const toml::parse_error& e) {
-        return Error{"bad_toml", "配置文件 " + path + " 格式不对（第 " + std::to_string(e.source().begin.line) +
-                                     " 行）：请改正后重新启动"};
+        return Error{"bad_toml", "配置文件 " + path + " 格式不对（第 " + std::to_string(e.source().begin.line) +  // zh-ok: a config-file error, printed at start
+                                     " 行）：请改正后重新启动"};  // zh-ok: a config-file error, printed at start
     }
     KioskConfig c;
     c.kiosk_id = t["kiosk"]["id"].value_or(c.kiosk_id);
@@ -47,13 +47,13 @@ Result<KioskConfig> load_config_file(const std::string& path) {
     c.assets_dir = t["paths"]["assets_dir"].value_or(c.assets_dir);
     c.font_path = t["paths"]["font"].value_or(c.font_path);
     if (c.township_code.size() != 9 || c.township_code.find_first_not_of("0123456789") != std::string::npos)
-        return Error{"bad_value", "配置文件中的 kiosk.township_code 应为 9 位数字的乡镇代码"};
+        return Error{"bad_value", "配置文件中的 kiosk.township_code 应为 9 位数字的乡镇代码"};  // zh-ok: a config-file error, printed at start
     if (c.kiosk_number < 1 || c.kiosk_number > 99)
-        return Error{"bad_value", "配置文件中的 kiosk.number 应在 1 到 99 之间"};
+        return Error{"bad_value", "配置文件中的 kiosk.number 应在 1 到 99 之间"};  // zh-ok: a config-file error, printed at start
     if (c.screen_width < 320 || c.screen_height < 320)
-        return Error{"bad_value", "配置文件中的屏幕尺寸太小，请填写 1080×1920 或 1920×1080"};
+        return Error{"bad_value", "配置文件中的屏幕尺寸太小，请填写 1080×1920 或 1920×1080"};  // zh-ok: a config-file error, printed at start
     if (c.idle_warn_seconds < 5 || c.idle_countdown_seconds < 3)
-        return Error{"bad_value", "配置文件中的无操作等待时间太短"};
+        return Error{"bad_value", "配置文件中的无操作等待时间太短"};  // zh-ok: a config-file error, printed at start
     return c;
 }
 
@@ -113,7 +113,7 @@ KioskConfig demo_config(const std::string& dir) {
     std::filesystem::create_directories(dir, ec);
     c.data_dir = std::filesystem::absolute(dir, ec).string();
     c.printer_uri = "dir:" + c.data_dir + "/receipts";
-    c.hall_address = "宝清镇人民政府一楼社会救助窗口";
+    c.hall_address = "宝清镇人民政府一楼社会救助窗口";  // zh-ok: demo hall data (receipts)
     c.hall_phone = "0469-5550104";  // a demonstration number (555)
     c.demo = true;
     return c;

@@ -15,8 +15,8 @@ struct KioskConfig {
     std::string kiosk_id = "230523100-01";
     int kiosk_number = 1;                        // KK in receipt numbers
     std::string township_code = "230523100";     // 9 digits
-    std::string township_name = "宝清镇";
-    std::string hall_name = "宝清镇便民服务大厅";
+    std::string township_name = "宝清镇";  // zh-ok: default hall data (receipts)
+    std::string hall_name = "宝清镇便民服务大厅";  // zh-ok: default hall data (receipts)
     std::string hotline = "12345";               // the county's service and supervision hotline
     std::string hall_address;                    // where the hall's window is, for receipts; empty: the hall's name
     std::string hall_phone;                      // the hall's own phone, for receipts; empty: the hotline
@@ -46,7 +46,7 @@ struct KioskConfig {
     bool demo = false;
 
     bool landscape() const { return screen_width > screen_height; }
-    std::string receipt_address() const { return hall_address.empty() ? hall_name + "社会救助窗口" : hall_address; }
+    std::string receipt_address() const { return hall_address.empty() ? hall_name + "社会救助窗口" : hall_address; }  // zh-ok: receipt data
     std::string receipt_phone() const { return hall_phone.empty() ? hotline : hall_phone; }
     std::string db_path() const { return data_dir + "/kiosk.db"; }
     std::string rime_dir() const { return data_dir + "/rime"; }

@@ -13,11 +13,11 @@ Result<I18n> I18n::load(const std::string& assets_dir) {
     for (const char* lang : {"zh-CN", "en"}) {
         std::string path = assets_dir + "/i18n/" + lang + ".json";
         std::ifstream in(path);
-        if (!in) return Error{"missing_strings", "找不到界面文字文件 " + path + "，请重新安装程序的资源文件"};
+        if (!in) return Error{"missing_strings", "找不到界面文字文件 " + path + "，请重新安装程序的资源文件"};  // zh-ok: the tables themselves are missing
         std::stringstream ss;
         ss << in.rdbuf();
         auto j = nlohmann::json::parse(ss.str(), nullptr, false);
-        if (j.is_discarded() || !j.is_object()) return Error{"bad_strings", "界面文字文件格式不对：" + path};
+        if (j.is_discarded() || !j.is_object()) return Error{"bad_strings", "界面文字文件格式不对：" + path};  // zh-ok: the tables themselves are broken
         auto& table = out.tables_[lang];
         for (auto& [k, v] : j.items())
             if (v.is_string()) table[k] = v.get<std::string>();
@@ -51,6 +51,21 @@ std::string I18n::fmt(const std::string& key, const std::vector<std::string>& ar
             s.replace(pos, ph.size(), args[i]);
     }
     return s;
+}
+
+bool I18n::has(const std::string& key) const {
+    for (const char* lang : {lang_.c_str(), "zh-CN"}) {
+        auto t = tables_.find(lang);
+        if (t != tables_.end() && t->second.count(key)) return true;
+    }
+    return false;
+}
+
+std::string I18n::error(const std::string& scope, const Error& e) const {
+    const std::string key = "err." + scope + "." + e.code;
+    if (lang_ == "zh-CN" && !e.message.empty()) return e.message;
+    if (has(key)) return tr(key);
+    return e.message.empty() ? key : e.message;
 }
 
 const std::map<std::string, std::string>& I18n::table(const std::string& lang) const {

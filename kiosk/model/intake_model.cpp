@@ -64,35 +64,36 @@ std::optional<ResidentId> IntakeModel::parsed_id(CivilDate today) const {
     return r.value();
 }
 
-std::string IntakeModel::id_feedback(CivilDate today, bool& ok) const {
+std::string IntakeModel::id_feedback(CivilDate today, const I18n& t, bool& ok) const {
     ok = false;
     if (id_number.value.size() < 18) return "";
     auto r = parse_resident_id(id_number.value, today);
-    if (!r) return r.error().message;
+    if (!r) return t.error("id", r.error());
     ok = true;
     auto& id = r.value();
-    return "号码有效：" + std::to_string(id.birth_date.year) + "年" + std::to_string(id.birth_date.month) + "月" +
-           std::to_string(id.birth_date.day) + "日出生，" + sex_name_zh(id.sex);
+    return t.fmt("intake.id_valid", {std::to_string(id.birth_date.year), std::to_string(id.birth_date.month),
+                                     std::to_string(id.birth_date.day),
+                                     t.tr(id.sex == Sex::male ? "intake.sex_male" : "intake.sex_female")});
 }
 
-bool IntakeModel::save_member(CivilDate today) {
+bool IntakeModel::save_member(CivilDate today, const I18n& t) {
     if (trim(draft.name.value).empty()) {
-        error = "请输入这位家庭成员的姓名";
+        error = t.tr("intake.err_member_name");
         return false;
     }
     auto r = parse_resident_id(draft.id_number.value, today);
     if (!r) {
-        error = r.error().message;
+        error = t.error("id", r.error());
         return false;
     }
     auto own = parse_resident_id(id_number.value, today);
     for (auto& m : members)
         if (m.id_number.value == r.value().number) {
-            error = "这个身份证号码已经添加过了";
+            error = t.tr("intake.err_member_twice");
             return false;
         }
     if (own && own.value().number == r.value().number) {
-        error = "这是申请人本人的号码，请填写其他家庭成员的号码";
+        error = t.tr("intake.err_member_is_applicant");
         return false;
     }
     draft.id_number.value = r.value().number;
@@ -108,8 +109,9 @@ namespace {
 Result<Fen> money_or_zero(const TextField& f) {
     if (trim(f.value).empty()) return Fen{0};
     auto r = parse_yuan(f.value);
-    if (!r) return Error{"bad_money", "金额“" + f.value + "”写法不对，请只填数字，最多两位小数"};
-    if (r.value() < 0) return Error{"bad_money", "金额不能是负数"};
+    // The codes only: next() says which amount in the screen's language.
+    if (!r) return Error{"bad_money", r.error().message};
+    if (r.value() < 0) return Error{"negative_money", ""};
     return r;
 }
 
@@ -169,13 +171,13 @@ std::vector<std::string> IntakeModel::missing_materials(const Rules& rules) cons
     return out;
 }
 
-bool IntakeModel::next(const PolicyData& data, CivilDate today) {
+bool IntakeModel::next(const PolicyData& data, CivilDate today, const I18n& t) {
     error.clear();
     const bool referral = is_referral(data.rules);
     switch (step) {
         case IntakeStep::need:
             if (programme.empty()) {
-                error = "请先选择您要办理的事项";
+                error = t.tr("intake.err_choose_need");
                 return false;
             }
             step = IntakeStep::programme;
@@ -186,20 +188,20 @@ bool IntakeModel::next(const PolicyData& data, CivilDate today) {
         case IntakeStep::identity: {
             auto r = parse_resident_id(id_number.value, today);
             if (!r) {
-                error = r.error().message;
+                error = t.error("id", r.error());
                 return false;
             }
             id_number.value = r.value().number;
             if (trim(name.value).empty()) {
-                error = "请输入申请人姓名";
+                error = t.tr("intake.err_name");
                 return false;
             }
             if (!phone.value.empty() && (phone.value.size() != 11 || !all_digits(phone.value) || phone.value[0] != '1')) {
-                error = "手机号码应是 1 开头的 11 位数字，请再核对一遍（也可以不填）";
+                error = t.tr("intake.err_phone");
                 return false;
             }
             if (trim(address.value).empty()) {
-                error = "请输入家庭住址（村、组或小区、门牌号）";
+                error = t.tr("intake.err_address");
                 return false;
             }
             step = IntakeStep::household;
@@ -207,39 +209,37 @@ bool IntakeModel::next(const PolicyData& data, CivilDate today) {
         }
         case IntakeStep::household:
             if (adding_member) {
-                error = "请先保存或取消正在填写的家庭成员";
+                error = t.tr("intake.err_member_open");
                 return false;
             }
             step = IntakeStep::income;
             return true;
         case IntakeStep::income: {
-            auto in = income();
-            if (!in) {
-                error = in.error().message;
-                return false;
-            }
-            auto a = assets();
-            if (!a) {
-                error = a.error().message;
-                return false;
+            for (const TextField* f : {&wages, &business, &property, &transfer, &deposits}) {
+                auto r = money_or_zero(*f);
+                if (!r) {
+                    error = r.error().code == "negative_money" ? t.tr("intake.err_money_negative")
+                                                               : t.fmt("intake.err_money", {f->value});
+                    return false;
+                }
             }
             step = IntakeStep::hardship;
             return true;
         }
         case IntakeStep::hardship:
             if (utf8::length(trim(hardship.value)) < 2) {
-                error = "请简单说一说家里的困难情况（可以请工作人员帮忙）";
+                error = t.tr("intake.err_hardship");
                 return false;
             }
             step = IntakeStep::relatives;
             return true;
         case IntakeStep::relatives:
             if (!close_relative) {
-                error = "请选择“有”或“没有”";
+                error = t.tr("intake.err_relative_yes_no");
                 return false;
             }
             if (*close_relative && close_relative_relation.empty()) {
-                error = "请选择是哪一种亲属关系";
+                error = t.tr("intake.err_relative_which");
                 return false;
             }
             step = IntakeStep::materials;
@@ -249,18 +249,18 @@ bool IntakeModel::next(const PolicyData& data, CivilDate today) {
             return true;
         case IntakeStep::consent:
             if (commitment_at.empty() || authorisation_at.empty()) {
-                error = "请您本人点按“我承诺”和“我同意授权核对”两项，才能提交申请";
+                error = t.tr("intake.err_consent");
                 return false;
             }
             step = IntakeStep::review;
             return true;
         case IntakeStep::referral_identity:
             if (trim(name.value).empty()) {
-                error = "请输入您的姓名";
+                error = t.tr("intake.err_your_name");
                 return false;
             }
             if (utf8::length(trim(referral_need.value)) < 2) {
-                error = "请简单说一说需要哪方面的帮助";
+                error = t.tr("intake.err_referral_need");
                 return false;
             }
             return true;  // the app submits from here

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kiosk/model/fields.hpp"
+#include "kiosk/model/i18n.hpp"
 #include "policy/money.hpp"
 #include "policy/policy_data.hpp"
 #include "policy/records.hpp"
@@ -76,7 +77,7 @@ struct IntakeModel {
     std::string receipt_number;
     std::int64_t estimate_fen = -1;
     std::vector<std::string> missing_names;
-    std::string error;   // plain Chinese for the current step (already translated)
+    std::string error;   // for the current step, already in the screen's language
     bool saving = false; // submitted, the records lane has not answered yet (the button waits)
 
     // 1-based position and count for "第 N 步，共 M 步".
@@ -85,15 +86,16 @@ struct IntakeModel {
     bool is_referral(const Rules& rules) const;
 
     void choose_need(const std::string& programme_id);
-    // Validates the current step; on success moves on, else sets `error`. The submit step is the app's.
-    bool next(const PolicyData& data, CivilDate today);
+    // Validates the current step; on success moves on, else sets `error` (in `t`'s language). The submit step is
+    // the app's.
+    bool next(const PolicyData& data, CivilDate today, const I18n& t);
     void back(const Rules& rules);
 
     std::optional<ResidentId> parsed_id(CivilDate today) const;
     // Live validation line under the ID field: empty while typing the first digits.
-    std::string id_feedback(CivilDate today, bool& ok) const;
+    std::string id_feedback(CivilDate today, const I18n& t, bool& ok) const;
 
-    bool save_member(CivilDate today);
+    bool save_member(CivilDate today, const I18n& t);
     Result<records::Income> income() const;
     Result<records::Assets> assets() const;
     // The 差额 estimate for 低保 at the household's urban or rural standard (−1 when it does not apply, inputs are

@@ -1,6 +1,7 @@
 // kiosk_app.cpp — the app model's sessions, navigation, printing and the resident's services (see kiosk_app.hpp).
 #include "kiosk/model/kiosk_app.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "kiosk/model/json_util.hpp"
@@ -39,10 +40,18 @@ KioskApp::~KioskApp() = default;
 std::string KioskApp::record_error(const Error& e) const {
     if (e.code == "save_failed") return tr("err.save_failed");
     if (e.code == "already_rated") return tr("rating.already");
-    if (e.code == "not_waiting") return tr("staff.err_not_waiting");
-    if (e.code == "materials_missing") return i18n_->fmt("staff.err_materials", {e.message});
-    // Validation errors from policy/ are already sentences for the resident.
-    return e.message;
+    if (e.code == "not_waiting" || e.code == "not_submitted") return tr("staff.err_not_waiting");
+    if (e.code == "materials_missing") {  // the message lists the documents' codes, comma-separated
+        std::string names;
+        for (std::size_t at = 0; at <= e.message.size();) {
+            auto end = std::min(e.message.find(',', at), e.message.size());
+            names += (names.empty() ? "" : tr("list.sep")) + data_->rules.document_name(e.message.substr(at, end - at));
+            at = end + 1;
+        }
+        return i18n_->fmt("staff.err_materials", {names});
+    }
+    // The store's and policy/'s own errors: by their code in the screen's language (err.store.<code>).
+    return i18n_->error("store", e);
 }
 
 std::string KioskApp::programme_name(const std::string& id) const {
@@ -158,8 +167,9 @@ void KioskApp::print(ReceiptDocument doc, std::int64_t reprint_of) {
     runner_.submit<PrintOutcome>(Lane::print, std::move(work), [this](PrintOutcome out) {
         printing.busy = false;
         printing.ok = out.ok();
-        // The lane's own failures are string-table keys; the printer driver's messages are its own sentences.
-        printing.message = out.message.rfind("print.err_", 0) == 0 ? tr(out.message) : out.message;
+        // The lane's own failures are string-table keys; the printer driver's sentences go by outcome.
+        printing.message = out.message.rfind("print.err_", 0) == 0 ? tr(out.message)
+                                                                    : i18n_->error("print", {out.outcome, out.message});
         printing.last_artifact = out.artifact;
     });
 }
@@ -184,14 +194,14 @@ void KioskApp::intake_next() {
         return;
     }
     if (intake.step == IntakeStep::referral_identity) {
-        if (intake.next(*data_, today)) submit_referral();
+        if (intake.next(*data_, today, *i18n_)) submit_referral();
         return;
     }
     if (intake.step == IntakeStep::done || intake.step == IntakeStep::referral_done) {
         go_home();
         return;
     }
-    intake.next(*data_, today);
+    intake.next(*data_, today, *i18n_);
 }
 
 void KioskApp::intake_back() {
@@ -376,13 +386,18 @@ void KioskApp::rating_finish() {
 
 void KioskApp::complaint_submit() {
     focused_ = nullptr;
-    if (complaint.saving || !complaint.validate()) return;
+    if (complaint.saving) return;
+    std::string msg;
+    if (!complaint.validate(msg)) {
+        complaint.error = tr(msg);
+        return;
+    }
+    complaint.error.clear();
     records::ComplaintFiled c;
     c.category = complaint.category;
     c.text = trim(complaint.text.value);
     c.anonymous = complaint.anonymous;
     c.contact = complaint.anonymous ? "" : complaint.contact.value;
-    complaint.error.clear();
     complaint.saving = true;
     const int generation = router_.wipe_generation();
     on_records<Result<ComplaintRecorded>>(

@@ -162,7 +162,7 @@ void KioskApp::staff_sync_now() {
 void KioskApp::staff_check_printer() {
     auto* service = print_service_.get();
     runner_.submit<PrintOutcome>(Lane::print, [service] { return service->status(); },
-                                 [this](PrintOutcome st) { staff.message = st.message; });
+                                 [this](PrintOutcome st) { staff.message = i18n_->error("printer", {st.outcome, st.message}); });
 }
 
 }  // namespace yimen::kiosk

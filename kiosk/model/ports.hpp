@@ -16,8 +16,9 @@ namespace yimen::kiosk {
 struct SyncSnapshot {
     bool online = false;
     std::optional<UtcMillis> last_success_ms;
-    std::string last_error;   // plain Chinese
+    std::string last_error;   // plain Chinese (the library's sentence)
     bool published = false;   // false until the link has published its first state
+    std::string error_code = "none";  // the screen's words: "err.sync.<error_code>" (i18n.hpp); "none": no error
 };
 
 struct RemoteStatus {
@@ -41,13 +42,16 @@ public:
 // No county configured (or not reachable yet): every query is answered from the local copy.
 class OfflineSyncService final : public SyncService {
 public:
-    explicit OfflineSyncService(std::string reason) : reason_(std::move(reason)) {}
-    SyncSnapshot snapshot() override { return {false, std::nullopt, reason_, true}; }
+    // `code`: "not_configured" or "bad_settings" (err.sync.<code>); `detail`: the library's sentence, if any.
+    explicit OfflineSyncService(std::string code, std::string detail = {})
+        : code_(std::move(code)), detail_(std::move(detail)) {}
+    SyncSnapshot snapshot() override { return {false, std::nullopt, detail_, true, code_}; }
     void sync_now() override {}
     RemoteStatus query_status(const std::string&, const std::string&) override { return {}; }
 
 private:
-    std::string reason_;
+    std::string code_;
+    std::string detail_;
 };
 
 // Pinyin composition for Chinese fields. Blocking only for microseconds; called on the main thread.

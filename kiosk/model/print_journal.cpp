@@ -35,7 +35,7 @@ Result<std::vector<printer::JobRecord>> query(sqlite::Database& db, const std::s
         if (!st.text(9).empty()) j.outcome = printer::outcome_from_string(st.text(9));
         out.push_back(std::move(j));
     }
-    if (rc != SQLITE_DONE) return Error{"journal", "打印记录读不出来，请工作人员检查本机磁盘"};
+    if (rc != SQLITE_DONE) return Error{"journal", "the print journal could not be read"};
     return out;
 }
 
@@ -74,7 +74,7 @@ Status KioskPrintJournal::job_finished(std::int64_t id, printer::Outcome outcome
     {
         auto st = db.prepare("SELECT receipt, template FROM kiosk_print_jobs WHERE id = ?");
         st.bind(1, id);
-        if (st.step() != SQLITE_ROW) return Error{"not_found", "没有这个打印任务"};
+        if (st.step() != SQLITE_ROW) return Error{"not_found", "no such print job"};
         receipt = st.text(0);
         template_name = st.text(1);
     }
@@ -94,7 +94,7 @@ Status KioskPrintJournal::job_finished(std::int64_t id, printer::Outcome outcome
 Result<printer::JobRecord> KioskPrintJournal::job(std::int64_t id) {
     auto r = query(store_->db(), std::string(kColumns) + "WHERE id = ?", id, true);
     if (!r) return r.error();
-    if (r->empty()) return Error{"not_found", "没有这个打印任务"};
+    if (r->empty()) return Error{"not_found", "no such print job"};
     return r->front();
 }
 

@@ -9,24 +9,24 @@ namespace yimen::kiosk {
 std::optional<records::RatingGiven> RatingState::build(const RatingModel& model, std::string& message) const {
     records::RatingGiven r;
     if (level < 1 || level > 5) {
-        message = "请点一个表情，选择您的评价";
+        message = "rating.err_level";
         return std::nullopt;
     }
     r.level = level;
     if (!trim(receipt.value).empty()) {
         auto n = parse_receipt_number(receipt.value);
         if (!n) {
-            message = "办件编号不对，请核对回执上的编号（没有编号可以不填）";
+            message = "rating.err_receipt";
             return std::nullopt;
         }
         r.receipt_number = n.value().text;
     }
     if (model.is_low(level) && reasons.empty()) {
-        message = "请选择不满意的原因，我们会认真改进";
+        message = "rating.err_reasons";
         return std::nullopt;
     }
     if (!phone.value.empty() && (phone.value.size() != 11 || !all_digits(phone.value))) {
-        message = "回访电话应是 11 位手机号码，也可以不填";
+        message = "rating.err_phone";
         return std::nullopt;
     }
     r.sub_indicators = subs;

@@ -31,7 +31,8 @@ struct RatingState {
     std::vector<records::QuizAnswer> answers;
     int correct = 0;
 
-    // Checks the form; on success the payload (receipt normalised, or empty when unbound).
+    // Checks the form; on success the payload (receipt normalised, or empty when unbound), else `message` is a
+    // string-table key.
     std::optional<records::RatingGiven> build(const RatingModel& model, std::string& message) const;
     void choose(int index);
     // Next question; false when the round is over.

@@ -20,7 +20,9 @@ Result<ReceiptNumber> RecordServices::next_receipt(sqlite::Transaction& tx, Rece
 }
 
 namespace {
-Error save_failed(const Status& s) { return Error{"save_failed", s.error().message}; }
+Error save_failed(const Status& s) {
+    return Error{s.error().code == "disk_full" ? "disk_full" : "save_failed", s.error().message, s.error().category};
+}
 }  // namespace
 
 Result<records::ApplicationSubmitted> RecordServices::submit_application(records::ApplicationSubmitted sub,
@@ -161,7 +163,7 @@ Result<AcceptanceRecorded> RecordServices::accept(const std::string& receipt, co
     std::string missing;
     for (auto& m : p->materials)
         if (m.when.empty() && !checked.count(m.code))
-            missing += (missing.empty() ? "" : "、") + data_.rules.document_name(m.code);
+            missing += (missing.empty() ? "" : ",") + m.code;  // the app names them in the screen's language
     if (!missing.empty()) return Error{"materials_missing", missing};
     const auto today = clock_.today();
     const auto now = clock_.now_utc_ms();

@@ -55,7 +55,7 @@ public:
     std::optional<CaseRecord> record_status_query(const std::string& receipt, const std::string& last4,
                                                   const RemoteStatus& remote, bool scanned, records::Actor actor);
     // application.accepted by `staff_id` with the materials checked ("not_waiting", "materials_missing" whose
-    // message lists the missing documents' names separated by "、").
+    // message lists the missing documents' codes separated by ",").
     Result<AcceptanceRecorded> accept(const std::string& receipt, const std::set<std::string>& checked,
                                       const std::string& staff_id);
     Status record_missing(const std::string& receipt, const std::set<std::string>& checked);

@@ -19,7 +19,7 @@ struct JournalEvent {
 
 // `write` changes local state inside `tx` and returns the event to append. Any failure (begin, write, append,
 // commit) leaves the database as it was: the transaction rolls back when it goes out of scope uncommitted.
-// Errors keep their code; a failure of the database itself has the code "save_failed".
+// Errors keep their code; a failure of the database itself has the code "save_failed" (or "disk_full").
 Result<records::Envelope> journaled_write(KioskStore& store,
                                           const std::function<Result<JournalEvent>(sqlite::Transaction& tx)>& write);
 

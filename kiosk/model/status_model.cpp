@@ -17,11 +17,11 @@ std::string last4_hash(const std::string& /*county_key*/, const std::string& rec
 std::optional<std::string> StatusModel::check(std::string& message) const {
     auto r = parse_receipt_number(receipt.value);
     if (!r) {
-        message = "办件编号不对，请对照回执上的 17 位编号再输入一遍";
+        message = "status.err_receipt";
         return std::nullopt;
     }
     if (last4.value.size() != 4) {
-        message = "请输入申请人身份证号码的最后 4 位";
+        message = "status.err_last4";
         return std::nullopt;
     }
     return r.value().text;

@@ -24,7 +24,7 @@ struct StatusModel {
     std::int64_t age_ms = 0;
     CaseStatus evaluated;
 
-    // Validates the inputs; the normalised receipt number on success.
+    // Validates the inputs; the normalised receipt number on success, else `message` is a string-table key.
     std::optional<std::string> check(std::string& message) const;
     void show(const CaseRecord& c, bool from_county, UtcMillis now, const PolicyData& data, CivilDate today);
     void reset() { *this = StatusModel{}; }

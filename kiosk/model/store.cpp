@@ -156,7 +156,7 @@ Status KioskStore::mark_accepted(sqlite::Transaction& tx, const std::string& rec
     auto r = st.run();
     if (!r) return r;
     if (sqlite3_changes(tx.db().raw()) != 1)
-        return Error{"not_submitted", "这件申请已经受理过，或者不在本机，请刷新后再试"};
+        return Error{"not_submitted", "already accepted or not on this kiosk"};
     return Ok{};
 }
 
@@ -186,7 +186,7 @@ Status KioskStore::insert_rating(sqlite::Transaction& tx, const std::string& rec
     auto st = tx.db().prepare("INSERT INTO kiosk_ratings(receipt, level, day) VALUES(?,?,?)");
     st.bind(1, receipt).bind(2, level).bind(3, day.iso());
     auto r = st.run();
-    if (!r) return Error{"already_rated", "这件事已经评价过了，每件事只能评价一次"};
+    if (!r) return Error{"already_rated", "rating already given for this receipt"};
     return r;
 }
 

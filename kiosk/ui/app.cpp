@@ -51,7 +51,7 @@ Result<AppServices> local_services(const KioskConfig& cfg, const PolicyData& dat
     out.store = std::move(store).value();
     out.printer = open_receipt_printer(cfg.printer_uri, cfg.printer_profile);
     out.sync = sync ? std::move(sync)
-                    : std::make_unique<OfflineSyncService>("未配置县级服务器，本机离线运行，记录都已保存在本机");
+                    : std::make_unique<OfflineSyncService>("not_configured");
     out.articles_db = cfg.data_dir + "/articles.db";
     return out;
 }
@@ -84,7 +84,7 @@ Status App::init() {
     auto& cfg = opt_.config;
     std::error_code ec;
     std::filesystem::create_directories(cfg.data_dir, ec);
-    if (ec) return Error{"data_dir", "无法创建数据目录 " + cfg.data_dir + "，请检查权限"};
+    if (ec) return Error{"data_dir", "无法创建数据目录 " + cfg.data_dir + "，请检查权限"};  // zh-ok: a start-up error, printed to stderr
 
     // The county's pulled configuration over the local file, then the policy content: the installed signed bundle
     // when it verifies and loads, else the shipped assets (policy_source.hpp). Both take effect here, at start.
@@ -109,7 +109,7 @@ Status App::init() {
     // Video and audio only: joystick and sensor subsystems can force polling (RECIPES.md §10 1a).
     SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
-    if (SDL_Init(SDL_INIT_VIDEO) != 0) return Error{"sdl", std::string("无法初始化显示：") + SDL_GetError()};
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) return Error{"sdl", std::string("无法初始化显示：") + SDL_GetError()};  // zh-ok: a start-up error, printed to stderr
     // Audio starts with the first read-aloud (Speech): SDL's audio back ends cost start-up and exit time.
     std::string driver = video_driver();
     real_wait_ = driver == "x11" || driver == "wayland";
@@ -117,13 +117,13 @@ Status App::init() {
     int ww = cfg.window_width > 0 ? cfg.window_width : lw;
     int wh = cfg.window_height > 0 ? cfg.window_height : lh;
     scale_ = std::min(static_cast<float>(ww) / static_cast<float>(lw), static_cast<float>(wh) / static_cast<float>(lh));
-    window_ = SDL_CreateWindow("一门 · 社会救助自助服务", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, ww, wh,
+    window_ = SDL_CreateWindow("一门 · 社会救助自助服务", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, ww, wh,  // zh-ok: window title (full screen, never shown)
                                SDL_WINDOW_SHOWN);
-    if (!window_) return Error{"sdl", std::string("无法创建窗口：") + SDL_GetError()};
+    if (!window_) return Error{"sdl", std::string("无法创建窗口：") + SDL_GetError()};  // zh-ok: a start-up error, printed to stderr
     bool software = driver == "offscreen" || driver == "dummy" || driver == "x11";
     renderer_ = SDL_CreateRenderer(window_, -1, software ? SDL_RENDERER_SOFTWARE : 0);
     if (!renderer_) renderer_ = SDL_CreateRenderer(window_, -1, SDL_RENDERER_SOFTWARE);
-    if (!renderer_) return Error{"sdl", std::string("无法创建渲染器：") + SDL_GetError()};
+    if (!renderer_) return Error{"sdl", std::string("无法创建渲染器：") + SDL_GetError()};  // zh-ok: a start-up error, printed to stderr
     if (SDL_RendererInfo info; SDL_GetRendererInfo(renderer_, &info) == 0)
         software_renderer_ = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
     if (scale_ != 1.f) SDL_RenderSetScale(renderer_, scale_, scale_);
@@ -135,7 +135,7 @@ Status App::init() {
     // The first frame does not wait: the atlas starts empty and takes the glyphs frames ask for, built on a worker
     // (fonts.hpp); rime opens when first needed (pinyin.hpp).
     fonts_.start(cfg.font_path, cfg.font_face, "");
-    if (fonts_.failed()) return Error{"font", "找不到中文字体 " + cfg.font_path + "，请安装 fonts-noto-cjk"};
+    if (fonts_.failed()) return Error{"font", "找不到中文字体 " + cfg.font_path + "，请安装 fonts-noto-cjk"};  // zh-ok: a start-up error, printed to stderr
     pinyin_.start(cfg.rime_dir());
 
     auto services = opt_.wire ? opt_.wire(cfg, data_, *clock_)
@@ -280,7 +280,7 @@ void App::render() {
         consecutive_failures_ = 0;
     } catch (const std::exception& ex) {
         // The frame guard: end this frame cleanly; many in a row end the process for the service manager.
-        std::cerr << "hall-kiosk: 画面出错（" << ex.what() << "），已跳过这一帧\n";
+        std::cerr << "hall-kiosk: 画面出错（" << ex.what() << "），已跳过这一帧\n";  // zh-ok: the log
         if (began) ImGui::EndFrame();
         if (++consecutive_failures_ >= 10) std::abort();
         return;

@@ -47,7 +47,7 @@ float draw_header(ViewCtx& c, const std::string& title) {
 float draw_steps(ViewCtx& c, float y, int step, int count, const std::string& step_title) {
     auto& ui = c.ui;
     std::string line = c.app.i18n().fmt("chrome.step", {std::to_string(step), std::to_string(count)});
-    if (!step_title.empty()) line += "：" + step_title;
+    if (!step_title.empty()) line = c.app.i18n().fmt("chrome.step_titled", {line, step_title});
     ui.text(48, y + 20, line, FontRole::small, colour::secondary);
     if (c.app.idle_warning()) {
         int left = c.app.idle_seconds_left();

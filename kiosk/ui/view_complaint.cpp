@@ -1,6 +1,7 @@
 // view_complaint.cpp — 投诉建议: category, text (pinyin keyboard), anonymous or a contact number; then the 投诉回执
 // number and its query code, shown large.
 #include "kiosk/model/text.hpp"
+#include "kiosk/ui/targets.hpp"
 #include "kiosk/ui/views.hpp"
 
 namespace yimen::kiosk {
@@ -35,7 +36,7 @@ void draw_complaint(ViewCtx& c) {
             cx += cw + gap;
         }
         y += h + 32;
-        bound_field(c, "投诉内容", s.text, x, y, w);
+        bound_field(c, target::complaint_text, s.text, x, y, w);
         y += ui.field_height() + 16;
         if (utf8::length(s.text.value) > 12) {
             float ph = ui.paragraph(x + 28, 0, w - 56, s.text.value, FontRole::body, 0, 1.4f, false);
@@ -48,7 +49,7 @@ void draw_complaint(ViewCtx& c) {
             s.anonymous = !s.anonymous;
         y += 126;
         if (!s.anonymous) {
-            bound_field(c, "联系电话", s.contact, x, y, w);
+            bound_field(c, target::phone, s.contact, x, y, w);
             y += ui.field_height() + 24;
         }
         if (!s.error.empty()) {

@@ -64,7 +64,7 @@ void draw_home(ViewCtx& c) {
     float fy = ui.H - footer_h;
     ui.dl->AddRectFilled(ImVec2(0, fy), ImVec2(ui.W, ui.H), colour::footer);
     auto staff_label = c.tr("home.staff");
-    auto lang_label = app.i18n().language() == "en" ? std::string("中文") : std::string("English");
+    const auto& lang_label = c.tr("home.other_language");  // each language named in its own words
     auto s1 = ui.measure(staff_label, FontRole::body);
     if (ui.button(staff_label, 24, fy + 16, s1.x + 48, footer_h - 32, ButtonStyle::plain, FontRole::body)) {
         app.go(Screen::staff);

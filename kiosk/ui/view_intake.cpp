@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "kiosk/model/text.hpp"
+#include "kiosk/ui/targets.hpp"
 #include "kiosk/ui/views.hpp"
 #include "policy/receipt_number.hpp"
 #include "policy/workflow.hpp"
@@ -78,7 +79,7 @@ std::string step_title_key(IntakeStep s) {
     return "intake.step.need";
 }
 
-std::string yuan(std::int64_t fen) { return format_yuan(fen) + " 元"; }
+std::string yuan(const I18n& t, std::int64_t fen) { return t.fmt("intake.yuan", {format_yuan(fen)}); }
 
 }  // namespace
 
@@ -167,7 +168,7 @@ void draw_intake(ViewCtx& c) {
                 y = section(c, x, y, c.tr("intake.materials_list"));
                 for (auto& mat : prog->materials) {
                     std::string line = "· " + mat.name;
-                    if (!mat.when.empty()) line += "（" + mat.when + "）";
+                    if (!mat.when.empty()) line = app.i18n().fmt("intake.material_when", {line, mat.when});
                     y += ui.paragraph(x + 24, y, w - 24, line, FontRole::body, colour::text, 1.35f);
                 }
                 y += 24;
@@ -175,7 +176,7 @@ void draw_intake(ViewCtx& c) {
                     y = section(c, x, y, c.tr("intake.time_limit"));
                     std::string limit = app.i18n().fmt("intake.time_limit_text",
                                                        {std::to_string(prog->overall->working_days)});
-                    if (is_unconfirmed(prog->overall->confidence)) limit += std::string("（") + kUnconfirmedNote + "）";
+                    if (is_unconfirmed(prog->overall->confidence)) limit = app.i18n().fmt("policy.unconfirmed", {limit});
                     y += ui.paragraph(x, y, w, limit, FontRole::body, colour::text, 1.4f);
                 }
             }
@@ -188,14 +189,14 @@ void draw_intake(ViewCtx& c) {
             float fx = x + 36, fw = w - 72;
             y += 28;
             bool ok = false;
-            std::string fb = m.id_feedback(today, ok);
-            bound_field(c, "身份证号码", m.id_number, fx, y, fw, ok ? "✓ " + fb : fb, ok ? colour::green : colour::red);
+            std::string fb = m.id_feedback(today, app.i18n(), ok);
+            bound_field(c, target::id_number, m.id_number, fx, y, fw, ok ? "✓ " + fb : fb, ok ? colour::green : colour::red);
             y += ui.field_height() + 60;
-            bound_field(c, "姓名", m.name, fx, y, fw);
+            bound_field(c, target::name, m.name, fx, y, fw);
             y += ui.field_height() + 24;
-            bound_field(c, "联系电话", m.phone, fx, y, fw);
+            bound_field(c, target::phone, m.phone, fx, y, fw);
             y += ui.field_height() + 24;
-            bound_field(c, "家庭住址", m.address, fx, y, fw);
+            bound_field(c, target::address, m.address, fx, y, fw);
             y += ui.field_height() + 28;
             ui.card_end(x, cy, w, y - cy);
             y += 20;
@@ -234,7 +235,7 @@ void draw_intake(ViewCtx& c) {
                 y += 28;
                 y = section(c, fx, y, c.tr("intake.relation"));
                 y = choice_row(c, fx, y, fw, kRelations, m.draft.relation);
-                bound_field(c, "成员姓名", m.draft.name, fx, y, fw);
+                bound_field(c, target::member_name, m.draft.name, fx, y, fw);
                 y += ui.field_height() + 24;
                 bool ok = false;
                 std::string fb;
@@ -243,7 +244,7 @@ void draw_intake(ViewCtx& c) {
                     ok = r.ok();
                     fb = ok ? "✓ " + c.tr("intake.id_ok") : r.error().message;
                 }
-                bound_field(c, "成员身份证号码", m.draft.id_number, fx, y, fw, fb, ok ? colour::green : colour::red);
+                bound_field(c, target::member_id_number, m.draft.id_number, fx, y, fw, fb, ok ? colour::green : colour::red);
                 y += ui.field_height() + 60;
                 y = section(c, fx, y, c.tr("intake.health"));
                 y = choice_row(c, fx, y, fw, kHealth, m.draft.health);
@@ -258,7 +259,7 @@ void draw_intake(ViewCtx& c) {
                 }
                 if (ui.button(c.tr("intake.save_member"), fx + bw + 24, y, bw, 104, ButtonStyle::primary, FontRole::body)) {
                     app.focus(nullptr);
-                    m.save_member(today);
+                    m.save_member(today, app.i18n());
                 }
                 y += 132;
                 ui.card_end(x, cy, w, y - cy);
@@ -269,16 +270,16 @@ void draw_intake(ViewCtx& c) {
         case IntakeStep::income: {
             title("intake.income.title", "intake.income.sub");
             float fx = x, fw = w;
-            bound_field(c, "工资性收入", m.wages, fx, y, fw);
+            bound_field(c, target::wages, m.wages, fx, y, fw);
             y += ui.field_height() + 20;
-            bound_field(c, "经营净收入", m.business, fx, y, fw);
+            bound_field(c, target::business, m.business, fx, y, fw);
             y += ui.field_height() + 20;
-            bound_field(c, "财产净收入", m.property, fx, y, fw);
+            bound_field(c, target::property, m.property, fx, y, fw);
             y += ui.field_height() + 20;
-            bound_field(c, "转移净收入", m.transfer, fx, y, fw);
+            bound_field(c, target::transfer, m.transfer, fx, y, fw);
             y += ui.field_height() + 36;
             y = section(c, x, y, c.tr("intake.assets"));
-            bound_field(c, "存款", m.deposits, fx, y, fw);
+            bound_field(c, target::deposits, m.deposits, fx, y, fw);
             y += ui.field_height() + 24;
             auto counter = [&](const std::string& label, int& v) {
                 ui.text(x, y + 24, label, FontRole::body, colour::text);
@@ -299,7 +300,7 @@ void draw_intake(ViewCtx& c) {
             if (in) {
                 y += 8;
                 y += ui.paragraph(x, y, w,
-                                  app.i18n().fmt("intake.income_total", {yuan(in.value().total())}),
+                                  app.i18n().fmt("intake.income_total", {yuan(app.i18n(), in.value().total())}),
                                   FontRole::body, colour::brand);
             }
             break;
@@ -313,11 +314,11 @@ void draw_intake(ViewCtx& c) {
                 sel.push_back(false);
             }
             y = chip_row(c, x, y, w, labels, sel, [&](std::size_t i) {
-                if (!m.hardship.value.empty()) m.hardship.value += "，";
+                if (!m.hardship.value.empty()) m.hardship.value += c.tr("list.comma");
                 m.hardship.value += labels[i];
             });
             y += 8;
-            bound_field(c, "困难情况", m.hardship, x, y, w);
+            bound_field(c, target::hardship, m.hardship, x, y, w);
             y += ui.field_height() + 16;
             if (utf8::length(m.hardship.value) > 12) {
                 float ph = ui.paragraph(x + 28, 0, w - 56, m.hardship.value, FontRole::body, 0, 1.4f, false);
@@ -367,7 +368,7 @@ void draw_intake(ViewCtx& c) {
                 if (code != "commitment" && code != "authorisation") names.push_back(rules.document_name(code));
             if (!names.empty()) {
                 std::string list;
-                for (auto& n : names) list += (list.empty() ? "" : "、") + n;
+                for (auto& n : names) list += (list.empty() ? "" : c.tr("list.sep")) + n;
                 y += draw_message(c, x, y, w, app.i18n().fmt("intake.missing_notice", {list}), false) + 24;
             }
             break;
@@ -413,11 +414,11 @@ void draw_intake(ViewCtx& c) {
             row("review.address", m.address.value);
             row("review.household", app.i18n().fmt("review.people", {std::to_string(m.members.size() + 1)}));
             auto in = m.income();
-            if (in) row("review.income", yuan(in.value().total()));
+            if (in) row("review.income", yuan(app.i18n(), in.value().total()));
             row("review.close_relative", c.tr(m.close_relative.value_or(false) ? "intake.rel_yes" : "intake.rel_no"));
             auto missing = m.missing_materials(rules);
             std::string list;
-            for (auto& code : missing) list += (list.empty() ? "" : "、") + rules.document_name(code);
+            for (auto& code : missing) list += (list.empty() ? "" : c.tr("list.sep")) + rules.document_name(code);
             row("review.missing", list.empty() ? c.tr("review.none") : list);
             y += 14;
             ui.card_end(x, cy, w, y - cy);
@@ -427,7 +428,7 @@ void draw_intake(ViewCtx& c) {
                 // Zero is not "you get 0.00 yuan": say what it means and that the review decides.
                 y += draw_message(c, x, y, w,
                                   est == 0 ? c.tr("intake.estimate_zero")
-                                           : app.i18n().fmt("intake.estimate", {yuan(est)}),
+                                           : app.i18n().fmt("intake.estimate", {yuan(app.i18n(), est)}),
                                   false) + 24;
             }
             break;
@@ -458,24 +459,24 @@ void draw_intake(ViewCtx& c) {
             }
             if (!referral && !m.missing_names.empty()) {
                 std::string list;
-                for (auto& n : m.missing_names) list += (list.empty() ? "" : "、") + n;
+                for (auto& n : m.missing_names) list += (list.empty() ? "" : c.tr("list.sep")) + n;
                 y += draw_message(c, x, y, w, app.i18n().fmt("done.missing", {list}), false) + 24;
             }
             if (!referral && m.estimate_fen >= 0) {
                 y += draw_message(c, x, y, w,
                                   m.estimate_fen == 0 ? c.tr("intake.estimate_zero")
-                                                      : app.i18n().fmt("intake.estimate", {yuan(m.estimate_fen)}),
+                                                      : app.i18n().fmt("intake.estimate", {yuan(app.i18n(), m.estimate_fen)}),
                                   false) + 24;
             }
             break;
         }
         case IntakeStep::referral_identity: {
             title("intake.referral.title", "intake.referral.sub");
-            bound_field(c, "姓名", m.name, x, y, w);
+            bound_field(c, target::name, m.name, x, y, w);
             y += ui.field_height() + 24;
-            bound_field(c, "联系电话", m.phone, x, y, w);
+            bound_field(c, target::phone, m.phone, x, y, w);
             y += ui.field_height() + 24;
-            bound_field(c, "需要的帮助", m.referral_need, x, y, w);
+            bound_field(c, target::referral_need, m.referral_need, x, y, w);
             y += ui.field_height() + 24;
             break;
         }

@@ -1,6 +1,7 @@
 // view_policy.cpp — 政策查询: search box and categories, results with highlighted snippets, an article in large
 // text that scrolls by dragging (a drag is never a tap).
 #include "kiosk/model/text.hpp"
+#include "kiosk/ui/targets.hpp"
 #include "kiosk/ui/views.hpp"
 
 namespace yimen::kiosk {
@@ -61,7 +62,7 @@ void draw_policy(ViewCtx& c) {
     ui.text(x, y, c.tr("policy.title"), FontRole::title, colour::text);
     y += ui.px(FontRole::title) + 24;
     float bw = 200;
-    bound_field(c, "搜索", p.query, x, y, w - bw - 24);
+    bound_field(c, target::search, p.query, x, y, w - bw - 24);
     if (ui.button(c.tr("policy.search"), x + w - bw, y + ui.px(FontRole::small) + 12, bw, ui.px(FontRole::input) + 44,
                   ButtonStyle::primary, FontRole::body))
         app.policy_search();

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "kiosk/model/text.hpp"
+#include "kiosk/ui/targets.hpp"
 #include "kiosk/ui/views.hpp"
 
 namespace yimen::kiosk {
@@ -64,7 +65,7 @@ void draw_rating(ViewCtx& c) {
         ui.text(x, y, c.tr("rating.title"), FontRole::title, colour::text);
         y += ui.px(FontRole::title) + 16;
         y += ui.paragraph(x, y, w, c.tr("rating.sub"), FontRole::small, colour::secondary, 1.35f) + 16;
-        bound_field(c, "办件编号", r.receipt, x, y, w);
+        bound_field(c, target::receipt, r.receipt, x, y, w);
         y += ui.field_height() + 32;
         float n = static_cast<float>(model.levels().size());
         float slot = w / n;
@@ -116,7 +117,7 @@ void draw_rating(ViewCtx& c) {
                 cx += cw + gap;
             }
             y += h + 32;
-            bound_field(c, "回访电话", r.phone, x, y, w);
+            bound_field(c, target::callback_phone, r.phone, x, y, w);
             y += ui.field_height() + 24;
         }
         float qh = ui.paragraph(0, 0, w - 72, c.tr("rating.quiz_note"), FontRole::small, 0, 1.4f, false) + 48;

@@ -1,6 +1,7 @@
 // view_staff.cpp — staff mode: login, the menu, 受理 (tick the materials checked), assisted intake, reprint, the
 // printer's status and a test page, sync status in words, and the hall's summary for today.
 #include "kiosk/model/text.hpp"
+#include "kiosk/ui/targets.hpp"
 #include "kiosk/ui/views.hpp"
 #include "policy/money.hpp"
 #include "policy/receipt_number.hpp"
@@ -20,7 +21,7 @@ void draw_staff(ViewCtx& c) {
     auto& app = c.app;
     auto& s = app.staff;
     std::string head = c.tr("staff.title");
-    if (s.logged()) head += " · " + s.logged_in_name + "（" + s.logged_in + "）";
+    if (s.logged()) head += " · " + c.app.i18n().fmt("staff.who", {s.logged_in_name, s.logged_in});
     draw_header(c, head);
     float top = 170;
     float bottom = keyboard_top(c);
@@ -40,9 +41,9 @@ void draw_staff(ViewCtx& c) {
             ui.text(x, y, c.tr("staff.login_title"), FontRole::title, colour::text);
             y += ui.px(FontRole::title) + 16;
             y += ui.paragraph(x, y, w, c.tr("staff.login_sub"), FontRole::small, colour::secondary, 1.35f) + 24;
-            bound_field(c, "工号", s.staff_id, x, y, w);
+            bound_field(c, target::staff_id, s.staff_id, x, y, w);
             y += ui.field_height() + 24;
-            bound_field(c, "密码", s.pin, x, y, w);
+            bound_field(c, target::pin, s.pin, x, y, w);
             y += ui.field_height() + 24;
             left_label = c.tr("nav.home");
             right_label = c.tr("staff.login");
@@ -144,7 +145,7 @@ void draw_staff(ViewCtx& c) {
         case StaffPage::reprint: {
             ui.text(x, y, c.tr("staff.reprint"), FontRole::title, colour::text);
             y += ui.px(FontRole::title) + 24;
-            bound_field(c, "补打办件编号", s.reprint_receipt, x, y, w);
+            bound_field(c, target::reprint_receipt, s.reprint_receipt, x, y, w);
             y += ui.field_height() + 24;
             ui.text(x, y, c.tr("staff.recent_prints"), FontRole::body, colour::text);
             y += ui.px(FontRole::body) + 16;
@@ -191,12 +192,14 @@ void draw_staff(ViewCtx& c) {
             row(c.tr("sync.queue"), app.i18n().fmt("sync.events", {std::to_string(counts.unacknowledged)}));
             row(c.tr("sync.oldest"), counts.oldest_unsent_wall_ms ? when(c, counts.oldest_unsent_wall_ms) : c.tr("sync.none"));
             row(c.tr("sync.last_success"), when(c, snap.last_success_ms));
-            row(c.tr("sync.last_error"), snap.last_error.empty() ? c.tr("sync.none") : snap.last_error);
+            row(c.tr("sync.last_error"), snap.error_code.empty() || snap.error_code == "none"
+                                             ? c.tr("sync.none")
+                                             : c.app.i18n().error("sync", {snap.error_code, snap.last_error}));
             row(c.tr("sync.quarantined"), std::to_string(counts.quarantined));
             ui.card_end(x, cy, w, y + 12 - cy);
             y += 40;
             for (auto& q : app.staff_view().quarantined) {
-                y += ui.paragraph(x, y, w, "#" + std::to_string(q.seq) + " " + q.type + "：" + q.message, FontRole::small,
+                y += ui.paragraph(x, y, w, c.app.i18n().fmt("sync.quarantined_line", {std::to_string(q.seq), q.type, q.message}), FontRole::small,
                                   colour::red, 1.35f) + 8;
             }
             right_label = c.tr("sync.now");

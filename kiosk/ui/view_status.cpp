@@ -3,15 +3,16 @@
 #include <algorithm>
 
 #include "kiosk/model/text.hpp"
+#include "kiosk/ui/targets.hpp"
 #include "kiosk/ui/views.hpp"
 #include "policy/workflow.hpp"
 
 namespace yimen::kiosk {
 namespace {
 
-std::string md(CivilDate d) { return std::to_string(d.month) + "月" + std::to_string(d.day) + "日"; }
-std::string ymd(CivilDate d) {
-    return std::to_string(d.year) + "年" + std::to_string(d.month) + "月" + std::to_string(d.day) + "日";
+std::string md(const I18n& t, CivilDate d) { return t.fmt("date.md", {std::to_string(d.month), std::to_string(d.day)}); }
+std::string ymd(const I18n& t, CivilDate d) {
+    return t.fmt("date.ymd", {std::to_string(d.year), std::to_string(d.month), std::to_string(d.day)});
 }
 
 }  // namespace
@@ -33,9 +34,9 @@ void draw_status(ViewCtx& c) {
         ui.text(x, y, c.tr("status.title"), FontRole::title, colour::text);
         y += ui.px(FontRole::title) + 16;
         y += ui.paragraph(x, y, w, c.tr("status.sub"), FontRole::small, colour::secondary, 1.35f) + 24;
-        bound_field(c, "办件编号", s.receipt, x, y, w);
+        bound_field(c, target::receipt, s.receipt, x, y, w);
         y += ui.field_height() + 24;
-        bound_field(c, "身份证后四位", s.last4, x, y, w);
+        bound_field(c, target::id_last4, s.last4, x, y, w);
         y += ui.field_height() + 32;
         if (s.phase == StatusPhase::waiting) {
             y += draw_message(c, x, y, w, c.tr("status.waiting"), false) + 24;
@@ -72,15 +73,15 @@ void draw_status(ViewCtx& c) {
         if (!ev.next_deadlines.empty()) {
             const auto& d = ev.next_deadlines.front();
             const StageDef* nx = prog ? prog->stage(d.stage) : nullptr;
-            now_line += " · " + app.i18n().fmt("status.next_due", {nx ? nx->name : d.stage, md(d.due.date)});
+            now_line += " · " + app.i18n().fmt("status.next_due", {nx ? nx->name : d.stage, md(app.i18n(), d.due.date)});
         }
         lines.push_back({now_line, colour::text});
         if (ev.overall_due) {
             // The limit in force: the extended one once an extension applies; an assumed limit says so.
             std::string due_line =
-                app.i18n().fmt("status.overall_due", {ymd(ev.overall_due->date), std::to_string(ev.overall_working_days)});
+                app.i18n().fmt("status.overall_due", {ymd(app.i18n(), ev.overall_due->date), std::to_string(ev.overall_working_days)});
             if (ev.extension_applies) due_line += c.tr("status.extended");
-            if (ev.overall_unconfirmed) due_line += std::string("（") + kUnconfirmedNote + "）";
+            if (ev.overall_unconfirmed) due_line = app.i18n().fmt("policy.unconfirmed", {due_line});
             lines.push_back({due_line, colour::text});
             auto today = app.clock().today();
             if (ev.overdue) {
@@ -117,7 +118,7 @@ void draw_status(ViewCtx& c) {
         std::vector<std::pair<std::string, std::string>> items;  // title, detail
         for (std::size_t i = 0; i < rec.history.size(); ++i) {
             const StageDef* st = prog ? prog->stage(rec.history[i].stage) : nullptr;
-            items.push_back({st ? st->name : rec.history[i].stage, md(rec.history[i].date)});
+            items.push_back({st ? st->name : rec.history[i].stage, md(app.i18n(), rec.history[i].date)});
         }
         std::size_t n_done = items.size();
         if (prog && !ev.closed) {

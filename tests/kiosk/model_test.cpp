@@ -59,7 +59,7 @@ struct Fixture {
         deps.clock = &clock;
         deps.store = std::move(store).value();
         deps.printer = open_receipt_printer(cfg.printer_uri, cfg.printer_profile);
-        deps.sync = std::make_unique<OfflineSyncService>("离线");
+        deps.sync = std::make_unique<OfflineSyncService>("not_configured");
         deps.handwriting = &ink;
         app = std::make_unique<KioskApp>(std::move(deps));
     }
@@ -106,10 +106,10 @@ TEST_CASE("Intake validates the ID number with a plain message", "[kiosk][intake
     CHECK(m.step == IntakeStep::identity);
     CHECK_FALSE(m.error.empty());
     bool ok = true;
-    CHECK_FALSE(m.id_feedback(f.clock.today(), ok).empty());
+    CHECK_FALSE(m.id_feedback(f.clock.today(), *f.i18n, ok).empty());
     CHECK_FALSE(ok);
     m.id_number.value = "230523199001010012";
-    CHECK(m.id_feedback(f.clock.today(), ok).find("1990") != std::string::npos);
+    CHECK(m.id_feedback(f.clock.today(), *f.i18n, ok).find("1990") != std::string::npos);
     CHECK(ok);
     m.phone.value = "12345";
     f.app->intake_next();
@@ -470,6 +470,35 @@ TEST_CASE("Every UI string key exists in both languages", "[kiosk][i18n]") {
             INFO(k << " " << ph);
             CHECK((v.find(ph) != std::string::npos) == (en.at(k).find(ph) != std::string::npos));
         }
+    }
+}
+
+TEST_CASE("Lower libraries' errors read in the screen's language by their code", "[kiosk][i18n]") {
+    auto loaded = I18n::load(kiosk_test::assets_dir());
+    REQUIRE(loaded.ok());
+    auto t = std::move(loaded).value();
+    auto bad = parse_resident_id("230523199001010013", CivilDate{2026, 3, 2});  // wrong check digit
+    REQUIRE_FALSE(bad.ok());
+    CHECK(t.error("id", bad.error()) == bad.error().message);  // zh-CN: the library's own sentence
+    t.set_language("en");
+    const std::string en = t.error("id", bad.error());
+    CHECK(en == t.tr("err.id.bad_check"));
+    CHECK(en.find("digit") != std::string::npos);
+    CHECK(t.error("print", {"paper_empty", "打印机没纸了"}).find("paper") != std::string::npos);
+    CHECK(t.error("sync", {"offline", "暂时连不上县服务器"}).find("county") != std::string::npos);
+    CHECK(t.error("store", {"disk_full", "存储空间已满"}).find("disk") != std::string::npos);
+    // A code the tables do not know still says something: the library's sentence.
+    CHECK(t.error("id", {"no_such_code", "原话"}) == "原话");
+    // The English table has no Chinese in it, except the switches to Chinese, named in its own words.
+    for (auto& [k, v] : t.table("en")) {
+        if (k == "home.other_language" || k == "kb.to_chinese") continue;  // "中文", named in its own words
+        INFO(k << ": " << v);
+        bool cjk = false;
+        for (std::size_t i = 0; i + 2 < v.size(); ++i) {
+            auto b = static_cast<unsigned char>(v[i]);
+            if (b >= 0xE4 && b <= 0xE9) cjk = true;
+        }
+        CHECK_FALSE(cjk);
     }
 }
 
