@@ -64,7 +64,9 @@ Result<PolicyData> load_overlay(const std::map<std::string, std::string>& bundle
         }
         return read_file(fs::path(shipped) / rel);
     };
-    auto missing = [&](const std::string& rel) { return Error{"asset_missing", "找不到数据文件：" + rel}; };
+    auto missing = [&](const std::string& rel) {
+        return Error{"asset_missing", "找不到数据文件：" + rel};  // zh-ok: a content-loading error like policy/'s own; logged and shown to staff by its code
+    };
 
     auto base = text("rules/programmes.json", "rules");
     if (!base) return missing("rules/programmes.json");
@@ -114,9 +116,9 @@ Result<PolicyData> load_overlay(const std::map<std::string, std::string>& bundle
         components.push_back("articles");
         for (auto& [name, bytes] : articles) {
             auto expanded = expand_placeholders(*bytes, values);
-            if (!expanded) return Error{expanded.error().code, name + "：" + expanded.error().message};
+            if (!expanded) return Error{expanded.error().code, name + "：" + expanded.error().message};  // zh-ok: a content-loading error like policy/'s own; logged and shown to staff by its code
             auto a = parse_article(*expanded);
-            if (!a) return Error{a.error().code, name + "：" + a.error().message};
+            if (!a) return Error{a.error().code, name + "：" + a.error().message};  // zh-ok: a content-loading error like policy/'s own; logged and shown to staff by its code
             list.push_back(std::move(a).value());
         }
     }
