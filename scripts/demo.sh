@@ -33,10 +33,9 @@ trap cleanup EXIT
 port_from_log() {
   local log=$1 i
   for i in $(seq 1 100); do
-    if grep -q 'listening on' "$log" 2>/dev/null; then
-      grep -m1 'listening on' "$log" | sed -E 's/.*listening on [^ ]*:([0-9]+).*/\1/'
-      return 0
-    fi
+    local port
+    port=$(grep -m1 'listening on' "$log" 2>/dev/null | sed -nE 's/.*listening on [^ ]*:([0-9]+).*/\1/p')
+    if [ -n "$port" ]; then echo "$port"; return 0; fi
     sleep 0.1
   done
   echo "demo: a service did not start; see $log" >&2
@@ -68,10 +67,13 @@ printf '%s\n' "$COUNTY_PASSWORD" | "$BIN/county-server" users passwd --dir "$COU
 "$BIN/county-server" bundle publish --dir "$COUNTY" --from "$ROOT/assets/policy" >/dev/null
 
 start_county() {
-  "$BIN/county-server" serve --dir "$COUNTY" --listen 127.0.0.1:0 --assets "$ROOT/assets" > "$OUT/county.log" 2>&1 &
+  # A fresh log each start: the previous run's "listening on" line must not be read as this run's port.
+  local log="$OUT/county-$((${#PIDS[@]} + 1)).log"
+  ln -sfn "$(basename "$log")" "$OUT/county.log"
+  "$BIN/county-server" serve --dir "$COUNTY" --listen 127.0.0.1:0 --assets "$ROOT/assets" > "$log" 2>&1 &
   COUNTY_PID=$!
   PIDS+=("$COUNTY_PID")
-  COUNTY_PORT=$(port_from_log "$OUT/county.log")
+  COUNTY_PORT=$(port_from_log "$log")
 }
 # The back office's address and the demo sign-ins (printed at the start, for the kiosk window's lifetime, and at the end).
 back_office() {

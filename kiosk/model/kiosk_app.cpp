@@ -24,6 +24,7 @@ KioskApp::KioskApp(KioskDeps deps)
       sync_(std::move(deps.sync)),
       pinyin_(deps.pinyin),
       recognizer_(deps.handwriting),
+      policy_source_(std::move(deps.policy_source)),
       router_(config_, *clock_),
       print_service_(std::make_unique<PrintService>(config_, *clock_, *printer_)) {
     // The records lane's own connection (WAL: its BEGIN IMMEDIATE never makes the frame wait). Opened here, used

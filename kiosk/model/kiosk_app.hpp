@@ -14,12 +14,13 @@
 #include <vector>
 
 #include "kiosk/model/receipt_document.hpp"
-#include "kiosk/model/ports.hpp"
 #include "kiosk/model/complaint_model.hpp"
 #include "kiosk/model/config.hpp"
 #include "kiosk/model/i18n.hpp"
+#include "kiosk/model/intents.hpp"
 #include "kiosk/model/intake_model.hpp"
 #include "kiosk/model/policy_model.hpp"
+#include "kiosk/model/policy_source.hpp"
 #include "kiosk/model/ports.hpp"
 #include "kiosk/model/print_journal.hpp"
 #include "kiosk/model/print_service.hpp"
@@ -46,6 +47,7 @@ struct KioskDeps {
     std::unique_ptr<SyncService> sync;
     PinyinPort* pinyin = nullptr;        // may be null (tests without rime)
     HandwritingPort* handwriting = nullptr;  // may be null (then the pad says so and pinyin stays)
+    PolicySource policy_source;              // where `data` came from (shown to staff)
 };
 
 // The handwriting pad's state: the strokes of the character being written (personal data: a name is written here,
@@ -66,10 +68,10 @@ struct PrintStatus {
     std::string last_artifact;
 };
 
-class KioskApp {
+class KioskApp final : public KioskIntents {
 public:
     explicit KioskApp(KioskDeps deps);
-    ~KioskApp();
+    ~KioskApp() override;
     KioskApp(const KioskApp&) = delete;
     KioskApp& operator=(const KioskApp&) = delete;
 
@@ -83,7 +85,7 @@ public:
     void set_article_index(const ArticleIndex* index) { articles_ = index; }
 
     // ---- sessions -------------------------------------------------------------------------------------------
-    void touched();
+    void touched() override;
     // Checks the idle clocks; true when the state changed (warning shown, session wiped, staff logged out).
     bool tick();
     bool idle_warning() const;
@@ -95,61 +97,81 @@ public:
 
     // ---- navigation -----------------------------------------------------------------------------------------
     Screen screen() const { return router_.screen(); }
-    void go(Screen s);
-    void go_home();
-    void set_language(const std::string& lang);
+    void go(Screen s) override;
+    void go_home() override;
+    void set_language(const std::string& lang) override;
 
     // ---- text entry -----------------------------------------------------------------------------------------
-    void focus(TextField* f);
+    void focus(const TextField* f) override;
     TextField* focused() const { return focused_; }
     bool latin() const { return latin_; }
-    void toggle_latin();
-    void type_char(char c);       // a pad key or a letter on the keyboard
-    void backspace();
-    void space();
-    void pick_candidate(int i);
-    void candidate_page(bool next);
-    void keyboard_done();
-    std::string preedit();
-    std::vector<std::string> candidates();
-    bool candidates_more();
-    bool candidates_less();
+    void toggle_latin() override;
+    void type_char(char c) override;       // a pad key or a letter on the keyboard
+    void backspace() override;
+    void space() override;
+    void pick_candidate(int i) override;
+    void candidate_page(bool next) override;
+    void keyboard_done() override;
+    std::string preedit() const;
+    std::vector<std::string> candidates() const;
+    bool candidates_more() const;
+    bool candidates_less() const;
     bool pinyin_ready() const { return pinyin_ && pinyin_->ready(); }
     // Handwriting: the pad toggles with the letter keys; each finished stroke is recognised on a worker.
-    void toggle_handwriting();
+    void toggle_handwriting() override;
     void handwriting_stroke(PenStroke stroke, int pad_w, int pad_h);
-    void handwriting_pick(int i);
-    void handwriting_clear();
+    void handwriting_pick(int i) override;
+    void handwriting_clear() override;
     HandwritingState handwriting;
     // Physical keyboard (a USB scanner): text, Enter, with SDL timestamps.
     void physical_text(const std::string& s, std::int64_t t_ms);
     void physical_enter(std::int64_t t_ms);
 
     // ---- screen intents -------------------------------------------------------------------------------------
-    void intake_start(bool assisted);
-    void intake_next();
-    void intake_back();
-    void status_query();
-    void status_rate();
-    void rating_submit();
-    void rating_answer(int choice);
-    void rating_next();
-    void rating_finish();
-    void complaint_submit();
-    void policy_search();
-    void policy_category(const std::string& c);
-    void policy_open(const std::string& id);
-    void policy_close();
-    void staff_login();
-    void staff_logout(const std::string& reason);
-    void staff_page(StaffPage p);
-    void staff_open(const std::string& receipt);
-    void staff_accept();
-    void staff_record_missing();
-    void staff_reprint();
-    void staff_test_page();
-    void staff_sync_now();
-    void staff_check_printer();
+    void intake_start(bool assisted) override;
+    void intake_next() override;
+    void intake_back() override;
+    void status_query() override;
+    void status_rate() override;
+    void rating_submit() override;
+    void rating_answer(int choice) override;
+    void rating_next() override;
+    void rating_finish() override;
+    void complaint_submit() override;
+    void policy_search() override;
+    void policy_category(const std::string& c) override;
+    void policy_open(const std::string& id) override;
+    void policy_close() override;
+    void staff_login() override;
+    void staff_logout(const std::string& reason) override;
+    void staff_page(StaffPage p) override;
+    void staff_open(const std::string& receipt) override;
+    void staff_accept() override;
+    void staff_record_missing() override;
+    void staff_reprint() override;
+    void staff_test_page() override;
+    void staff_sync_now() override;
+    void staff_check_printer() override;
+    // Form edits (kiosk_forms.cpp): each changes one thing the resident or staff chose.
+    void intake_choose_need(const std::string& programme) override;
+    void intake_choose(IntakeChoice which, const std::string& code) override;
+    void intake_adjust(IntakeCount which, int delta) override;
+    void intake_add_member() override;
+    void intake_cancel_member() override;
+    void intake_save_member() override;
+    void intake_remove_member(std::size_t index) override;
+    void intake_toggle_student() override;
+    void intake_add_hardship_phrase(const std::string& phrase) override;
+    void intake_set_close_relative(bool yes) override;
+    void intake_toggle_material(const std::string& code) override;
+    void intake_consent(Consent which) override;
+    void rating_grade(int level) override;
+    void rating_sub(const std::string& code, int stars) override;
+    void rating_toggle_reason(const std::string& code) override;
+    void complaint_category(const std::string& code) override;
+    void complaint_toggle_anonymous() override;
+    void staff_toggle_checked(const std::string& material) override;
+    void staff_pick_reprint(const std::string& receipt) override;
 
     // ---- state the views draw ---------------------------------------------------------------------------------
     const KioskConfig& config() const { return config_; }
@@ -160,11 +182,14 @@ public:
     // Tests and kiosk-ctl: the main thread's connection (views never use it).
     KioskStore& store() { return *store_; }
     SyncService& sync() { return *sync_; }
+    // The county link's last published state (a copy under its own short lock; never waits on the network).
+    SyncSnapshot sync_snapshot() const { return sync_->snapshot(); }
     ReceiptPrinter& printer() { return *printer_; }
     std::string programme_name(const std::string& id) const;
     // The staff pages' data, as last read on the records lane.
     const StaffView& staff_view() const { return staff_view_; }
     std::string printer_description() const { return print_service_->describe(); }
+    const PolicySource& policy_source() const { return policy_source_; }
 
     IntakeModel intake;
     StatusModel status;
@@ -205,6 +230,7 @@ private:
     PinyinPort* pinyin_;
     HandwritingPort* recognizer_;
     const ArticleIndex* articles_ = nullptr;
+    PolicySource policy_source_;
 
     Router router_;
     TextField* focused_ = nullptr;

@@ -8,7 +8,9 @@ namespace yimen::kiosk {
 
 // ---- text entry ------------------------------------------------------------------------------------------------------
 
-void KioskApp::focus(TextField* f) {
+void KioskApp::focus(const TextField* field) {
+    // The views draw the model const and hand back one of its own fields; the model owns it, so it may write it.
+    auto* f = const_cast<TextField*>(field);
     if (focused_ != f && pinyin_) pinyin_->clear();
     if (focused_ != f) handwriting_clear();
     focused_ = f;
@@ -97,18 +99,18 @@ void KioskApp::keyboard_done() {
     focused_ = nullptr;
 }
 
-std::string KioskApp::preedit() {
+std::string KioskApp::preedit() const {
     if (!focused_ || latin_ || !pinyin_ || !pinyin_->ready() || focused_->kind != InputKind::chinese) return "";
     return pinyin_->preedit();
 }
 
-std::vector<std::string> KioskApp::candidates() {
+std::vector<std::string> KioskApp::candidates() const {
     if (!focused_ || latin_ || !pinyin_ || !pinyin_->ready() || focused_->kind != InputKind::chinese) return {};
     return pinyin_->candidates();
 }
 
-bool KioskApp::candidates_more() { return pinyin_ && pinyin_->ready() && pinyin_->has_next_page(); }
-bool KioskApp::candidates_less() { return pinyin_ && pinyin_->ready() && pinyin_->has_prev_page(); }
+bool KioskApp::candidates_more() const { return pinyin_ && pinyin_->ready() && pinyin_->has_next_page(); }
+bool KioskApp::candidates_less() const { return pinyin_ && pinyin_->ready() && pinyin_->has_prev_page(); }
 
 void KioskApp::physical_text(const std::string& s, std::int64_t t_ms) {
     for (char c : s) {
@@ -134,16 +136,25 @@ void KioskApp::physical_enter(std::int64_t t_ms) {
     status.error.clear();
     touched();
     if (status.last4.value.size() == 4) return status_query();
-    if (config_.scan_shows_status && store_->case_record(n.value().text)) {
-        // The paper is in the resident's hand: its last synced status at once, age stated, and a fresh pull asked
-        // for. The county's online answer still needs the last four (a typed number proves nothing).
-        focused_ = nullptr;
-        status.phase = StatusPhase::waiting;
-        show_status_result(n.value().text, "", RemoteStatus{}, true);
-        sync_->sync_now();
-        return;
-    }
     focus(&status.last4);
+    if (!config_.scan_shows_status) return;
+    // The paper is in the resident's hand: when the case is known here, its last synced status at once, age
+    // stated, and a fresh pull asked for. The county's online answer still needs the last four (a typed number
+    // proves nothing). The lookup is on the records lane; meanwhile the last-four field waits as usual.
+    const std::string receipt = n.value().text;
+    const int session = wipe_generation();
+    on_records<bool>([receipt](RecordServices& r) { return r.store().case_record(receipt).has_value(); },
+                     [this, receipt, session](bool known) {
+                         // Only if the resident is still on that receipt's query and has not typed the last four.
+                         if (!known || session != wipe_generation() || screen() != Screen::status ||
+                             status.phase != StatusPhase::entry || status.receipt.value != receipt ||
+                             !status.last4.value.empty())
+                             return;
+                         focused_ = nullptr;
+                         status.phase = StatusPhase::waiting;
+                         show_status_result(receipt, "", RemoteStatus{}, true);
+                         sync_->sync_now();
+                     });
 }
 
 // ---- handwriting ----------------------------------------------------------------------------------------------------

@@ -78,7 +78,11 @@ void KioskApp::staff_page(StaffPage p) {
 void KioskApp::refresh_staff_view() {
     if (!staff.logged()) return;
     staff_view_read_ms_ = clock_->now_utc_ms();
-    on_records<StaffView>([selected = staff.selected](RecordServices& r) { return r.read_staff_view(selected); },
+    on_records<StaffView>([selected = staff.selected, config = &config_](RecordServices& r) {
+                              auto v = r.read_staff_view(selected);
+                              v.installed_bundle = installed_bundle_version(*config);  // a directory read: here too
+                              return v;
+                          },
                           [this](StaffView v) {
                               if (!staff.logged()) return;  // logged out meanwhile: nothing of it stays
                               staff_view_ = std::move(v);
@@ -141,14 +145,18 @@ void KioskApp::staff_reprint() {
         staff.error = tr("staff.err_bad_receipt");
         return;
     }
-    auto again = PrintService::reprint_of(*store_, rn.value().text);
-    if (!again) {
-        staff.error = tr("staff.err_no_print");
-        return;
-    }
-    staff.error.clear();
-    staff.message = i18n_->fmt("staff.reprinting", {rn.value().grouped()});
-    print(again.value().doc, again.value().reprint_of);
+    // The journal lookup is a read on the records lane; printing follows on the print lane.
+    on_records<Result<PrintService::Reprint>>(
+        [receipt = rn.value().text](RecordServices& r) { return PrintService::reprint_of(r.store(), receipt); },
+        [this, grouped = rn.value().grouped()](Result<PrintService::Reprint> again) {
+            if (!again) {
+                staff.error = tr("staff.err_no_print");
+                return;
+            }
+            staff.error.clear();
+            staff.message = i18n_->fmt("staff.reprinting", {grouped});
+            print(again.value().doc, again.value().reprint_of);
+        });
 }
 
 void KioskApp::staff_test_page() { print(test_page(receipt_context())); }

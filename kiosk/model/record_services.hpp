@@ -62,6 +62,8 @@ public:
     Status staff_logout(const std::string& staff_id, const std::string& reason);
     // The staff pages' data (reads only).
     StaffView read_staff_view(const std::string& selected);
+    // Other reads on this lane's connection (a scanned receipt's case, a journal entry to reprint).
+    KioskStore& store() { return store_; }
 
 private:
     Result<ReceiptNumber> next_receipt(sqlite::Transaction& tx, ReceiptType type, CivilDate day);

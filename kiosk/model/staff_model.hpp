@@ -23,6 +23,7 @@ struct StaffView {
     std::vector<sync::QuarantinedEvent> quarantined;
     CivilDate day;
     DaySummary summary;                              // of `day`
+    std::string installed_bundle;                    // the policy bundle installed now ("" when none)
 };
 
 struct StaffState {

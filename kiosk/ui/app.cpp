@@ -150,6 +150,7 @@ Status App::init() {
     deps.printer = std::move(services.value().printer);
     deps.sync = std::move(services.value().sync);
     pinyin_port_ = std::make_unique<RimePinyin>(pinyin_);
+    deps.policy_source = policy_source_;
     deps.pinyin = pinyin_port_.get();
     handwriting_ = std::make_unique<HandwritingRecognizer>(cfg.handwriting_model);
     ink_port_ = std::make_unique<ZinniaHandwriting>(*handwriting_);
@@ -252,7 +253,7 @@ void App::render() {
         vs_.ink_area = false;
         vs_.ink_live = &input_.live_stroke();
         ui_->begin(lw, lh, vs_.elderly);
-        ViewCtx c{*ui_, *model_, vs_};
+        ViewCtx c{*ui_, *model_, *model_, vs_};
         switch (model_->screen()) {
             case Screen::home: draw_home(c); break;
             case Screen::intake: draw_intake(c); break;

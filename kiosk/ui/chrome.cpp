@@ -70,13 +70,13 @@ void draw_nav(ViewCtx& c, const std::string& left, const std::string& right, boo
     right_tapped = !right.empty() && ui.button(right, ui.W - 48 - w, y, w, 128, ButtonStyle::primary);
 }
 
-void bound_field(ViewCtx& c, const std::string& target, TextField& f, float x, float y, float w,
+void bound_field(ViewCtx& c, const std::string& target, const TextField& f, float x, float y, float w,
                  const std::string& feedback, ImU32 feedback_col) {
     bool focused = c.app.focused() == &f;
     std::string pre = focused ? c.app.preedit() : "";
     std::string caret = pre.empty() ? "" : pre;
     if (c.ui.field(target, c.tr(f.label_key), f, x, y, w, focused, feedback, feedback_col, caret)) {
-        c.app.focus(&f);
+        c.act.focus(&f);
         c.vs.want_frame = true;
     }
     if (focused) {
@@ -193,7 +193,7 @@ void draw_idle_warning(ViewCtx& c) {
     ui.text_centered(ui.W / 2, y + 290, c.app.i18n().fmt("idle.body", {std::to_string(left)}), FontRole::body,
                      colour::secondary);
     if (ui.button(c.tr("idle.continue"), x + 60, y + h - 200, w - 120, 140, ButtonStyle::primary, FontRole::title))
-        c.app.touched();
+        c.act.touched();
     ImGui::End();
     ui.dl = under;
 }

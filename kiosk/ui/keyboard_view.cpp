@@ -20,14 +20,14 @@ float pad_height(const Ui& ui) { return 4 * (key_h(ui) + row_gap(ui)) + 10; }
 void key(ViewCtx& c, const std::string& k, const std::string& shown, float x, float y, float w, float h,
          ButtonStyle style, FontRole role = FontRole::header) {
     if (c.ui.button("key-" + k, x, y, w, h, style, role, shown)) {
-        auto& app = c.app;
-        if (k == "backspace") app.backspace();
-        else if (k == "space") app.space();
-        else if (k == "done") app.keyboard_done();
-        else if (k == "abc") app.toggle_latin();
-        else if (k == "handwriting") app.toggle_handwriting();
-        else if (k == "rewrite") app.handwriting_clear();
-        else app.type_char(k[0]);
+        auto& act = c.act;
+        if (k == "backspace") act.backspace();
+        else if (k == "space") act.space();
+        else if (k == "done") act.keyboard_done();
+        else if (k == "abc") act.toggle_latin();
+        else if (k == "handwriting") act.toggle_handwriting();
+        else if (k == "rewrite") act.handwriting_clear();
+        else act.type_char(k[0]);
     }
 }
 
@@ -53,7 +53,7 @@ void draw_handwriting(ViewCtx& c, float top, float margin, float gap) {
             if (cx + w > ui.W - margin) break;
             if (ui.button("cand-" + std::to_string(i + 1), cx, cy + 6, w, bar_h(ui) - 18,
                           i == 0 ? ButtonStyle::primary : ButtonStyle::key, FontRole::header, hw.candidates[i]))
-                app.handwriting_pick(static_cast<int>(i));
+                c.act.handwriting_pick(static_cast<int>(i));
             cx += w + 10;
         }
     }
@@ -114,7 +114,7 @@ void draw_handwriting(ViewCtx& c, float top, float margin, float gap) {
 }  // namespace
 
 float keyboard_top(ViewCtx& c) {
-    TextField* f = c.app.focused();
+    const TextField* f = c.app.focused();
     float bottom = nav_top(c.ui) - 24;
     if (!f) return nav_top(c.ui) - 16;
     return bottom - (f->kind == InputKind::chinese ? pinyin_height(c.ui) : pad_height(c.ui)) - 8;
@@ -123,7 +123,7 @@ float keyboard_top(ViewCtx& c) {
 float draw_keyboard(ViewCtx& c) {
     auto& ui = c.ui;
     auto& app = c.app;
-    TextField* f = app.focused();
+    const TextField* f = app.focused();
     float bottom = nav_top(ui) - 24;
     if (!f) return nav_top(ui);
     bool pinyin = f->kind == InputKind::chinese;
@@ -156,15 +156,15 @@ float draw_keyboard(ViewCtx& c) {
                 if (cx + w > ui.W - margin - right_reserved) break;
                 if (ui.button("cand-" + std::to_string(i + 1), cx, cy + 6, w, bar_h(ui) - 18, ButtonStyle::key, FontRole::body,
                               cands[i]))
-                    app.pick_candidate(static_cast<int>(i));
+                    c.act.pick_candidate(static_cast<int>(i));
                 cx += w + 10;
             }
             if (less && ui.button("cand-prev", ui.W - margin - 2 * 88 - gap, cy + 6, 88, bar_h(ui) - 18, ButtonStyle::key_dark,
                                   FontRole::header, "‹"))
-                app.candidate_page(false);
+                c.act.candidate_page(false);
             if (more && ui.button("cand-next", ui.W - margin - 88, cy + 6, 88, bar_h(ui) - 18, ButtonStyle::key_dark,
                                   FontRole::header, "›"))
-                app.candidate_page(true);
+                c.act.candidate_page(true);
         } else {
             ui.text(margin + 8, cy + 24, app.latin() ? c.tr("kb.latin_hint") : c.tr("kb.pinyin_hint"),
                     FontRole::small, colour::secondary);

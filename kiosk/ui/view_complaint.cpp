@@ -32,7 +32,7 @@ void draw_complaint(ViewCtx& c) {
                 cx = x;
                 y += h + gap;
             }
-            if (ui.chip(label, cx, y, cw, h, s.category == code)) s.category = code;
+            if (ui.chip(label, cx, y, cw, h, s.category == code)) c.act.complaint_category(code);
             cx += cw + gap;
         }
         y += h + 32;
@@ -46,7 +46,7 @@ void draw_complaint(ViewCtx& c) {
         }
         y += 8;
         if (ui.check_row(c.tr("complaint.anonymous"), x, y, w, 110, s.anonymous, c.tr("complaint.anonymous_note")))
-            s.anonymous = !s.anonymous;
+            c.act.complaint_toggle_anonymous();
         y += 126;
         if (!s.anonymous) {
             bound_field(c, target::phone, s.contact, x, y, w);
@@ -79,10 +79,10 @@ void draw_complaint(ViewCtx& c) {
     end_content(c, "complaint", top, bottom, y0, y);
     draw_keyboard(c);
     draw_nav(c, left_label, right_label, left, right);
-    if (left) app.go_home();
+    if (left) c.act.go_home();
     if (right) {
-        if (s.phase == ComplaintPhase::form) app.complaint_submit();
-        else app.go_home();
+        if (s.phase == ComplaintPhase::form) c.act.complaint_submit();
+        else c.act.go_home();
     }
 }
 

@@ -46,11 +46,11 @@ void draw_home(ViewCtx& c) {
         float y = y0 + static_cast<float>(static_cast<int>(i) / cols) * (tile_h + gap);
         if (ui.tile(tiles[i].title, tiles[i].sub, x, y, tw, tile_h)) {
             switch (tiles[i].action) {
-                case 0: app.intake_start(false); break;
-                case 1: app.go(Screen::policy); break;
-                case 2: app.go(Screen::status); break;
-                case 3: app.go(Screen::rating); break;
-                case 4: app.go(Screen::complaint); break;
+                case 0: c.act.intake_start(false); break;
+                case 1: c.act.go(Screen::policy); break;
+                case 2: c.act.go(Screen::status); break;
+                case 3: c.act.go(Screen::rating); break;
+                case 4: c.act.go(Screen::complaint); break;
                 case 5: c.vs.elderly = !c.vs.elderly; break;
                 default: break;
             }
@@ -67,13 +67,13 @@ void draw_home(ViewCtx& c) {
     const auto& lang_label = c.tr("home.other_language");  // each language named in its own words
     auto s1 = ui.measure(staff_label, FontRole::body);
     if (ui.button(staff_label, 24, fy + 16, s1.x + 48, footer_h - 32, ButtonStyle::plain, FontRole::body)) {
-        app.go(Screen::staff);
-        app.staff_page(StaffPage::login);
+        c.act.go(Screen::staff);
+        c.act.staff_page(StaffPage::login);
     }
     auto s2 = ui.measure(lang_label, FontRole::body);
     if (ui.button(lang_label, ui.W - 24 - s2.x - 48, fy + 16, s2.x + 48, footer_h - 32, ButtonStyle::plain,
                   FontRole::body))
-        app.set_language(app.i18n().language() == "en" ? "zh-CN" : "en");
+        c.act.set_language(app.i18n().language() == "en" ? "zh-CN" : "en");
 }
 
 }  // namespace yimen::kiosk

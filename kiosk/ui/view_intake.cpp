@@ -43,16 +43,17 @@ float chip_row(ViewCtx& c, float x, float y, float w, const std::vector<std::str
     return cy + h + gap;
 }
 
-// One choice out of a fixed list, as a chip row bound to the code it sets.
+// One choice out of a fixed list, as a chip row; a tap asks for `which` to become that choice's code.
 template <std::size_t N>
-float choice_row(ViewCtx& c, float x, float y, float w, const Choice (&choices)[N], std::string& current) {
+float choice_row(ViewCtx& c, float x, float y, float w, const Choice (&choices)[N], const std::string& current,
+                 IntakeChoice which) {
     std::vector<std::string> labels;
     std::vector<bool> selected;
     for (auto& ch : choices) {
         labels.push_back(c.tr(ch.key));
         selected.push_back(current == ch.code);
     }
-    return chip_row(c, x, y, w, labels, selected, [&](std::size_t i) { current = choices[i].code; });
+    return chip_row(c, x, y, w, labels, selected, [&](std::size_t i) { c.act.intake_choose(which, choices[i].code); });
 }
 
 float section(ViewCtx& c, float x, float y, const std::string& title) {
@@ -137,7 +138,7 @@ void draw_intake(ViewCtx& c) {
                     ui.text(x + w - sz.x - 42, y + 30, tag, FontRole::small, colour::text);
                 }
                 if (tapped) {
-                    m.choose_need(opt.programme);
+                    c.act.intake_choose_need(opt.programme);
                     c.vs.scroll["intake"] = 0;
                 }
                 y += h + 20;
@@ -215,16 +216,13 @@ void draw_intake(ViewCtx& c) {
                         FontRole::small, colour::secondary);
                 if (ui.button(c.tr("intake.remove") + " " + std::to_string(i + 1), x + w - 200, y + 30, 168, 80,
                               ButtonStyle::danger, FontRole::body, c.tr("intake.remove"))) {
-                    m.members.erase(m.members.begin() + static_cast<long>(i));
+                    c.act.intake_remove_member(i);
                     break;
                 }
                 y += 160;
             }
             if (!m.adding_member) {
-                if (ui.button(c.tr("intake.add_member"), x, y, w, 110, ButtonStyle::secondary)) {
-                    m.adding_member = true;
-                    m.draft = MemberDraft{};
-                }
+                if (ui.button(c.tr("intake.add_member"), x, y, w, 110, ButtonStyle::secondary)) c.act.intake_add_member();
                 y += 130;
                 if (m.members.empty())
                     y += ui.paragraph(x, y, w, c.tr("intake.household.alone"), FontRole::small, colour::secondary);
@@ -234,7 +232,7 @@ void draw_intake(ViewCtx& c) {
                 float fx = x + 32, fw = w - 64;
                 y += 28;
                 y = section(c, fx, y, c.tr("intake.relation"));
-                y = choice_row(c, fx, y, fw, kRelations, m.draft.relation);
+                y = choice_row(c, fx, y, fw, kRelations, m.draft.relation, IntakeChoice::member_relation);
                 bound_field(c, target::member_name, m.draft.name, fx, y, fw);
                 y += ui.field_height() + 24;
                 bool ok = false;
@@ -247,20 +245,16 @@ void draw_intake(ViewCtx& c) {
                 bound_field(c, target::member_id_number, m.draft.id_number, fx, y, fw, fb, ok ? colour::green : colour::red);
                 y += ui.field_height() + 60;
                 y = section(c, fx, y, c.tr("intake.health"));
-                y = choice_row(c, fx, y, fw, kHealth, m.draft.health);
+                y = choice_row(c, fx, y, fw, kHealth, m.draft.health, IntakeChoice::member_health);
                 y = section(c, fx, y, c.tr("intake.work"));
-                y = choice_row(c, fx, y, fw, kWork, m.draft.work_ability);
-                if (ui.check_row(c.tr("intake.student"), fx, y, fw, 96, m.draft.student)) m.draft.student = !m.draft.student;
+                y = choice_row(c, fx, y, fw, kWork, m.draft.work_ability, IntakeChoice::member_work);
+                if (ui.check_row(c.tr("intake.student"), fx, y, fw, 96, m.draft.student)) c.act.intake_toggle_student();
                 y += 112;
                 float bw = (fw - 24) / 2;
-                if (ui.button(c.tr("intake.cancel_member"), fx, y, bw, 104, ButtonStyle::secondary, FontRole::body)) {
-                    m.adding_member = false;
-                    app.focus(nullptr);
-                }
-                if (ui.button(c.tr("intake.save_member"), fx + bw + 24, y, bw, 104, ButtonStyle::primary, FontRole::body)) {
-                    app.focus(nullptr);
-                    m.save_member(today, app.i18n());
-                }
+                if (ui.button(c.tr("intake.cancel_member"), fx, y, bw, 104, ButtonStyle::secondary, FontRole::body))
+                    c.act.intake_cancel_member();
+                if (ui.button(c.tr("intake.save_member"), fx + bw + 24, y, bw, 104, ButtonStyle::primary, FontRole::body))
+                    c.act.intake_save_member();
                 y += 132;
                 ui.card_end(x, cy, w, y - cy);
                 y += 20;
@@ -281,20 +275,22 @@ void draw_intake(ViewCtx& c) {
             y = section(c, x, y, c.tr("intake.assets"));
             bound_field(c, target::deposits, m.deposits, fx, y, fw);
             y += ui.field_height() + 24;
-            auto counter = [&](const std::string& label, int& v) {
+            auto counter = [&](const std::string& label, int v, IntakeCount which) {
                 ui.text(x, y + 24, label, FontRole::body, colour::text);
                 float bx = x + w - 3 * 110;
-                if (ui.button(label + " -", bx, y, 96, 96, ButtonStyle::secondary, FontRole::title, "−") && v > 0) --v;
+                if (ui.button(label + " -", bx, y, 96, 96, ButtonStyle::secondary, FontRole::title, "−"))
+                    c.act.intake_adjust(which, -1);
                 ui.text_centered(bx + 110 + 48, y + 16, std::to_string(v), FontRole::header, colour::text);
-                if (ui.button(label + " +", bx + 220, y, 96, 96, ButtonStyle::secondary, FontRole::title, "+") && v < 9) ++v;
+                if (ui.button(label + " +", bx + 220, y, 96, 96, ButtonStyle::secondary, FontRole::title, "+"))
+                    c.act.intake_adjust(which, +1);
                 y += 116;
             };
-            counter(c.tr("intake.vehicles"), m.vehicles);
-            counter(c.tr("intake.houses"), m.houses);
+            counter(c.tr("intake.vehicles"), m.vehicles, IntakeCount::vehicles);
+            counter(c.tr("intake.houses"), m.houses, IntakeCount::houses);
             if (m.programme == "dibao") {
                 // The standard differs for urban and rural households: ask rather than assume.
                 y = section(c, x, y + 12, c.tr("intake.area"));
-                y = choice_row(c, x, y, w, kAreaKind, m.area_kind);
+                y = choice_row(c, x, y, w, kAreaKind, m.area_kind, IntakeChoice::area_kind);
             }
             auto in = m.income();
             if (in) {
@@ -313,10 +309,7 @@ void draw_intake(ViewCtx& c) {
                 labels.push_back(c.tr(k));
                 sel.push_back(false);
             }
-            y = chip_row(c, x, y, w, labels, sel, [&](std::size_t i) {
-                if (!m.hardship.value.empty()) m.hardship.value += c.tr("list.comma");
-                m.hardship.value += labels[i];
-            });
+            y = chip_row(c, x, y, w, labels, sel, [&](std::size_t i) { c.act.intake_add_hardship_phrase(labels[i]); });
             y += 8;
             bound_field(c, target::hardship, m.hardship, x, y, w);
             y += ui.field_height() + 16;
@@ -331,18 +324,16 @@ void draw_intake(ViewCtx& c) {
         case IntakeStep::relatives: {
             title("intake.relatives.title", "intake.relatives.sub");
             float bw = (w - 24) / 2;
-            if (ui.chip(c.tr("intake.rel_no"), x, y, bw, 120, m.close_relative == false, FontRole::header)) {
-                m.close_relative = false;
-                m.close_relative_relation.clear();
-            }
+            if (ui.chip(c.tr("intake.rel_no"), x, y, bw, 120, m.close_relative == false, FontRole::header))
+                c.act.intake_set_close_relative(false);
             if (ui.chip(c.tr("intake.rel_yes"), x + bw + 24, y, bw, 120, m.close_relative == true, FontRole::header))
-                m.close_relative = true;
+                c.act.intake_set_close_relative(true);
             y += 150;
             if (m.close_relative == true) {
                 y = section(c, x, y, c.tr("intake.rel_which"));
                 for (auto& r : kCloseRel) {
                     if (ui.chip(c.tr(r.key), x, y, w, 100, m.close_relative_relation == r.code))
-                        m.close_relative_relation = r.code;
+                        c.act.intake_choose(IntakeChoice::close_relative_relation, r.code);
                     y += 116;
                 }
                 y += ui.paragraph(x, y, w, c.tr("intake.rel_note"), FontRole::small, colour::secondary, 1.35f);
@@ -355,10 +346,7 @@ void draw_intake(ViewCtx& c) {
             for (auto& mat : prog->materials) {
                 if (mat.code == "commitment" || mat.code == "authorisation") continue;
                 bool have = m.materials_have.count(mat.code) > 0;
-                if (ui.check_row(mat.name, x, y, w, 112, have, mat.when)) {
-                    if (have) m.materials_have.erase(mat.code);
-                    else m.materials_have.insert(mat.code);
-                }
+                if (ui.check_row(mat.name, x, y, w, 112, have, mat.when)) c.act.intake_toggle_material(mat.code);
                 y += 124;
             }
             y += 8;
@@ -375,7 +363,8 @@ void draw_intake(ViewCtx& c) {
         }
         case IntakeStep::consent: {
             title("intake.consent.title", "intake.consent.sub");
-            auto consent_card = [&](const std::string& body_key, const std::string& button_key, std::string& at) {
+            auto consent_card = [&](const std::string& body_key, const std::string& button_key, const std::string& at,
+                                    Consent which) {
                 float ph = ui.paragraph(0, 0, w - 72, c.tr(body_key), FontRole::body, 0, 1.45f, false);
                 float ch = ph + 56 + 130;
                 ui.card(x, y, w, ch);
@@ -383,7 +372,7 @@ void draw_intake(ViewCtx& c) {
                 float by = y + 28 + ph + 20;
                 if (at.empty()) {
                     if (ui.button(c.tr(button_key), x + 36, by, w - 72, 110, ButtonStyle::primary))
-                        at = format_rfc3339(app.clock().now_utc_ms());
+                        c.act.intake_consent(which);
                 } else {
                     ui.dl->AddRectFilled(ImVec2(x + 36, by), ImVec2(x + w - 36, by + 110), colour::rgb(0xE8, 0xF5, 0xE9), 20);
                     ui.text_centered(x + w / 2, by + 30, "✓ " + c.tr(button_key) + " · " + c.tr("intake.tapped"),
@@ -391,8 +380,8 @@ void draw_intake(ViewCtx& c) {
                 }
                 y += ch + 28;
             };
-            consent_card("intake.commitment_text", "intake.commit_button", m.commitment_at);
-            consent_card("intake.authorisation_text", "intake.auth_button", m.authorisation_at);
+            consent_card("intake.commitment_text", "intake.commit_button", m.commitment_at, Consent::commitment);
+            consent_card("intake.authorisation_text", "intake.auth_button", m.authorisation_at, Consent::authorisation);
             if (m.assisted)
                 y += ui.paragraph(x, y, w, c.tr("intake.assisted_consent"), FontRole::small, colour::secondary);
             break;
@@ -500,14 +489,14 @@ void draw_intake(ViewCtx& c) {
     }
     draw_nav(c, left_label, right_label, left, right);
     if (left && finished) {
-        app.go_home();
+        c.act.go_home();
     } else if (left) {
-        app.intake_back();
+        c.act.intake_back();
         c.vs.scroll["intake"] = 0;
     }
     if (right) {
         auto before = m.step;
-        app.intake_next();
+        c.act.intake_next();
         if (m.step != before) c.vs.scroll["intake"] = 0;
     }
 }

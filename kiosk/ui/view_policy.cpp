@@ -52,7 +52,7 @@ void draw_policy(ViewCtx& c) {
         end_content(c, "article:" + p.open_article, top, bottom, y0, y);
         left_label = c.tr("policy.back_to_list");
         draw_nav(c, left_label, right_label, left, right);
-        if (left) app.policy_close();
+        if (left) c.act.policy_close();
         return;
     }
     float top = 170;
@@ -65,7 +65,7 @@ void draw_policy(ViewCtx& c) {
     bound_field(c, target::search, p.query, x, y, w - bw - 24);
     if (ui.button(c.tr("policy.search"), x + w - bw, y + ui.px(FontRole::small) + 12, bw, ui.px(FontRole::input) + 44,
                   ButtonStyle::primary, FontRole::body))
-        app.policy_search();
+        c.act.policy_search();
     y += ui.field_height() + 24;
     struct Cat {
         const char* code;
@@ -81,7 +81,7 @@ void draw_policy(ViewCtx& c) {
             cx = x;
             y += h + 16;
         }
-        if (ui.chip(label, cx, y, cw, h, p.category == cat.code)) app.policy_category(cat.code);
+        if (ui.chip(label, cx, y, cw, h, p.category == cat.code)) c.act.policy_category(cat.code);
         cx += cw + 16;
     }
     y += h + 28;
@@ -93,7 +93,7 @@ void draw_policy(ViewCtx& c) {
         float sh = ui.paragraph(0, 0, w - 72, hit.snippet, FontRole::small, 0, 1.4f, false);
         float ch = 40 + ui.px(FontRole::header) * 1.3f + sh + 24;
         bool pressed = false;
-        if (ui.hit(hit.title, x, y, w, ch, &pressed)) app.policy_open(hit.id);
+        if (ui.hit(hit.title, x, y, w, ch, &pressed)) c.act.policy_open(hit.id);
         ui.card(x, y, w, ch, 20);
         if (pressed) ui.dl->AddRect(ImVec2(x, y), ImVec2(x + w, y + ch), colour::brand, 20, 0, 4);
         ui.paragraph(x + 36, y + 24, w - 72, hit.title, FontRole::header, colour::brand, 1.3f);
@@ -107,7 +107,7 @@ void draw_policy(ViewCtx& c) {
     end_content(c, "policy", top, bottom, y0, y);
     draw_keyboard(c);
     draw_nav(c, left_label, right_label, left, right);
-    if (left) app.go_home();
+    if (left) c.act.go_home();
 }
 
 }  // namespace yimen::kiosk

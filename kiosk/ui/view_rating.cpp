@@ -76,8 +76,7 @@ void draw_rating(ViewCtx& c) {
             bool sel = r.level == lv.level;
             bool pressed = false;
             if (ui.hit(lv.name, cx - slot / 2 + 4, y, slot - 8, rad * 2 + 90, &pressed)) {
-                r.level = lv.level;
-                r.error.clear();
+                c.act.rating_grade(lv.level);
             }
             face(ui.dl, ImVec2(cx, y + rad + 12), pressed ? rad - 4 : rad, lv.level, sel);
             ui.text_centered(cx, y + 2 * rad + 40, lv.name, FontRole::small, sel ? colour::brand : colour::text);
@@ -90,10 +89,11 @@ void draw_rating(ViewCtx& c) {
         float ry = y + 84;
         for (auto& sub : model.sub_indicators()) {
             ui.text(x + 36, ry + 16, sub.name, FontRole::body, colour::text);
-            int v = r.subs.count(sub.code) ? r.subs[sub.code] : 0;
+            auto found = r.subs.find(sub.code);
+            int v = found != r.subs.end() ? found->second : 0;
             for (int k = 1; k <= 5; ++k) {
                 float sx = x + 400 + static_cast<float>(k - 1) * 100;
-                if (ui.hit(sub.name + " " + std::to_string(k), sx, ry, 88, 88)) r.subs[sub.code] = k;
+                if (ui.hit(sub.name + " " + std::to_string(k), sx, ry, 88, 88)) c.act.rating_sub(sub.code, k);
                 star(ui.dl, ImVec2(sx + 44, ry + 44), 34, k <= v);
             }
             ry += 100;
@@ -110,10 +110,7 @@ void draw_rating(ViewCtx& c) {
                     y += h + gap;
                 }
                 bool sel = r.reasons.count(reason.code) > 0;
-                if (ui.chip(reason.name, cx, y, cw, h, sel)) {
-                    if (sel) r.reasons.erase(reason.code);
-                    else r.reasons.insert(reason.code);
-                }
+                if (ui.chip(reason.name, cx, y, cw, h, sel)) c.act.rating_toggle_reason(reason.code);
                 cx += cw + gap;
             }
             y += h + 32;
@@ -142,7 +139,7 @@ void draw_rating(ViewCtx& c) {
             bool right_one = r.chosen >= 0 && q->answer == static_cast<int>(i);
             bool pressed = false;
             std::string label = std::string(1, static_cast<char>('A' + i)) + " " + q->choices[i];
-            if (ui.hit(label, x, y, w, h, &pressed) && r.chosen < 0) app.rating_answer(static_cast<int>(i));
+            if (ui.hit(label, x, y, w, h, &pressed) && r.chosen < 0) c.act.rating_answer(static_cast<int>(i));
             ImU32 bg = right_one ? colour::rgb(0xE8, 0xF5, 0xE9) : chosen ? colour::red_light : pressed ? colour::brand_light : colour::white;
             ui.dl->AddRectFilled(ImVec2(x, y), ImVec2(x + w, y + h), bg, 18);
             ui.dl->AddRect(ImVec2(x, y), ImVec2(x + w, y + h), right_one ? colour::green : chosen ? colour::red : colour::line, 18, 0, 2.5f);
@@ -183,19 +180,19 @@ void draw_rating(ViewCtx& c) {
     draw_keyboard(c);
     draw_nav(c, left_label, right_label, left, right);
     if (r.phase == RatingPhase::grade) {
-        if (left) app.go_home();
+        if (left) c.act.go_home();
         if (right) {
-            app.rating_submit();
+            c.act.rating_submit();
             c.vs.scroll["rating"] = 0;
         }
     } else if (r.phase == RatingPhase::quiz) {
-        if (left) app.rating_finish();
+        if (left) c.act.rating_finish();
         if (right) {
-            app.rating_next();
+            c.act.rating_next();
             c.vs.scroll["rating"] = 0;
         }
     } else if (left || right) {
-        app.go_home();
+        c.act.go_home();
     }
 }
 

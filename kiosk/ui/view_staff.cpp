@@ -61,12 +61,12 @@ void draw_staff(ViewCtx& c) {
                 float tx = x + static_cast<float>(i % 2) * (tw + gap), ty = y + static_cast<float>(i / 2) * (th + gap);
                 if (ui.tile(c.tr(items[i].key), "", tx, ty, tw, th)) {
                     switch (items[i].action) {
-                        case 0: app.staff_page(StaffPage::accept_list); break;
-                        case 1: app.intake_start(true); break;
-                        case 2: app.staff_page(StaffPage::reprint); break;
-                        case 3: app.staff_page(StaffPage::printer); break;
-                        case 4: app.staff_page(StaffPage::sync); break;
-                        case 5: app.staff_page(StaffPage::summary); break;
+                        case 0: c.act.staff_page(StaffPage::accept_list); break;
+                        case 1: c.act.intake_start(true); break;
+                        case 2: c.act.staff_page(StaffPage::reprint); break;
+                        case 3: c.act.staff_page(StaffPage::printer); break;
+                        case 4: c.act.staff_page(StaffPage::sync); break;
+                        case 5: c.act.staff_page(StaffPage::summary); break;
                         default: break;
                     }
                 }
@@ -89,7 +89,7 @@ void draw_staff(ViewCtx& c) {
                 float ch = 150;
                 bool pressed = false;
                 std::string label = group4(a.receipt_number);
-                if (ui.hit(label, x, y, w, ch, &pressed)) app.staff_open(a.receipt_number);
+                if (ui.hit(label, x, y, w, ch, &pressed)) c.act.staff_open(a.receipt_number);
                 ui.card(x, y, w, ch, 20);
                 if (pressed) ui.dl->AddRect(ImVec2(x, y), ImVec2(x + w, y + ch), colour::brand, 20, 0, 4);
                 ui.text(x + 32, y + 24, app.programme_name(a.programme) + " · " + a.masked_name, FontRole::body, colour::text);
@@ -128,16 +128,13 @@ void draw_staff(ViewCtx& c) {
             if (auto* p = app.data().rules.programme(a->programme)) {
                 for (auto& m : p->materials) {
                     bool on = s.checked.count(m.code) > 0;
-                    if (ui.check_row(m.name, x, y, w, 104, on, m.when)) {
-                        if (on) s.checked.erase(m.code);
-                        else s.checked.insert(m.code);
-                    }
+                    if (ui.check_row(m.name, x, y, w, 104, on, m.when)) c.act.staff_toggle_checked(m.code);
                     y += 116;
                 }
             }
             y += 8;
             if (ui.button(c.tr("staff.record_missing"), x, y, w, 104, ButtonStyle::secondary, FontRole::body))
-                app.staff_record_missing();
+                c.act.staff_record_missing();
             y += 128;
             right_label = c.tr("staff.do_accept");
             break;
@@ -154,7 +151,7 @@ void draw_staff(ViewCtx& c) {
                 std::string label = group4(j.receipt_number);
                 if (ui.button(label + " · " + c.tr("print.tpl." + j.template_name), x, y, w, 96, ButtonStyle::secondary,
                               FontRole::body))
-                    s.reprint_receipt.value = j.receipt_number;
+                    c.act.staff_pick_reprint(j.receipt_number);
                 y += 112;
             }
             right_label = c.tr("staff.do_reprint");
@@ -173,9 +170,9 @@ void draw_staff(ViewCtx& c) {
             y += 40;
             float bw = (w - 24) / 2;
             if (ui.button(c.tr("staff.check_printer"), x, y, bw, 110, ButtonStyle::secondary, FontRole::body))
-                app.staff_check_printer();
+                c.act.staff_check_printer();
             if (ui.button(c.tr("staff.test_page"), x + bw + 24, y, bw, 110, ButtonStyle::secondary, FontRole::body))
-                app.staff_test_page();
+                c.act.staff_test_page();
             y += 130;
             break;
         }
@@ -183,7 +180,7 @@ void draw_staff(ViewCtx& c) {
             ui.text(x, y, c.tr("staff.sync"), FontRole::title, colour::text);
             y += ui.px(FontRole::title) + 24;
             const auto& counts = app.staff_view().counts;
-            auto snap = app.sync().snapshot();
+            auto snap = app.sync_snapshot();
             float cy = y;
             ui.card_begin();
             y += 24;
@@ -196,6 +193,12 @@ void draw_staff(ViewCtx& c) {
                                              ? c.tr("sync.none")
                                              : c.app.i18n().error("sync", {snap.error_code, snap.last_error}));
             row(c.tr("sync.quarantined"), std::to_string(counts.quarantined));
+            // The policy content in force, and a newer bundle waiting for the next start (as kiosk-ctl status says).
+            const auto& source = app.policy_source();
+            row(c.tr("ctl.policy"), describe_policy_source(app.i18n(), source));
+            const auto& installed = app.staff_view().installed_bundle;
+            if (!installed.empty() && installed != source.version && installed != source.refused_version)
+                row(c.tr("ctl.pending"), app.i18n().fmt("policy.pending", {installed}), colour::amber_text);
             ui.card_end(x, cy, w, y + 12 - cy);
             y += 40;
             for (auto& q : app.staff_view().quarantined) {
@@ -242,17 +245,17 @@ void draw_staff(ViewCtx& c) {
     draw_keyboard(c);
     draw_nav(c, left_label, right_label, left, right);
     if (left) {
-        if (s.page == StaffPage::login) app.go_home();
-        else if (s.page == StaffPage::accept_detail) app.staff_page(StaffPage::accept_list);
-        else app.staff_page(StaffPage::menu);
+        if (s.page == StaffPage::login) c.act.go_home();
+        else if (s.page == StaffPage::accept_detail) c.act.staff_page(StaffPage::accept_list);
+        else c.act.staff_page(StaffPage::menu);
     }
     if (right) {
         switch (s.page) {
-            case StaffPage::login: app.staff_login(); break;
-            case StaffPage::menu: app.staff_logout("manual"); break;
-            case StaffPage::accept_detail: app.staff_accept(); break;
-            case StaffPage::reprint: app.staff_reprint(); break;
-            case StaffPage::sync: app.staff_sync_now(); break;
+            case StaffPage::login: c.act.staff_login(); break;
+            case StaffPage::menu: c.act.staff_logout("manual"); break;
+            case StaffPage::accept_detail: c.act.staff_accept(); break;
+            case StaffPage::reprint: c.act.staff_reprint(); break;
+            case StaffPage::sync: c.act.staff_sync_now(); break;
             default: break;
         }
     }

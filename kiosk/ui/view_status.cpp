@@ -168,10 +168,10 @@ void draw_status(ViewCtx& c) {
     end_content(c, "status", top, bottom, y0, y);
     draw_keyboard(c);
     draw_nav(c, left_label, right_label, left, right);
-    if (left) app.go_home();
+    if (left) c.act.go_home();
     if (right) {
-        if (s.phase == StatusPhase::result) app.status_rate();
-        else app.status_query();
+        if (s.phase == StatusPhase::result) c.act.status_rate();
+        else c.act.status_query();
     }
 }
 

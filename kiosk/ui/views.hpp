@@ -1,5 +1,5 @@
-// views.hpp — one draw function per screen (ImGui, through Ui). A view reads the app model and turns taps into the
-// model's intents; it opens no database, socket or printer. Shared chrome: header, steps, bottom buttons, keyboard.
+// views.hpp — one draw function per screen (ImGui, through Ui). A view reads the app model (const: it cannot write
+// it) and turns taps into intents (kiosk/model/intents.hpp); it opens no database, socket or printer. Shared chrome: header, steps, bottom buttons, keyboard.
 #pragma once
 #include <map>
 #include <string>
@@ -30,7 +30,8 @@ struct ViewState {
 
 struct ViewCtx {
     Ui& ui;
-    KioskApp& app;
+    const KioskApp& app;  // what to draw
+    KioskIntents& act;    // what a tap asks for
     ViewState& vs;
     const std::string& tr(const std::string& k) const { return app.tr(k); }
 };
@@ -52,7 +53,7 @@ float draw_keyboard(ViewCtx& c);
 float keyboard_top(ViewCtx& c);
 void draw_idle_warning(ViewCtx& c);
 // A field bound to the model: tapping focuses it; records its box for auto-scroll.
-void bound_field(ViewCtx& c, const std::string& target, TextField& f, float x, float y, float w,
+void bound_field(ViewCtx& c, const std::string& target, const TextField& f, float x, float y, float w,
                  const std::string& feedback = "", ImU32 feedback_col = colour::green);
 // Scrollable content area for a screen; returns the y where content starts (already offset).
 float begin_content(ViewCtx& c, const std::string& id, float top, float bottom);

@@ -125,6 +125,7 @@ struct Kiosk {
         deps.store = std::move(store).value();
         deps.printer = open_receipt_printer(cfg.printer_uri, cfg.printer_profile);
         deps.sync = std::make_unique<OfflineSyncService>("offline");
+        deps.policy_source = loaded.source;
         app = std::make_unique<KioskApp>(std::move(deps));
         // The article index, rebuilt from the loaded articles as App::init does at every start.
         auto idx = ArticleIndex::open(cfg.data_dir + "/articles.db");
@@ -225,6 +226,18 @@ TEST_CASE("The kiosk loads rules, articles and quiz from the installed signed bu
     CHECK(code == 0);
     CHECK(out.find("county bundle 2026.1201.1 (signature verified") != std::string::npos);
     CHECK(out.find("bundle 2026.1201.2 is installed and takes effect at the next start") != std::string::npos);
+    // The staff sync page says the same: the bundle in force, and the newer one waiting (read on the records lane).
+    REQUIRE(seed_demo(k.app->store(), k.cfg, k.app->data(), k.clock).ok());
+    k.app->go(Screen::staff);
+    k.app->staff.staff_id.value = "1001";
+    k.app->staff.pin.value = "123456";
+    k.app->staff_login();
+    k.app->settle();
+    REQUIRE(k.app->staff.logged());
+    k.app->staff_page(StaffPage::sync);
+    k.app->settle();
+    CHECK(k.app->policy_source().version == kVersion);
+    CHECK(k.app->staff_view().installed_bundle == "2026.1201.2");
     auto next = load_policy(k.cfg, kiosk_test::assets_dir());
     REQUIRE(next.ok());
     CHECK(next->source.version == "2026.1201.2");
