@@ -89,6 +89,37 @@ std::vector<StageEntry> history_from_json(const nlohmann::json& arr) {
     return out;
 }
 
+// Columns from `first`: programme, masked_name, last4_hash, history, close_relative, extension_reason, updated_ms.
+CaseRecord row_to_case(sqlite::Statement& st, const std::string& receipt, int first) {
+    CaseRecord c;
+    c.receipt_number = receipt;
+    c.programme = st.text(first);
+    c.masked_name = st.text(first + 1);
+    c.last4_hash = st.text(first + 2);
+    c.history = history_from_json(nlohmann::json::parse(st.text(first + 3), nullptr, false));
+    c.facts.close_relative = st.integer(first + 4) != 0;
+    c.facts.extension_reason = st.text(first + 5);
+    c.updated_ms = st.integer(first + 6);
+    return c;
+}
+
+// Which state of a case the kiosk shows when it holds both its own row and the county's pulled status.
+// The county's status is built from everything this kiosk sent (the uploader pushes the journal before it pulls)
+// plus the county's own casework (investigation, decision, extensions), which the kiosk learns of no other way: for
+// a case that was synced it is the authoritative later state, and it wins, ties included. The exception is a step
+// recorded here after the county's last status for the case arrived (an acceptance at this desk while offline, the
+// county's answer to an online query): the county cannot have sent that back yet, so the kiosk's row is the later
+// state until the next pull brings the county's own version of it (which is then newer again). Both times come
+// from this kiosk's clock (the uploader stamps pulled_ms, the kiosk updated_ms), so they compare. The county never
+// sends names, so the masked name (and an ID tag the county left empty) is kept from the kiosk's row.
+CaseRecord newer_case(std::optional<CaseRecord> local, CaseRecord pulled) {
+    if (!local) return pulled;
+    if (local->updated_ms > pulled.updated_ms) return std::move(*local);
+    if (pulled.masked_name.empty()) pulled.masked_name = local->masked_name;
+    if (pulled.last4_hash.empty()) pulled.last4_hash = local->last4_hash;
+    return pulled;
+}
+
 StoredApplication row_to_app(sqlite::Statement& st) {
     StoredApplication a;
     a.receipt_number = st.text(0);
@@ -103,6 +134,23 @@ StoredApplication row_to_app(sqlite::Statement& st) {
 
 }  // namespace
 
+CaseRecord case_from_status(const nlohmann::json& status, std::int64_t at_ms) {
+    CaseRecord c;
+    if (!status.is_object()) return c;
+    c.receipt_number = json_str(status, "receipt_number");
+    c.programme = json_str(status, "programme");
+    c.last4_hash = json_str(status, "id_last4_tag");
+    c.facts.close_relative = json_bool(status, "close_relative");
+    if (status.contains("timeline") && status["timeline"].is_array())
+        for (auto& t : status["timeline"]) {
+            auto d = CivilDate::parse(json_str(t, "date"));
+            c.history.push_back({json_str(t, "stage"), d ? *d : CivilDate{}, "", json_str(t, "reason"),
+                                 nlohmann::json::object(), {}});
+        }
+    c.updated_ms = at_ms;
+    return c;
+}
+
 Result<std::unique_ptr<KioskStore>> KioskStore::open(const std::string& path, const std::string& kiosk_id,
                                                      const Clock& clock) {
     auto db = sqlite::Database::open(path);
@@ -116,10 +164,21 @@ Result<std::unique_ptr<KioskStore>> KioskStore::open(const std::string& path, co
         return r.error();
     }
     if (auto m = add_print_journal_columns(*s->db_); !m) return m.error();
+    if (auto p = s->open_pulled(clock.now_utc_ms()); !p) return p.error();
     auto ev = EventLog::open(*s->db_, kiosk_id, clock);
     if (!ev) return ev.error();
     s->events_ = std::move(ev).value();
     return s;
+}
+
+// sync's pulled tables on this connection (created here too, so the kiosk reads them before its first pull).
+Status KioskStore::open_pulled(UtcMillis /*now*/) {
+    auto tx = sqlite::Transaction::begin(*db_);
+    if (!tx) return tx.error();
+    auto p = sync::PulledStore::open(*db_);
+    if (!p) return p.error();
+    pulled_ = std::move(p).value();
+    return tx.value()->commit();
 }
 
 Status KioskStore::insert_application(sqlite::Transaction& tx, const StoredApplication& a, CivilDate day) {
@@ -210,20 +269,18 @@ Status KioskStore::upsert_case(sqlite::Transaction& tx, const CaseRecord& c) {
 }
 
 std::optional<CaseRecord> KioskStore::case_record(const std::string& receipt) {
-    auto st = db_->prepare("SELECT receipt, programme, masked_name, last4_hash, history, close_relative, "
-                           "extension_reason, updated_ms FROM kiosk_cases WHERE receipt = ?");
-    st.bind(1, receipt);
-    if (st.step() != SQLITE_ROW) return std::nullopt;
-    CaseRecord c;
-    c.receipt_number = st.text(0);
-    c.programme = st.text(1);
-    c.masked_name = st.text(2);
-    c.last4_hash = st.text(3);
-    c.history = history_from_json(nlohmann::json::parse(st.text(4), nullptr, false));
-    c.facts.close_relative = st.integer(5) != 0;
-    c.facts.extension_reason = st.text(6);
-    c.updated_ms = st.integer(7);
-    return c;
+    std::optional<CaseRecord> local;
+    {
+        auto st = db_->prepare("SELECT programme, masked_name, last4_hash, history, close_relative, extension_reason, "
+                               "updated_ms FROM kiosk_cases WHERE receipt = ?");
+        st.bind(1, receipt);
+        if (st.step() == SQLITE_ROW) local = row_to_case(st, receipt, 0);
+    }
+    auto pulled = pulled_->status(receipt);
+    if (!pulled || !pulled->body.is_object()) return local;
+    auto from_county = case_from_status(pulled->body, pulled->pulled_ms);
+    from_county.receipt_number = receipt;  // the key it was pulled under
+    return newer_case(std::move(local), std::move(from_county));
 }
 
 Status KioskStore::upsert_staff(const StaffAccount& s) {
@@ -234,6 +291,9 @@ Status KioskStore::upsert_staff(const StaffAccount& s) {
 }
 
 std::optional<StaffAccount> KioskStore::staff(const std::string& staff_id) {
+    // The county's account wins: it is where a PIN is reset or a login withdrawn (an empty hash), and a kiosk-local
+    // account with the same number must not keep a PIN the county has replaced or disabled.
+    if (auto p = pulled_->staff(staff_id)) return StaffAccount{p->staff_id, p->name, p->pin_hash};
     auto st = db_->prepare("SELECT staff_id, name, pin_hash FROM kiosk_staff WHERE staff_id = ?");
     st.bind(1, staff_id);
     if (st.step() != SQLITE_ROW) return std::nullopt;
@@ -241,7 +301,9 @@ std::optional<StaffAccount> KioskStore::staff(const std::string& staff_id) {
 }
 
 int KioskStore::staff_count() {
-    return static_cast<int>(db_->scalar("SELECT count(*) FROM kiosk_staff").value_or(0));
+    return static_cast<int>(
+        db_->scalar("SELECT count(*) FROM (SELECT staff_id FROM kiosk_staff UNION SELECT staff_id FROM pulled_staff)")
+            .value_or(0));
 }
 
 std::pair<int, std::int64_t> KioskStore::staff_failures(const std::string& staff_id) {
