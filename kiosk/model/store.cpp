@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS kiosk_staff(
   staff_id TEXT PRIMARY KEY, name TEXT NOT NULL, pin_hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS kiosk_staff_failures(
   staff_id TEXT PRIMARY KEY, count INTEGER NOT NULL, locked_until_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS kiosk_migrations(name TEXT PRIMARY KEY, done_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS kiosk_print_jobs(
   id INTEGER PRIMARY KEY, receipt TEXT NOT NULL, template TEXT NOT NULL, outcome TEXT NOT NULL,
   message TEXT NOT NULL, document TEXT NOT NULL, created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));
@@ -120,6 +121,22 @@ CaseRecord newer_case(std::optional<CaseRecord> local, CaseRecord pulled) {
     return pulled;
 }
 
+// A kiosk_cases row that is exactly what the old county link copied from this pulled status (see open_pulled).
+bool is_copy_of(const CaseRecord& row, const CaseRecord& pulled) {
+    if (!row.masked_name.empty() || !row.facts.extension_reason.empty() || row.programme != pulled.programme ||
+        row.last4_hash != pulled.last4_hash || row.facts.close_relative != pulled.facts.close_relative ||
+        row.history.size() != pulled.history.size())
+        return false;
+    for (std::size_t i = 0; i < row.history.size(); ++i) {
+        auto& a = row.history[i];
+        auto& b = pulled.history[i];
+        if (a.stage != b.stage || a.date.iso() != b.date.iso() || a.actor != b.actor || a.reason != b.reason ||
+            !a.documents.empty() || !a.fields.empty())
+            return false;
+    }
+    return true;
+}
+
 StoredApplication row_to_app(sqlite::Statement& st) {
     StoredApplication a;
     a.receipt_number = st.text(0);
@@ -171,13 +188,46 @@ Result<std::unique_ptr<KioskStore>> KioskStore::open(const std::string& path, co
     return s;
 }
 
-// sync's pulled tables on this connection (created here too, so the kiosk reads them before its first pull).
-Status KioskStore::open_pulled(UtcMillis /*now*/) {
+// sync's pulled tables on this connection (created here too, so the kiosk reads them before its first pull), and,
+// once per database, the end of the second copy. Databases from before the kiosk read the pulled tables directly
+// hold copies of pulled rows in kiosk_cases and kiosk_staff (the county link copied every pull in). Left alone they
+// would do no harm (a copied case equals its pulled row and loses to the next pull; a copied account is shadowed by
+// the pulled one), but a shadowed account would log in again if its pulled row ever went away, and they are the
+// copy this design removes. So: copied accounts shadowed by a pulled one go, as do case rows identical to the
+// conversion of their pulled status. A case row the kiosk changed after copying it (an acceptance recorded here)
+// differs from its pulled status and stays: it is the kiosk's own record now.
+Status KioskStore::open_pulled(UtcMillis now) {
+    static const char* kMigration = "drop_pulled_copies";
     auto tx = sqlite::Transaction::begin(*db_);
     if (!tx) return tx.error();
     auto p = sync::PulledStore::open(*db_);
     if (!p) return p.error();
     pulled_ = std::move(p).value();
+    {
+        auto done = db_->prepare("SELECT 1 FROM kiosk_migrations WHERE name = ?");
+        done.bind(1, std::string(kMigration));
+        if (done.step() == SQLITE_ROW) return tx.value()->commit();  // done before: only the tables, if new
+    }
+    if (auto r = db_->exec("DELETE FROM kiosk_staff WHERE staff_id IN (SELECT staff_id FROM pulled_staff)"); !r)
+        return r;
+    std::vector<std::string> copies;
+    {
+        auto st = db_->prepare("SELECT c.receipt, p.body, c.programme, c.masked_name, c.last4_hash, c.history, "
+                               "c.close_relative, c.extension_reason, c.updated_ms FROM kiosk_cases c "
+                               "JOIN pulled_status p ON p.receipt_number = c.receipt");
+        while (st.step() == SQLITE_ROW) {
+            auto pulled = case_from_status(nlohmann::json::parse(st.text(1), nullptr, false), 0);
+            if (is_copy_of(row_to_case(st, st.text(0), 2), pulled)) copies.push_back(st.text(0));
+        }
+    }
+    for (auto& receipt : copies) {
+        auto del = db_->prepare("DELETE FROM kiosk_cases WHERE receipt = ?");
+        del.bind(1, receipt);
+        if (auto r = del.run(); !r) return r;
+    }
+    auto mark = db_->prepare("INSERT INTO kiosk_migrations(name, done_ms) VALUES(?,?)");
+    mark.bind(1, std::string(kMigration)).bind(2, now);
+    if (auto r = mark.run(); !r) return r;
     return tx.value()->commit();
 }
 
