@@ -3,23 +3,6 @@
 
 namespace yimen::kiosk {
 
-using nlohmann::json;
-
-CaseRecord case_from_status(const json& status, std::int64_t at_ms) {
-    CaseRecord c;
-    c.receipt_number = status.value("receipt_number", "");
-    c.programme = status.value("programme", "");
-    c.last4_hash = status.value("id_last4_tag", "");
-    c.facts.close_relative = status.value("close_relative", false);
-    if (status.contains("timeline") && status["timeline"].is_array())
-        for (auto& t : status["timeline"]) {
-            auto d = CivilDate::parse(t.value("date", ""));
-            c.history.push_back({t.value("stage", ""), d ? *d : CivilDate{}, "", t.value("reason", ""), json::object(), {}});
-        }
-    c.updated_ms = at_ms;
-    return c;
-}
-
 Result<std::unique_ptr<CountySyncService>> CountySyncService::start(const KioskConfig& cfg, const Clock& clock) {
     std::unique_ptr<CountySyncService> s(new CountySyncService());
     s->clock_ = &clock;
@@ -40,7 +23,6 @@ Result<std::unique_ptr<CountySyncService>> CountySyncService::start(const KioskC
     if (!up) return up.error();
     s->uploader_ = std::move(up).value();
     auto* self = s.get();
-    s->uploader_->on_pulled([self](const std::vector<sync::protocol::Change>& changes) { self->copy_pulled(changes); });
     s->uploader_->start();
     s->watcher_ = std::thread([self] {
         std::int64_t seen = -1;
@@ -76,20 +58,6 @@ CountySyncService::~CountySyncService() {
     stopping_ = true;
     if (watcher_.joinable()) watcher_.join();
     if (uploader_) uploader_->stop();
-}
-
-void CountySyncService::copy_pulled(const std::vector<sync::protocol::Change>& changes) {
-    std::lock_guard lock(store_mu_);
-    auto tx = store_->begin();
-    if (!tx) return;
-    const auto now = clock_->now_utc_ms();
-    for (auto& c : changes) {
-        if (c.kind == "status") (void)store_->upsert_case(**tx, case_from_status(c.body, now));
-    }
-    (void)(*tx)->commit();
-    for (auto& c : changes)
-        if (c.kind == "staff")
-            (void)store_->upsert_staff({c.body.value("staff_id", c.key), c.body.value("name", ""), c.body.value("pin_hash", "")});
 }
 
 void CountySyncService::publish(const sync::SyncStatus& st) {

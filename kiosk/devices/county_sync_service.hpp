@@ -1,5 +1,6 @@
 // county_sync_service.hpp — the kiosk's SyncService over the real sync worker (sync/uploader.hpp): mutual TLS to the
-// county, the journal uploaded in the background, pulled case status and staff copied into the kiosk's own tables.
+// county, the journal uploaded in the background. What it pulls (case status, staff) stays in sync's pulled tables in
+// the kiosk's database, where KioskStore reads it directly (store.hpp): nothing is copied.
 #pragma once
 #include <memory>
 #include <atomic>
@@ -27,14 +28,13 @@ public:
 
 private:
     CountySyncService() = default;
-    void copy_pulled(const std::vector<sync::protocol::Change>& changes);
     std::string printer_state();  // sent with every push for the county's fleet page
     void publish(const sync::SyncStatus& st);
 
     sync::SystemBootClock boot_;
     sync::SystemRandom rng_;
     const Clock* clock_ = nullptr;
-    std::unique_ptr<KioskStore> store_;  // the worker thread's own connection for copying pulled data
+    std::unique_ptr<KioskStore> store_;  // the watcher's own connection: journal counts and print outcomes
     std::mutex store_mu_;
     std::unique_ptr<sync::Uploader> uploader_;
     // Wakes the uploader within a second of any commit to the journal (the app's connection writes it).
@@ -44,8 +44,5 @@ private:
     SyncSnapshot published_;
     sync::SyncStatus published_details_;
 };
-
-// A CaseRecord from the county's status record (no names or ID numbers in it).
-CaseRecord case_from_status(const nlohmann::json& status, std::int64_t at_ms);
 
 }  // namespace yimen::kiosk

@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS kiosk_staff(
   staff_id TEXT PRIMARY KEY, name TEXT NOT NULL, pin_hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS kiosk_staff_failures(
   staff_id TEXT PRIMARY KEY, count INTEGER NOT NULL, locked_until_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS kiosk_migrations(name TEXT PRIMARY KEY, done_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS kiosk_print_jobs(
   id INTEGER PRIMARY KEY, receipt TEXT NOT NULL, template TEXT NOT NULL, outcome TEXT NOT NULL,
   message TEXT NOT NULL, document TEXT NOT NULL, created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));
@@ -89,6 +90,53 @@ std::vector<StageEntry> history_from_json(const nlohmann::json& arr) {
     return out;
 }
 
+// Columns from `first`: programme, masked_name, last4_hash, history, close_relative, extension_reason, updated_ms.
+CaseRecord row_to_case(sqlite::Statement& st, const std::string& receipt, int first) {
+    CaseRecord c;
+    c.receipt_number = receipt;
+    c.programme = st.text(first);
+    c.masked_name = st.text(first + 1);
+    c.last4_hash = st.text(first + 2);
+    c.history = history_from_json(nlohmann::json::parse(st.text(first + 3), nullptr, false));
+    c.facts.close_relative = st.integer(first + 4) != 0;
+    c.facts.extension_reason = st.text(first + 5);
+    c.updated_ms = st.integer(first + 6);
+    return c;
+}
+
+// Which state of a case the kiosk shows when it holds both its own row and the county's pulled status.
+// The county's status is built from everything this kiosk sent (the uploader pushes the journal before it pulls)
+// plus the county's own casework (investigation, decision, extensions), which the kiosk learns of no other way: for
+// a case that was synced it is the authoritative later state, and it wins, ties included. The exception is a step
+// recorded here after the county's last status for the case arrived (an acceptance at this desk while offline, the
+// county's answer to an online query): the county cannot have sent that back yet, so the kiosk's row is the later
+// state until the next pull brings the county's own version of it (which is then newer again). Both times come
+// from this kiosk's clock (the uploader stamps pulled_ms, the kiosk updated_ms), so they compare. The county never
+// sends names, so the masked name (and an ID tag the county left empty) is kept from the kiosk's row.
+CaseRecord newer_case(std::optional<CaseRecord> local, CaseRecord pulled) {
+    if (!local) return pulled;
+    if (local->updated_ms > pulled.updated_ms) return std::move(*local);
+    if (pulled.masked_name.empty()) pulled.masked_name = local->masked_name;
+    if (pulled.last4_hash.empty()) pulled.last4_hash = local->last4_hash;
+    return pulled;
+}
+
+// A kiosk_cases row that is exactly what the old county link copied from this pulled status (see open_pulled).
+bool is_copy_of(const CaseRecord& row, const CaseRecord& pulled) {
+    if (!row.masked_name.empty() || !row.facts.extension_reason.empty() || row.programme != pulled.programme ||
+        row.last4_hash != pulled.last4_hash || row.facts.close_relative != pulled.facts.close_relative ||
+        row.history.size() != pulled.history.size())
+        return false;
+    for (std::size_t i = 0; i < row.history.size(); ++i) {
+        auto& a = row.history[i];
+        auto& b = pulled.history[i];
+        if (a.stage != b.stage || a.date.iso() != b.date.iso() || a.actor != b.actor || a.reason != b.reason ||
+            !a.documents.empty() || !a.fields.empty())
+            return false;
+    }
+    return true;
+}
+
 StoredApplication row_to_app(sqlite::Statement& st) {
     StoredApplication a;
     a.receipt_number = st.text(0);
@@ -103,6 +151,23 @@ StoredApplication row_to_app(sqlite::Statement& st) {
 
 }  // namespace
 
+CaseRecord case_from_status(const nlohmann::json& status, std::int64_t at_ms) {
+    CaseRecord c;
+    if (!status.is_object()) return c;
+    c.receipt_number = json_str(status, "receipt_number");
+    c.programme = json_str(status, "programme");
+    c.last4_hash = json_str(status, "id_last4_tag");
+    c.facts.close_relative = json_bool(status, "close_relative");
+    if (status.contains("timeline") && status["timeline"].is_array())
+        for (auto& t : status["timeline"]) {
+            auto d = CivilDate::parse(json_str(t, "date"));
+            c.history.push_back({json_str(t, "stage"), d ? *d : CivilDate{}, "", json_str(t, "reason"),
+                                 nlohmann::json::object(), {}});
+        }
+    c.updated_ms = at_ms;
+    return c;
+}
+
 Result<std::unique_ptr<KioskStore>> KioskStore::open(const std::string& path, const std::string& kiosk_id,
                                                      const Clock& clock) {
     auto db = sqlite::Database::open(path);
@@ -116,10 +181,54 @@ Result<std::unique_ptr<KioskStore>> KioskStore::open(const std::string& path, co
         return r.error();
     }
     if (auto m = add_print_journal_columns(*s->db_); !m) return m.error();
+    if (auto p = s->open_pulled(clock.now_utc_ms()); !p) return p.error();
     auto ev = EventLog::open(*s->db_, kiosk_id, clock);
     if (!ev) return ev.error();
     s->events_ = std::move(ev).value();
     return s;
+}
+
+// sync's pulled tables on this connection (created here too, so the kiosk reads them before its first pull), and,
+// once per database, the end of the second copy. Databases from before the kiosk read the pulled tables directly
+// hold copies of pulled rows in kiosk_cases and kiosk_staff (the county link copied every pull in). Left alone they
+// would do no harm (a copied case equals its pulled row and loses to the next pull; a copied account is shadowed by
+// the pulled one), but a shadowed account would log in again if its pulled row ever went away, and they are the
+// copy this design removes. So: copied accounts shadowed by a pulled one go, as do case rows identical to the
+// conversion of their pulled status. A case row the kiosk changed after copying it (an acceptance recorded here)
+// differs from its pulled status and stays: it is the kiosk's own record now.
+Status KioskStore::open_pulled(UtcMillis now) {
+    static const char* kMigration = "drop_pulled_copies";
+    auto tx = sqlite::Transaction::begin(*db_);
+    if (!tx) return tx.error();
+    auto p = sync::PulledStore::open(*db_);
+    if (!p) return p.error();
+    pulled_ = std::move(p).value();
+    {
+        auto done = db_->prepare("SELECT 1 FROM kiosk_migrations WHERE name = ?");
+        done.bind(1, std::string(kMigration));
+        if (done.step() == SQLITE_ROW) return tx.value()->commit();  // done before: only the tables, if new
+    }
+    if (auto r = db_->exec("DELETE FROM kiosk_staff WHERE staff_id IN (SELECT staff_id FROM pulled_staff)"); !r)
+        return r;
+    std::vector<std::string> copies;
+    {
+        auto st = db_->prepare("SELECT c.receipt, p.body, c.programme, c.masked_name, c.last4_hash, c.history, "
+                               "c.close_relative, c.extension_reason, c.updated_ms FROM kiosk_cases c "
+                               "JOIN pulled_status p ON p.receipt_number = c.receipt");
+        while (st.step() == SQLITE_ROW) {
+            auto pulled = case_from_status(nlohmann::json::parse(st.text(1), nullptr, false), 0);
+            if (is_copy_of(row_to_case(st, st.text(0), 2), pulled)) copies.push_back(st.text(0));
+        }
+    }
+    for (auto& receipt : copies) {
+        auto del = db_->prepare("DELETE FROM kiosk_cases WHERE receipt = ?");
+        del.bind(1, receipt);
+        if (auto r = del.run(); !r) return r;
+    }
+    auto mark = db_->prepare("INSERT INTO kiosk_migrations(name, done_ms) VALUES(?,?)");
+    mark.bind(1, std::string(kMigration)).bind(2, now);
+    if (auto r = mark.run(); !r) return r;
+    return tx.value()->commit();
 }
 
 Status KioskStore::insert_application(sqlite::Transaction& tx, const StoredApplication& a, CivilDate day) {
@@ -210,20 +319,18 @@ Status KioskStore::upsert_case(sqlite::Transaction& tx, const CaseRecord& c) {
 }
 
 std::optional<CaseRecord> KioskStore::case_record(const std::string& receipt) {
-    auto st = db_->prepare("SELECT receipt, programme, masked_name, last4_hash, history, close_relative, "
-                           "extension_reason, updated_ms FROM kiosk_cases WHERE receipt = ?");
-    st.bind(1, receipt);
-    if (st.step() != SQLITE_ROW) return std::nullopt;
-    CaseRecord c;
-    c.receipt_number = st.text(0);
-    c.programme = st.text(1);
-    c.masked_name = st.text(2);
-    c.last4_hash = st.text(3);
-    c.history = history_from_json(nlohmann::json::parse(st.text(4), nullptr, false));
-    c.facts.close_relative = st.integer(5) != 0;
-    c.facts.extension_reason = st.text(6);
-    c.updated_ms = st.integer(7);
-    return c;
+    std::optional<CaseRecord> local;
+    {
+        auto st = db_->prepare("SELECT programme, masked_name, last4_hash, history, close_relative, extension_reason, "
+                               "updated_ms FROM kiosk_cases WHERE receipt = ?");
+        st.bind(1, receipt);
+        if (st.step() == SQLITE_ROW) local = row_to_case(st, receipt, 0);
+    }
+    auto pulled = pulled_->status(receipt);
+    if (!pulled || !pulled->body.is_object()) return local;
+    auto from_county = case_from_status(pulled->body, pulled->pulled_ms);
+    from_county.receipt_number = receipt;  // the key it was pulled under
+    return newer_case(std::move(local), std::move(from_county));
 }
 
 Status KioskStore::upsert_staff(const StaffAccount& s) {
@@ -234,6 +341,9 @@ Status KioskStore::upsert_staff(const StaffAccount& s) {
 }
 
 std::optional<StaffAccount> KioskStore::staff(const std::string& staff_id) {
+    // The county's account wins: it is where a PIN is reset or a login withdrawn (an empty hash), and a kiosk-local
+    // account with the same number must not keep a PIN the county has replaced or disabled.
+    if (auto p = pulled_->staff(staff_id)) return StaffAccount{p->staff_id, p->name, p->pin_hash};
     auto st = db_->prepare("SELECT staff_id, name, pin_hash FROM kiosk_staff WHERE staff_id = ?");
     st.bind(1, staff_id);
     if (st.step() != SQLITE_ROW) return std::nullopt;
@@ -241,7 +351,9 @@ std::optional<StaffAccount> KioskStore::staff(const std::string& staff_id) {
 }
 
 int KioskStore::staff_count() {
-    return static_cast<int>(db_->scalar("SELECT count(*) FROM kiosk_staff").value_or(0));
+    return static_cast<int>(
+        db_->scalar("SELECT count(*) FROM (SELECT staff_id FROM kiosk_staff UNION SELECT staff_id FROM pulled_staff)")
+            .value_or(0));
 }
 
 std::pair<int, std::int64_t> KioskStore::staff_failures(const std::string& staff_id) {

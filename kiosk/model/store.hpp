@@ -1,6 +1,8 @@
-// store.hpp — the kiosk's own database: local state (applications, complaints, ratings, last synced case status,
-// staff accounts pulled from the county), the print journal, and the sync journal's tables in the same file, so a
-// state change, its event and a print outcome commit together (DESIGN.md, "The kiosk app").
+// store.hpp — the kiosk's own database: local state (applications, complaints, ratings, the status of cases recorded
+// here, demo staff accounts, PIN failure counters), the print journal, and the sync journal's tables in the same
+// file, so a state change, its event and a print outcome commit together (DESIGN.md, "The kiosk app"). What the
+// county sends down (case status, staff accounts) is kept once, in sync/'s pulled tables in the same file
+// (sync::PulledStore, written by the uploader); the lookups here read those tables directly.
 #pragma once
 #include <map>
 #include <memory>
@@ -12,6 +14,7 @@
 #include "policy/records.hpp"
 #include "base/sqlite.hpp"
 #include "policy/workflow.hpp"
+#include "sync/pulled_store.hpp"
 
 namespace yimen::kiosk {
 
@@ -25,7 +28,8 @@ struct StoredApplication {
     nlohmann::json payload;        // the application.submitted / referral.issued payload
 };
 
-// The last known status of a case: what the county sent down, or what this kiosk itself recorded.
+// The last known status of a case: what the county sent down (sync's pulled_status, converted on read by
+// case_from_status), or what this kiosk itself recorded (kiosk_cases).
 struct CaseRecord {
     std::string receipt_number;
     std::string programme;
@@ -33,8 +37,12 @@ struct CaseRecord {
     std::string last4_hash;        // HMAC of the ID's last four digits (no ID on the kiosk for synced cases)
     std::vector<StageEntry> history;
     CaseFacts facts;
-    std::int64_t updated_ms = 0;   // when this copy was made (synced or recorded)
+    std::int64_t updated_ms = 0;   // when this state arrived (pulled) or was recorded here
 };
+
+// A CaseRecord from the county's status record (no names or ID numbers in it): the pulled rows as the kiosk reads
+// them, and the county's online answer to a status query. `at_ms`: when it arrived.
+CaseRecord case_from_status(const nlohmann::json& status, std::int64_t at_ms);
 
 struct StaffAccount {
     std::string staff_id;
@@ -92,12 +100,18 @@ public:
     Status insert_rating(sqlite::Transaction& tx, const std::string& receipt, int level, CivilDate day);
     Status note_status_query(sqlite::Transaction& tx, CivilDate day);
 
+    // The kiosk's own row for a case (recorded, accepted or queried here); never touches the pulled tables.
     Status upsert_case(sqlite::Transaction& tx, const CaseRecord& c);
+    // The case as the kiosk shows it: the kiosk's own row and the county's pulled status, whichever is later (see
+    // store.cpp, newer_case, for why). nullopt when neither exists.
     std::optional<CaseRecord> case_record(const std::string& receipt);
 
+    // A kiosk-local account (demo and seeded staff); the county's accounts arrive in sync's pulled_staff.
     Status upsert_staff(const StaffAccount& s);
+    // The county's pulled account when there is one (even with an empty PIN hash: the county disabled it), else the
+    // kiosk-local account.
     std::optional<StaffAccount> staff(const std::string& staff_id);
-    int staff_count();
+    int staff_count();  // distinct staff numbers, local and pulled
     // Failed PIN attempts: lock-out survives a restart.
     std::pair<int, std::int64_t> staff_failures(const std::string& staff_id);
     Status set_staff_failures(const std::string& staff_id, int count, std::int64_t locked_until_ms);
@@ -115,10 +129,15 @@ public:
     std::vector<JournalLine> recent_events(int limit);
     std::optional<UtcMillis> last_acknowledged_ms();
 
+    // sync/'s pulled tables on this connection (the uploader writes them on its own).
+    sync::PulledStore& pulled() { return *pulled_; }
+
 private:
     KioskStore() = default;
+    Status open_pulled(UtcMillis now);
     std::unique_ptr<sqlite::Database> db_;
     std::unique_ptr<EventLog> events_;
+    std::unique_ptr<sync::PulledStore> pulled_;
 };
 
 }  // namespace yimen::kiosk
