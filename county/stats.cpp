@@ -378,7 +378,9 @@ Result<int> Figures::evaluate_alerts(UtcMillis now_ms) {
     for (auto& [t, n] : waiting)
         if (auto s = raise("county_visit_waiting", "", t, "近亲属备案或被投诉的案件 " + std::to_string(n) + " 件等待县级入户核查"); !s)
             return s.error();
-    for (auto& k : fleet("", now_ms)["kiosks"]) {
+    // Held in a local: a range-for over a member of the temporary would read it after it is destroyed (TSan saw it).
+    const json fleet_now = fleet("", now_ms);
+    for (auto& k : fleet_now["kiosks"]) {
         if (k["revoked"].get<bool>() || k["last_push"].is_null() || !k["silent"].get<bool>()) continue;
         if (auto s = raise("kiosk_silent", k["kiosk_id"], k["township"],
                            "终端超过 " + std::to_string(cfg_.alert_kiosk_silent_hours) + " 小时没有上传");
