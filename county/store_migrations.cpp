@@ -4,7 +4,17 @@
 
 namespace yimen::county {
 
-// Each entry upgrades the schema by one version; never edit a shipped entry, append a new one.
+// The county's civil day number (county_day_of in figure_tables.hpp: UTC+8, kCountyUtcOffsetSeconds) of a UTC
+// millisecond column, in SQL. The figure-table triggers and their back-fill are built from it with string-literal
+// concatenation, so the text a migration executes (and SQLite keeps in sqlite_master) is fixed at compile time.
+#define YIMEN_COUNTY_DAY(ms_column) "(" ms_column " + 28800000) / 86400000"
+// A trigger's statement marking the civil day of `row` (NEW or OLD) of a ratings or quiz_answers row dirty.
+#define YIMEN_MARK_DAY(kind, row)                                                       \
+    "  INSERT INTO dirty_days(kind, township, day) VALUES('" kind "', " row ".township, " \
+    YIMEN_COUNTY_DAY(row ".corrected_ms") ")\n    ON CONFLICT DO NOTHING;\n"
+
+// Each entry upgrades the schema by one version; never edit a shipped entry, append a new one. (Entry 6 is written
+// with the macros above: the bytes it compiles to are the shipped ones.)
 const char* const kMigrations[] = {
     R"sql(
 CREATE TABLE kiosks(kiosk_id TEXT PRIMARY KEY, township TEXT NOT NULL, fingerprint TEXT NOT NULL UNIQUE, serial TEXT,
@@ -202,31 +212,24 @@ CREATE TRIGGER figures_complaint_link AFTER INSERT ON complaint_links BEGIN
   INSERT INTO dirty_cases(receipt_number) VALUES(NEW.case_receipt) ON CONFLICT DO NOTHING;
 END;
 CREATE TRIGGER figures_rating_insert AFTER INSERT ON ratings BEGIN
-  INSERT INTO dirty_days(kind, township, day) VALUES('rating', NEW.township, (NEW.corrected_ms + 28800000) / 86400000)
-    ON CONFLICT DO NOTHING;
-END;
+)sql" YIMEN_MARK_DAY("rating", "NEW") R"sql(END;
 CREATE TRIGGER figures_rating_update AFTER UPDATE ON ratings BEGIN
-  INSERT INTO dirty_days(kind, township, day) VALUES('rating', OLD.township, (OLD.corrected_ms + 28800000) / 86400000)
-    ON CONFLICT DO NOTHING;
-  INSERT INTO dirty_days(kind, township, day) VALUES('rating', NEW.township, (NEW.corrected_ms + 28800000) / 86400000)
-    ON CONFLICT DO NOTHING;
-END;
+)sql" YIMEN_MARK_DAY("rating", "OLD") YIMEN_MARK_DAY("rating", "NEW") R"sql(END;
 CREATE TRIGGER figures_rating_delete AFTER DELETE ON ratings BEGIN
-  INSERT INTO dirty_days(kind, township, day) VALUES('rating', OLD.township, (OLD.corrected_ms + 28800000) / 86400000)
-    ON CONFLICT DO NOTHING;
-END;
+)sql" YIMEN_MARK_DAY("rating", "OLD") R"sql(END;
 CREATE TRIGGER figures_quiz AFTER INSERT ON quiz_answers BEGIN
-  INSERT INTO dirty_days(kind, township, day) VALUES('quiz', NEW.township, (NEW.corrected_ms + 28800000) / 86400000)
-    ON CONFLICT DO NOTHING;
-END;
+)sql" YIMEN_MARK_DAY("quiz", "NEW") R"sql(END;
 INSERT INTO dirty_cases(receipt_number) SELECT receipt_number FROM applications WHERE 1 = 1 ON CONFLICT DO NOTHING;
-INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'rating', township, (corrected_ms + 28800000) / 86400000
+INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'rating', township, )sql" YIMEN_COUNTY_DAY("corrected_ms") R"sql(
   FROM ratings WHERE 1 = 1 ON CONFLICT DO NOTHING;
-INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'quiz', township, (corrected_ms + 28800000) / 86400000
+INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'quiz', township, )sql" YIMEN_COUNTY_DAY("corrected_ms") R"sql(
   FROM quiz_answers WHERE 1 = 1 ON CONFLICT DO NOTHING;
 )sql",
 };
 
 const std::size_t kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
+
+#undef YIMEN_MARK_DAY
+#undef YIMEN_COUNTY_DAY
 
 }  // namespace yimen::county

@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
     using namespace yimen;
     using namespace yimen::kiosk;
     // Six options: parsed by hand (CLI11's inlined string splitting trips GCC 12's -Wnull-dereference here).
-    std::string config_path, demo_dir, script_path, shots_dir, printer, assets;
+    ConfigArgs args;
+    std::string script_path, shots_dir;
     const char* usage =
         "usage: hall-kiosk (--config FILE | --demo DIR) [--script FILE --screenshots DIR] [--printer URI] "
         "[--assets DIR]\n";
@@ -24,32 +25,22 @@ int main(int argc, char** argv) {
             std::cout << usage;
             return 0;
         }
-        std::string* dest = a == "--config" ? &config_path : a == "--demo" ? &demo_dir : a == "--script" ? &script_path
-                          : a == "--screenshots" ? &shots_dir : a == "--printer" ? &printer
-                          : a == "--assets" ? &assets : nullptr;
+        std::string* dest = a == "--script" ? &script_path : a == "--screenshots" ? &shots_dir : args.value_for(a);
         if (!dest || i + 1 >= argc) {
             std::cerr << "hall-kiosk: 不认识的参数或缺少取值：" << a << "\n" << usage;  // zh-ok: stderr, before the string tables load
             return 2;
         }
         *dest = argv[++i];
     }
-    if (config_path.empty() == demo_dir.empty()) {
+    if (!args.one_source()) {
         std::cerr << "hall-kiosk: 请指定 --config FILE 或 --demo DIR（二选一）\n";  // zh-ok: stderr, before the string tables load
         return 2;
     }
-    KioskConfig cfg;
-    if (!config_path.empty()) {
-        auto c = load_config_file(config_path);
-        if (!c) {
-            std::cerr << "hall-kiosk: " << c.error().message << "\n";
-            return 2;
-        }
-        cfg = c.value();
-    } else {
-        cfg = demo_config(demo_dir);
+    auto cfg = load_kiosk_config(args);
+    if (!cfg) {
+        std::cerr << "hall-kiosk: " << cfg.error().message << "\n";
+        return 2;
     }
-    if (!printer.empty()) cfg.printer_uri = printer;
-    if (!assets.empty()) cfg.assets_dir = assets;
     std::vector<ScriptCommand> script;
     if (!script_path.empty()) {
         std::ifstream in(script_path);
@@ -67,7 +58,7 @@ int main(int argc, char** argv) {
         script = s.value();
     }
     AppOptions opt;
-    opt.config = cfg;
+    opt.config = std::move(cfg).value();
     opt.wire = [](const KioskConfig& c, const PolicyData& data, const Clock& clock) -> Result<AppServices> {
         auto services = local_services(c, data, clock, c.demo);
         if (!services || c.county_url.empty()) return services;

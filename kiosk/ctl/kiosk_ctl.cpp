@@ -92,7 +92,8 @@ int report(const I18n& t, const PrintOutcome& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string config_path, demo_dir, printer_uri, assets, lang = "zh-CN";
+    ConfigArgs args;
+    std::string lang = "zh-CN";
     std::vector<std::string> words;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -100,8 +101,7 @@ int main(int argc, char** argv) {
             std::cout << kUsage;
             return 0;
         }
-        std::string* dest = a == "--config" ? &config_path : a == "--demo" ? &demo_dir : a == "--printer" ? &printer_uri
-                          : a == "--assets" ? &assets : a == "--lang" ? &lang : nullptr;
+        std::string* dest = a == "--lang" ? &lang : args.value_for(a);
         if (dest) {
             if (i + 1 >= argc) {
                 std::cerr << kUsage;
@@ -112,23 +112,16 @@ int main(int argc, char** argv) {
             words.push_back(a);
         }
     }
-    if (config_path.empty() == demo_dir.empty() || words.empty()) {
+    if (!args.one_source() || words.empty()) {
         std::cerr << kUsage;
         return 2;
     }
-    KioskConfig cfg;
-    if (!config_path.empty()) {
-        auto c = load_config_file(config_path);
-        if (!c) {
-            std::cerr << "kiosk-ctl: " << c.error().message << "\n";
-            return 2;
-        }
-        cfg = c.value();
-    } else {
-        cfg = demo_config(demo_dir);
+    auto loaded = load_kiosk_config(args);
+    if (!loaded) {
+        std::cerr << "kiosk-ctl: " << loaded.error().message << "\n";
+        return 2;
     }
-    if (!printer_uri.empty()) cfg.printer_uri = printer_uri;
-    if (!assets.empty()) cfg.assets_dir = assets;
+    KioskConfig cfg = std::move(loaded).value();
     auto dir = resolve_assets_dir(cfg.assets_dir);
     auto tables = I18n::load(dir);
     if (!tables) {

@@ -119,4 +119,23 @@ KioskConfig demo_config(const std::string& dir) {
     return c;
 }
 
+std::string* ConfigArgs::value_for(const std::string& flag) {
+    return flag == "--config" ? &config_path : flag == "--demo" ? &demo_dir : flag == "--printer" ? &printer_uri
+         : flag == "--assets" ? &assets_dir : nullptr;
+}
+
+Result<KioskConfig> load_kiosk_config(const ConfigArgs& args) {
+    KioskConfig cfg;
+    if (!args.config_path.empty()) {
+        auto c = load_config_file(args.config_path);
+        if (!c) return c.error();
+        cfg = std::move(c).value();
+    } else {
+        cfg = demo_config(args.demo_dir);
+    }
+    if (!args.printer_uri.empty()) cfg.printer_uri = args.printer_uri;
+    if (!args.assets_dir.empty()) cfg.assets_dir = args.assets_dir;
+    return cfg;
+}
+
 }  // namespace yimen::kiosk

@@ -75,4 +75,22 @@ std::vector<ConfigOverride> apply_pulled_config(
 // Everything under `dir` (created), printing to dir:DIR/receipts unless a printer is given, no county server.
 KioskConfig demo_config(const std::string& dir);
 
+// The command-line options hall-kiosk and kiosk-ctl share to find their configuration: `--config FILE` or
+// `--demo DIR` (exactly one), then `--printer URI` and `--assets DIR` over it. Each program parses its own other
+// options and prints its own usage.
+struct ConfigArgs {
+    std::string config_path;  // --config
+    std::string demo_dir;     // --demo
+    std::string printer_uri;  // --printer
+    std::string assets_dir;   // --assets
+
+    // The field the option `flag` sets, nullptr when it is not one of these four.
+    std::string* value_for(const std::string& flag);
+    // Exactly one of --config and --demo.
+    bool one_source() const { return config_path.empty() != demo_dir.empty(); }
+};
+// load_config_file(--config) or demo_config(--demo), with --printer and --assets over it. The pulled configuration
+// is not applied here (apply_stored_pulled_config in policy_source.hpp). Codes: those of load_config_file.
+Result<KioskConfig> load_kiosk_config(const ConfigArgs& args);
+
 }  // namespace yimen::kiosk

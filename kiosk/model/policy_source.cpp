@@ -1,10 +1,8 @@
 // policy_source.cpp — the installed signed bundle or the shipped assets (see policy_source.hpp).
 #include "kiosk/model/policy_source.hpp"
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <sstream>
 
 #include "base/sqlite.hpp"
@@ -53,84 +51,6 @@ Result<sync::bundle::Bundle> read_installed(const fs::path& dir) {
     return b;
 }
 
-// PolicyData from the verified bundle's files over the shipped assets (the same steps as load_policy_data).
-Result<PolicyData> load_overlay(const std::map<std::string, std::string>& bundle, const std::string& shipped,
-                                std::vector<std::string>& components) {
-    auto text = [&](const std::string& rel, const char* component) -> std::optional<std::string> {
-        if (auto it = bundle.find(rel); it != bundle.end()) {
-            if (std::find(components.begin(), components.end(), component) == components.end())
-                components.push_back(component);
-            return it->second;
-        }
-        return read_file(fs::path(shipped) / rel);
-    };
-    auto missing = [&](const std::string& rel) {
-        return Error{"asset_missing", "找不到数据文件：" + rel};  // zh-ok: a content-loading error like policy/'s own; logged and shown to staff by its code
-    };
-
-    auto base = text("rules/programmes.json", "rules");
-    if (!base) return missing("rules/programmes.json");
-    auto patch = text("rules/county.programmes.json", "rules");
-    auto rules = Rules::from_json(*base, patch ? *patch : "");
-    if (!rules) return rules.error();
-    auto cal_text = text("calendar/holidays-cn.json", "calendar");
-    if (!cal_text) return missing("calendar/holidays-cn.json");
-    auto cal = WorkCalendar::from_json(*cal_text);
-    if (!cal) return cal.error();
-    auto std_text = text("rules/standards.json", "standards");
-    if (!std_text) return missing("rules/standards.json");
-    auto standards = StandardTable::from_json(*std_text);
-    if (!standards) return standards.error();
-    auto rating_text = text("rules/rating.json", "rating");
-    if (!rating_text) return missing("rules/rating.json");
-    auto rating = RatingModel::from_json(*rating_text);
-    if (!rating) return rating.error();
-    const auto values = placeholder_values(*rules, &*rating);
-
-    auto quiz_text = text("quiz/quiz.json", "quiz");
-    if (!quiz_text) return missing("quiz/quiz.json");
-    auto qexpanded = expand_placeholders(*quiz_text, values);
-    if (!qexpanded) return qexpanded.error();
-    auto quiz = Quiz::from_json(*qexpanded);
-    if (!quiz) return quiz.error();
-
-    // Articles as a set: the bundle's (policy/articles/ or, from `--from assets/policy`, articles/) or the shipped.
-    std::map<std::string, const std::string*> articles;  // file name → bytes, in name order as load_articles reads
-    for (const char* prefix : {"policy/articles/", "articles/"}) {
-        const std::string pre = prefix;
-        for (auto& [path, bytes] : bundle) {
-            if (path.rfind(pre, 0) != 0) continue;
-            const auto name = path.substr(pre.size());
-            if (name.find('/') != std::string::npos || name == "README.md" || fs::path(name).extension() != ".md")
-                continue;
-            articles.emplace(name, &bytes);
-        }
-        if (!articles.empty()) break;
-    }
-    std::vector<Article> list;
-    if (articles.empty()) {
-        auto shipped_articles = load_articles(shipped + "/policy/articles", values);
-        if (!shipped_articles) return shipped_articles.error();
-        list = std::move(shipped_articles).value();
-    } else {
-        components.push_back("articles");
-        for (auto& [name, bytes] : articles) {
-            auto expanded = expand_placeholders(*bytes, values);
-            if (!expanded) return Error{expanded.error().code, name + "：" + expanded.error().message};  // zh-ok: a content-loading error like policy/'s own; logged and shown to staff by its code
-            auto a = parse_article(*expanded);
-            if (!a) return Error{a.error().code, name + "：" + a.error().message};  // zh-ok: a content-loading error like policy/'s own; logged and shown to staff by its code
-            list.push_back(std::move(a).value());
-        }
-    }
-    return PolicyData{shipped,
-                      std::move(rules).value(),
-                      std::move(cal).value(),
-                      std::move(standards).value(),
-                      std::move(rating).value(),
-                      std::move(quiz).value(),
-                      std::move(list)};
-}
-
 std::string in_force_path(const KioskConfig& cfg) { return cfg.data_dir + "/policy-in-force.json"; }
 
 }  // namespace
@@ -174,7 +94,7 @@ Result<LoadedPolicy> load_policy(const KioskConfig& cfg, const std::string& ship
             fallback(Error{"bad_manifest", "the bundle in folder " + version + " is version " + m->version});
         else {
             std::vector<std::string> components;
-            auto data = load_overlay(b->files, shipped_assets_dir, components);
+            auto data = load_policy_data(shipped_assets_dir, &b->files, &components);
             if (!data) fallback(data.error());
             else if (components.empty())
                 fallback(Error{"nothing_to_load", "the bundle carries no rules, articles or quiz the kiosk loads"});

@@ -1,10 +1,15 @@
-// articles_test.cpp — the shipped articles (coverage, length, placeholders) and FTS5 search with Chinese queries.
+// articles_test.cpp — the shipped articles (coverage, length, placeholders), FTS5 search with Chinese queries, and
+// articles (and other files) from an overlay such as a policy bundle.
 #include "policy/articles.hpp"
 
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -234,4 +239,39 @@ TEST_CASE("every unconfirmed figure an article shows is marked 以乡镇通知�
     CHECK(marked >= 5);
     CHECK(values.at("note.limit.tekun.overall_wd") == "（以乡镇通知为准）");
     CHECK(values.at("note.limit.dibao.overall_wd").empty());
+}
+
+TEST_CASE("an overlay replaces assets files at their paths and the articles as a set, naming what it supplied",
+          "[articles][overlay]") {
+    const std::string dir = yimen::test::policy_data().assets_dir;
+    std::ifstream qin(dir + "/quiz/quiz.json", std::ios::binary);
+    const std::string quiz((std::istreambuf_iterator<char>(qin)), std::istreambuf_iterator<char>());
+    const std::map<std::string, std::string> overlay = {
+        {"quiz/quiz.json", quiz},
+        {"articles/only.md", "---\nid: only\ntitle: T\nprogramme: general\ntags: a\neffective: 2026-01-01\n---\n"
+                             "{{hotline.service}}\n"},
+        {"articles/README.md", "not an article"},
+        {"notes/ignored.txt", "other files are ignored"}};
+    std::vector<std::string> supplied;
+    auto d = load_policy_data(dir, &overlay, &supplied);
+    REQUIRE(d.ok());
+    CHECK(supplied == std::vector<std::string>{"quiz", "articles"});
+    REQUIRE(d->articles.size() == 1);
+    CHECK(d->articles[0].id == "only");
+    CHECK(d->articles[0].body_markdown.find("{{") == std::string::npos);
+    CHECK(d->rules.programmes().size() == yimen::test::policy_data().rules.programmes().size());
+
+    // Without an overlay nothing is supplied and the shipped articles load.
+    supplied.clear();
+    auto shipped = load_policy_data(dir, nullptr, &supplied);
+    REQUIRE(shipped.ok());
+    CHECK(supplied.empty());
+    CHECK(shipped->articles.size() == articles().size());
+
+    // The overlay's article errors name the file, like the shipped ones.
+    const std::map<std::string, std::string> bad = {{"policy/articles/bad.md", "{{no_such_value}}"}};
+    auto refused = load_policy_data(dir, &bad);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == "unknown_placeholder");
+    CHECK(refused.error().message.rfind("bad.md", 0) == 0);
 }

@@ -1,0 +1,84 @@
+// app_fixture.hpp — a KioskApp on a scratch demo directory with the shipped policy data and string tables, a pinned
+// clock and the real handwriting engine, for the model tests (model_test.cpp, print_ctl_test.cpp).
+#pragma once
+#include <memory>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "kiosk/devices/input_ports.hpp"
+#include "kiosk/devices/receipt_printer.hpp"
+#include "kiosk/model/kiosk_app.hpp"
+#include "support.hpp"
+
+namespace kiosk_test {
+
+using namespace yimen;
+using namespace yimen::kiosk;
+
+struct Fixture {
+    std::string dir;
+    FixedClock clock{kiosk_test::test_now()};
+    PolicyData data;
+    std::unique_ptr<I18n> i18n;
+    // Before the app: its ink lane may still run release() on the recogniser while the app shuts down.
+    HandwritingRecognizer recognizer;
+    ZinniaHandwriting ink{recognizer};
+    std::unique_ptr<KioskApp> app;
+    KioskConfig cfg;
+
+    explicit Fixture(const std::string& name, const std::string& printer_uri = "", const std::string& profile = "")
+        : dir(kiosk_test::scratch_dir(name)) {
+        auto d = load_policy_data(kiosk_test::assets_dir());
+        REQUIRE(d.ok());
+        data = std::move(d).value();
+        auto t = I18n::load(kiosk_test::assets_dir());
+        REQUIRE(t.ok());
+        i18n = std::make_unique<I18n>(std::move(t).value());
+        cfg = demo_config(dir);
+        cfg.idle_warn_seconds = 60;
+        cfg.idle_countdown_seconds = 20;
+        if (!printer_uri.empty()) cfg.printer_uri = printer_uri;
+        if (!profile.empty()) cfg.printer_profile = profile;
+        auto store = KioskStore::open(cfg.db_path(), cfg.kiosk_id, clock);
+        REQUIRE(store.ok());
+        KioskDeps deps;
+        deps.config = cfg;
+        deps.data = &data;
+        deps.i18n = i18n.get();
+        deps.clock = &clock;
+        deps.store = std::move(store).value();
+        deps.printer = open_receipt_printer(cfg.printer_uri, cfg.printer_profile);
+        deps.sync = std::make_unique<OfflineSyncService>("not_configured");
+        deps.handwriting = &ink;
+        app = std::make_unique<KioskApp>(std::move(deps));
+    }
+
+    void fill_dibao() {
+        auto& m = app->intake;
+        app->intake_start(false);
+        m.choose_need("dibao");
+        app->intake_next();  // programme → identity
+        REQUIRE(m.step == IntakeStep::identity);
+        m.id_number.value = "230523199001010012";
+        m.name.value = "测试甲";
+        m.phone.value = "13800001111";
+        m.address.value = "宝清镇一村三组";
+        app->intake_next();
+        REQUIRE(m.step == IntakeStep::household);
+        app->intake_next();
+        m.wages.value = "300";
+        m.area_kind = "rural";
+        app->intake_next();
+        m.hardship.value = "家人患重病";
+        app->intake_next();
+        m.close_relative = false;
+        app->intake_next();
+        REQUIRE(m.step == IntakeStep::materials);
+        m.materials_have.insert("id_card");
+        app->intake_next();
+        REQUIRE(m.step == IntakeStep::consent);
+    }
+};
+
+}  // namespace kiosk_test
