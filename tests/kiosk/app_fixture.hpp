@@ -1,6 +1,7 @@
 // app_fixture.hpp — a KioskApp on a scratch demo directory with the shipped policy data and string tables, a pinned
 // clock and the real handwriting engine, for the model tests (model_test.cpp, print_ctl_test.cpp).
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -28,7 +29,13 @@ struct Fixture {
     KioskConfig cfg;
 
     explicit Fixture(const std::string& name, const std::string& printer_uri = "", const std::string& profile = "")
-        : dir(kiosk_test::scratch_dir(name)) {
+        : Fixture(name, [&](KioskConfig& c) {
+              if (!printer_uri.empty()) c.printer_uri = printer_uri;
+              if (!profile.empty()) c.printer_profile = profile;
+          }) {}
+
+    // `adjust` changes the demo configuration before the app starts (scanner, idle times, printer, …).
+    Fixture(const std::string& name, const std::function<void(KioskConfig&)>& adjust) : dir(kiosk_test::scratch_dir(name)) {
         auto d = load_policy_data(kiosk_test::assets_dir());
         REQUIRE(d.ok());
         data = std::move(d).value();
@@ -38,8 +45,7 @@ struct Fixture {
         cfg = demo_config(dir);
         cfg.idle_warn_seconds = 60;
         cfg.idle_countdown_seconds = 20;
-        if (!printer_uri.empty()) cfg.printer_uri = printer_uri;
-        if (!profile.empty()) cfg.printer_profile = profile;
+        adjust(cfg);
         auto store = KioskStore::open(cfg.db_path(), cfg.kiosk_id, clock);
         REQUIRE(store.ok());
         KioskDeps deps;

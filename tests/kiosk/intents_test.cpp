@@ -4,45 +4,19 @@
 
 #include <memory>
 
-#include "base/civil_date.hpp"
-#include "kiosk/devices/receipt_printer.hpp"
-#include "kiosk/model/kiosk_app.hpp"
+#include "app_fixture.hpp"
 #include "policy/receipt_number.hpp"
-#include "support.hpp"
 
 using namespace yimen;
 using namespace yimen::kiosk;
 
 namespace {
 
-struct App {
-    FixedClock clock{kiosk_test::test_now()};
-    PolicyData data;
-    std::unique_ptr<I18n> i18n;
-    KioskConfig cfg;
-    std::unique_ptr<KioskApp> app;
-
-    explicit App(const std::string& name, bool scan_shows_status = true) {
-        auto d = load_policy_data(kiosk_test::assets_dir());
-        REQUIRE(d.ok());
-        data = std::move(d).value();
-        auto t = I18n::load(kiosk_test::assets_dir());
-        REQUIRE(t.ok());
-        i18n = std::make_unique<I18n>(std::move(t).value());
-        cfg = demo_config(kiosk_test::scratch_dir(name));
-        cfg.scan_shows_status = scan_shows_status;
-        auto store = KioskStore::open(cfg.db_path(), cfg.kiosk_id, clock);
-        REQUIRE(store.ok());
-        REQUIRE(seed_demo(*store.value(), cfg, data, clock).ok());
-        KioskDeps deps;
-        deps.config = cfg;
-        deps.data = &data;
-        deps.i18n = i18n.get();
-        deps.clock = &clock;
-        deps.store = std::move(store).value();
-        deps.printer = open_receipt_printer(cfg.printer_uri, cfg.printer_profile);
-        deps.sync = std::make_unique<OfflineSyncService>("not_configured");
-        app = std::make_unique<KioskApp>(std::move(deps));
+// The model tests' kiosk with the demo's staff and cases, held through the interface the views use.
+struct App : kiosk_test::Fixture {
+    explicit App(const std::string& name, bool scan_shows_status = true)
+        : Fixture(name, [scan_shows_status](KioskConfig& c) { c.scan_shows_status = scan_shows_status; }) {
+        REQUIRE(seed_demo(app->store(), cfg, data, clock).ok());
     }
     KioskIntents& act() { return *app; }
 };
