@@ -173,4 +173,13 @@ void KioskApp::staff_check_printer() {
                                  [this](PrintOutcome st) { staff.message = i18n_->error("printer", {st.outcome, st.message}); });
 }
 
+void KioskApp::staff_toggle_checked(const std::string& material) {
+    if (!staff.checked.erase(material)) staff.checked.insert(material);
+}
+
+void KioskApp::staff_pick_reprint(const std::string& receipt) {
+    staff.reprint_receipt.value = receipt;
+    staff.error.clear();
+}
+
 }  // namespace yimen::kiosk
