@@ -11,20 +11,26 @@
 namespace yimen::sqlite {
 namespace {
 
-// Creates path 0600 when missing (O_CREAT with that mode, then fchmod so a umask cannot change it) and narrows an
-// existing database and its companions to 0600.
+// Creates path 0600 when missing (O_EXCL with that mode, then fchmod so a umask cannot change it) and narrows an
+// existing database and its companions to 0600 by name. An existing database is never opened here: closing any
+// descriptor of a file drops every POSIX lock this process holds on it, including those of SQLite connections that
+// already have it open (another lane of the same kiosk).
 Status make_private(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return Error{"db_open", "无法打开数据库 " + path + "：" + std::strerror(errno), ErrorCategory::storage};
-    const int rc = ::fchmod(fd, 0600);
-    const int e = errno;
-    ::close(fd);
-    if (rc != 0) return Error{"db_open", "无法设置数据库 " + path + " 的权限：" + std::strerror(e), ErrorCategory::storage};
-    for (const char* suffix : {"-wal", "-shm", "-journal"}) {
-        const std::string companion = path + suffix;
-        if (::chmod(companion.c_str(), 0600) != 0 && errno != ENOENT)
-            return Error{"db_open", "无法设置数据库文件 " + companion + " 的权限：" + std::strerror(errno),
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        const int rc = ::fchmod(fd, 0600);
+        const int e = errno;
+        ::close(fd);
+        if (rc != 0)
+            return Error{"db_open", "无法设置数据库 " + path + " 的权限：" + std::strerror(e), ErrorCategory::storage};
+        return Ok{};
+    }
+    if (errno != EEXIST)
+        return Error{"db_open", "无法创建数据库 " + path + "：" + std::strerror(errno), ErrorCategory::storage};
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        const std::string file = path + suffix;
+        if (::chmod(file.c_str(), 0600) != 0 && errno != ENOENT)
+            return Error{"db_open", "无法设置数据库文件 " + file + " 的权限：" + std::strerror(errno),
                          ErrorCategory::storage};
     }
     return Ok{};
