@@ -1,7 +1,42 @@
 // sqlite.cpp — every failure becomes an Error naming what was attempted; a full disk gets its own code.
 #include "base/sqlite.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 namespace yimen::sqlite {
+namespace {
+
+// Creates path 0600 when missing (O_EXCL with that mode, then fchmod so a umask cannot change it) and narrows an
+// existing database and its companions to 0600 by name. An existing database is never opened here: closing any
+// descriptor of a file drops every POSIX lock this process holds on it, including those of SQLite connections that
+// already have it open (another lane of the same kiosk).
+Status make_private(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        const int rc = ::fchmod(fd, 0600);
+        const int e = errno;
+        ::close(fd);
+        if (rc != 0)
+            return Error{"db_open", "无法设置数据库 " + path + " 的权限：" + std::strerror(e), ErrorCategory::storage};
+        return Ok{};
+    }
+    if (errno != EEXIST)
+        return Error{"db_open", "无法创建数据库 " + path + "：" + std::strerror(errno), ErrorCategory::storage};
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        const std::string file = path + suffix;
+        if (::chmod(file.c_str(), 0600) != 0 && errno != ENOENT)
+            return Error{"db_open", "无法设置数据库文件 " + file + " 的权限：" + std::strerror(errno),
+                         ErrorCategory::storage};
+    }
+    return Ok{};
+}
+
+}  // namespace
 
 Statement::Statement(sqlite3* db, const std::string& sql) : db_(db) {
     if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &st_, nullptr) != SQLITE_OK) {
@@ -55,6 +90,8 @@ double Statement::real(int col) const { return sqlite3_column_double(st_, col); 
 bool Statement::is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
 
 Result<std::unique_ptr<Database>> Database::open(const std::string& path, const OpenOptions& opt) {
+    if (opt.private_file && !opt.read_only)
+        if (auto s = make_private(path); !s) return s.error();
     sqlite3* raw = nullptr;
     const int flags = opt.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     if (sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_FULLMUTEX, opt.vfs.empty() ? nullptr : opt.vfs.c_str()) !=

@@ -25,6 +25,7 @@
 #include <openssl/pem.h>
 
 #include "base/openssl_ptr.hpp"
+#include "base/seal.hpp"
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
@@ -446,7 +447,25 @@ std::string name_entry(X509_NAME* name, int nid) {
     return out;
 }
 
+struct SealingFiles {
+    std::string key_id;
+    std::string private_pem;
+    std::string public_pem;
+};
+
+Result<SealingFiles> new_sealing_pair() {
+    auto pair = seal::generate_key_pair();
+    if (!pair) return pair.error();
+    auto priv = seal::private_key_pem(*pair);
+    if (!priv) return priv.error();
+    auto pub = seal::public_key_pem(pair->pub);
+    if (!pub) return pub.error();
+    return SealingFiles{pair->pub.id, std::move(priv).value(), std::move(pub).value()};
+}
+
 }  // namespace
+
+std::string default_sealing_key_dir(const std::string& dir) { return dir + "/sealing-keys"; }
 
 Status init(const std::string& dir, const InitOptions& opt) {
     if (opt.ca_days < 1 || opt.cert_days < 1 || opt.cert_days > opt.ca_days)
@@ -503,6 +522,9 @@ Status init(const std::string& dir, const InitOptions& opt) {
     auto crl = make_crl(ca->get(), ca_key.get(), {}, PreviousCrl{});
     for (const auto* r : {&ca_key_pem, &ca_pem, &server_key_pem, &server_pem, &signing_pem, &signing_pub, &crl})
         if (!*r) return r->error();
+    auto sealing = new_sealing_pair();
+    if (!sealing) return sealing.error();
+    const std::string sealing_dir = opt.sealing_key_dir.empty() ? default_sealing_key_dir(dir) : opt.sealing_key_dir;
 
     if (auto st = make_private_dir(dir); !st) return st;
     if (auto st = write_file(ca_key_path, *ca_key_pem, 0600, Place::exclusive); !st) {
@@ -516,10 +538,17 @@ Status init(const std::string& dir, const InitOptions& opt) {
         {"server.crt", &*server_pem, 0644},
         {"bundle-signing.key", &*signing_pem, 0600},
         {"bundle-signing.pub", &*signing_pub, 0644},
-        {"crl.pem", &*crl, 0644}};
+        {"crl.pem", &*crl, 0644},
+        // The private half first: sealing.pub never names a key that is not on disk.
+        {sealing_dir + "/" + "sealing-" + sealing->key_id + ".key", &sealing->private_pem, 0600},
+        {"sealing.pub", &sealing->public_pem, 0644}};
     std::vector<std::string> written{ca_key_path};
+    if (auto st = make_private_dir(sealing_dir); !st) {
+        ::unlink(ca_key_path.c_str());
+        return st;
+    }
     for (const auto& [file, data, mode] : rest) {
-        const std::string path = dir + "/" + file;
+        const std::string path = file.find('/') == std::string::npos ? dir + "/" + file : file;
         if (auto st = write_file(path, *data, mode); !st) {
             // Without ca.key the next init may run again; a half PKI with a CA key would refuse it forever.
             for (const auto& w : written) ::unlink(w.c_str());
@@ -555,6 +584,10 @@ Result<IssuedKiosk> issue_kiosk(const std::string& dir, const std::string& kiosk
     auto signing_pub = read_file(dir + "/bundle-signing.pub");
     if (!signing_pub)
         return err("pki_missing", "找不到 " + dir + "/bundle-signing.pub。请恢复县级证书目录的备份后重试。");
+    auto sealing_pub = read_file(dir + "/sealing.pub");
+    if (!sealing_pub || !seal::public_key_from_pem(*sealing_pub))
+        return err("pki_missing", "找不到有效的密封公钥 " + dir + "/sealing.pub。较早建立的证书目录请先运行 "
+                                  "pki rotate-sealing-key 生成密封密钥，再签发一体机证书。");
 
     PKey key = new_p256();
     if (!key) return crypto_err("生成一体机密钥");
@@ -582,7 +615,8 @@ Result<IssuedKiosk> issue_kiosk(const std::string& dir, const std::string& kiosk
         {"client.key", &*key_pem, 0600},
         {"client.crt", &*crt_pem, 0644},
         {"ca.crt", &*ca_pem, 0644},
-        {"bundle-signing.pub", &*signing_pub, 0644}};
+        {"bundle-signing.pub", &*signing_pub, 0644},
+        {"sealing.pub", &*sealing_pub, 0644}};
     for (const auto& [file, data, mode] : files) {
         if (auto st = write_file(staging + "/" + file, *data, mode); !st) {
             fs::remove_all(staging, ec);
@@ -604,6 +638,23 @@ Result<IssuedKiosk> issue_kiosk(const std::string& dir, const std::string& kiosk
     issued.serial_hex = serial_hex(cert->get());
     issued.dir = final_dir;
     return issued;
+}
+
+Result<SealingKeyInfo> rotate_sealing_key(const std::string& dir, const std::string& sealing_key_dir) {
+    std::error_code ec;
+    if (!fs::exists(dir + "/ca.crt", ec))
+        return err("pki_missing", "目录 " + dir + " 里没有县级证书机构（ca.crt）。请先运行 pki init，或检查 --dir 是否正确。");
+    const std::string key_dir = sealing_key_dir.empty() ? default_sealing_key_dir(dir) : sealing_key_dir;
+    auto pair = new_sealing_pair();
+    if (!pair) return pair.error();
+    if (auto st = make_private_dir(key_dir); !st) return st.error();
+    const std::string key_path = key_dir + "/sealing-" + pair->key_id + ".key";
+    // The private key first and never over another one; only then does sealing.pub name it.
+    if (auto st = write_file(key_path, pair->private_pem, 0600, Place::exclusive); !st) return st.error();
+    if (auto st = write_file(dir + "/sealing.pub", pair->public_pem, 0644); !st) return st.error();
+    auto ring = seal::load_key_ring(key_dir);
+    if (!ring) return ring.error();
+    return SealingKeyInfo{pair->key_id, key_path, ring->size()};
 }
 
 Status write_crl(const std::string& dir, const std::vector<std::string>& revoked_serials_hex) {

@@ -109,6 +109,7 @@ ca_bundle = "$CERTS/ca.crt"
 client_cert = "$CERTS/client.crt"
 client_key = "$CERTS/client.key"
 bundle_public_key = "$CERTS/bundle-signing.pub"
+sealing_public_key = "$CERTS/sealing.pub"
 
 [printer]
 uri = "$PRINTER_URI"

@@ -160,7 +160,9 @@ Result<std::unique_ptr<Uploader>> Uploader::create(const std::string& db_path, c
     u->boot_ = &boot;
     u->rng_ = &rng;
     u->backoff_ = Backoff(u->cfg_.backoff_initial_ms, u->cfg_.backoff_max_ms, u->cfg_.backoff_jitter);
-    auto db = sqlite::Database::open(db_path);
+    sqlite::OpenOptions opt;
+    opt.private_file = true;  // the journal's events carry personal data: the file and its -wal/-shm are 0600
+    auto db = sqlite::Database::open(db_path, opt);
     if (!db) return db.error();
     u->db_ = std::move(db).value();
     auto j = Journal::open(*u->db_, kiosk_id, clock, boot);

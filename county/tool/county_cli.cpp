@@ -42,8 +42,12 @@ int fail(const Error& e) {
 //            max_connections = 2048, max_connections_per_address = 64, max_json_depth = 64
 //   [auth]   token_hours = 12
 //   [web]    session_idle_minutes = 30
-//   [pki]    hosts = [...]
-Status apply_config(const std::string& path, ServerConfig& cfg, std::vector<std::string>& hosts) {
+//   [pki]    hosts = [...], sealing_key_dir = "" (D/sealing-keys)
+struct PkiConfig {
+    std::vector<std::string> hosts;
+    std::string sealing_key_dir;
+};
+Status apply_config(const std::string& path, ServerConfig& cfg, PkiConfig& pki_cfg) {
     if (!std::filesystem::exists(path)) return Ok{};
     try {
         auto t = toml::parse_file(path);
@@ -72,7 +76,8 @@ Status apply_config(const std::string& path, ServerConfig& cfg, std::vector<std:
         if (cfg.session_idle_ms <= 0) return Error{"bad_config", "[web] session_idle_minutes 须为正整数（分钟）。"};
         if (auto arr = t["pki"]["hosts"].as_array())
             for (auto& h : *arr)
-                if (auto s = h.value<std::string>()) hosts.push_back(*s);
+                if (auto s = h.value<std::string>()) pki_cfg.hosts.push_back(*s);
+        pki_cfg.sealing_key_dir = t["pki"]["sealing_key_dir"].value_or(pki_cfg.sealing_key_dir);
     } catch (const toml::parse_error& e) {
         return Error{"bad_config", "配置文件 " + path + " 有误：" + std::string(e.description())};
     }
@@ -111,15 +116,26 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
 
     auto* pki_cmd = app.add_subcommand("pki", "the county's certificate authority");
     pki_cmd->require_subcommand(1);
-    auto* pki_init = pki_cmd->add_subcommand("init", "create the CA, the server certificate and the bundle-signing key");
+    auto* pki_init = pki_cmd->add_subcommand(
+        "init", "create the CA, the server certificate, the bundle-signing key and the first sealing key pair");
     add_dir(pki_init);
     std::vector<std::string> hosts;
     pki_init->add_option("--host", hosts, "extra server name or address (repeatable)");
+    std::string sealing_key_dir;
+    const char* sealing_dir_help =
+        "where the sealing private keys live (0700; default: [pki] sealing_key_dir of D/county.toml, else "
+        "D/sealing-keys); a directory outside D, e.g. on another disk, keeps them out of D's backups — set the same "
+        "path as [pki] sealing_key_dir so later commands find it";
+    pki_init->add_option("--sealing-key-dir", sealing_key_dir, sealing_dir_help);
     auto* pki_issue = pki_cmd->add_subcommand("issue-kiosk", "issue a kiosk certificate and register the kiosk");
     add_dir(pki_issue);
     std::string kiosk_id, township;
     pki_issue->add_option("--kiosk", kiosk_id, "kiosk id, e.g. 230523104-01")->required();
     pki_issue->add_option("--township", township, "9-digit township code")->required();
+    auto* pki_rotate_sealing = pki_cmd->add_subcommand(
+        "rotate-sealing-key", "make a new sealing key pair for kiosks to seal to; the old private keys are kept");
+    add_dir(pki_rotate_sealing);
+    pki_rotate_sealing->add_option("--sealing-key-dir", sealing_key_dir, sealing_dir_help);
     auto* pki_revoke = pki_cmd->add_subcommand("revoke", "revoke a kiosk at once (also for a running server)");
     add_dir(pki_revoke);
     pki_revoke->add_option("--kiosk", kiosk_id, "kiosk id")->required();
@@ -229,7 +245,7 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
     // Operator actions at the shell are audited under the login that ran them.
     auto cli_actor = [&]() {
         ServerConfig cfg;
-        std::vector<std::string> ignored;
+        PkiConfig ignored;
         (void)apply_config(dir + "/county.toml", cfg, ignored);
         const passwd* pw = getpwuid(getuid());
         return Actor{std::string("cli:") + (pw ? pw->pw_name : std::to_string(getuid())), clock.now_utc_ms(), cfg.token_ttl_ms};
@@ -241,13 +257,33 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
 
     if (*pki_init) {
         ServerConfig cfg;
-        std::vector<std::string> cfg_hosts;
-        if (auto s = apply_config(dir + "/county.toml", cfg, cfg_hosts); !s) return fail(s.error());
-        hosts.insert(hosts.end(), cfg_hosts.begin(), cfg_hosts.end());
+        PkiConfig pki_cfg;
+        if (auto s = apply_config(dir + "/county.toml", cfg, pki_cfg); !s) return fail(s.error());
+        hosts.insert(hosts.end(), pki_cfg.hosts.begin(), pki_cfg.hosts.end());
         pki::InitOptions opt;
         opt.hosts = hosts;
+        opt.sealing_key_dir = sealing_key_dir.empty() ? pki_cfg.sealing_key_dir : sealing_key_dir;
         if (auto s = pki::init(dir, opt); !s) return fail(s.error());
-        std::cout << "PKI created in " << dir << " (ca.crt, server.crt, bundle-signing.pub; private keys 0600)\n";
+        std::cout << "PKI created in " << dir << " (ca.crt, server.crt, bundle-signing.pub, sealing.pub; private keys 0600"
+                  << "; sealing private keys in "
+                  << (opt.sealing_key_dir.empty() ? pki::default_sealing_key_dir(dir) : opt.sealing_key_dir) << ")\n";
+        if (!sealing_key_dir.empty() && sealing_key_dir != pki_cfg.sealing_key_dir)
+            std::cout << "note: set [pki] sealing_key_dir = \"" << sealing_key_dir << "\" in " << dir
+                      << "/county.toml so that later commands find the sealing keys\n";
+        return 0;
+    }
+    if (*pki_rotate_sealing) {
+        ServerConfig cfg;
+        PkiConfig pki_cfg;
+        if (auto s = apply_config(dir + "/county.toml", cfg, pki_cfg); !s) return fail(s.error());
+        auto rotated = pki::rotate_sealing_key(dir, sealing_key_dir.empty() ? pki_cfg.sealing_key_dir : sealing_key_dir);
+        if (!rotated) return fail(rotated.error());
+        if (auto store = open_store())
+            (void)(*store)->append_audit({0, clock.now_utc_ms(), cli_actor().id, "pki.sealing_rotated", rotated->key_id, ""});
+        std::cout << "new sealing key " << rotated->key_id << " (" << rotated->private_key_path << "); " << dir
+                  << "/sealing.pub replaced; " << rotated->ring_size << " sealing private keys kept\n"
+                  << "kiosks issued from now on seal to it; installed kiosks keep their sealing.pub until they receive "
+                     "the new one\n";
         return 0;
     }
     if (*pki_issue) {
@@ -497,8 +533,8 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
     if (*serve) {
         ServerConfig cfg;
         cfg.dir = dir;
-        std::vector<std::string> cfg_hosts;
-        if (auto s = apply_config(config.empty() ? dir + "/county.toml" : config, cfg, cfg_hosts); !s) return fail(s.error());
+        PkiConfig cfg_pki;
+        if (auto s = apply_config(config.empty() ? dir + "/county.toml" : config, cfg, cfg_pki); !s) return fail(s.error());
         auto stats_cfg = load_stats_config(config.empty() ? dir + "/county.toml" : config);
         if (!stats_cfg) return fail(stats_cfg.error());
         cfg.stats = *stats_cfg;

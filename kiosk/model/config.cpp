@@ -28,6 +28,7 @@ Result<KioskConfig> load_config_file(const std::string& path) {
     c.client_cert = t["county"]["client_cert"].value_or(c.client_cert);
     c.client_key = t["county"]["client_key"].value_or(c.client_key);
     c.bundle_public_key = t["county"]["bundle_public_key"].value_or(c.bundle_public_key);
+    c.sealing_public_key = t["county"]["sealing_public_key"].value_or(c.sealing_public_key);
     c.county_key = t["county"]["applicant_key"].value_or(c.county_key);
     c.printer_uri = t["printer"]["uri"].value_or(c.printer_uri);
     c.printer_profile = t["printer"]["profile"].value_or(c.printer_profile);
@@ -107,10 +108,19 @@ std::vector<ConfigOverride> apply_pulled_config(
     return out;
 }
 
+bool prepare_data_dir(const std::string& dir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return false;
+    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+    return !ec;
+}
+
 KioskConfig demo_config(const std::string& dir) {
     KioskConfig c;
     std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
+    prepare_data_dir(dir);
     c.data_dir = std::filesystem::absolute(dir, ec).string();
     c.printer_uri = "dir:" + c.data_dir + "/receipts";
     c.hall_address = "宝清镇人民政府一楼社会救助窗口";  // zh-ok: demo hall data (receipts)

@@ -23,6 +23,9 @@ struct KioskConfig {
     std::string county_url;                      // empty: offline
     std::string ca_bundle, client_cert, client_key;
     std::string bundle_public_key;               // the county's bundle-signing key (PEM); empty: no bundle installs
+    // The county's sealing public key (X25519 PEM, base/seal.hpp), `sealing.pub` of the kiosk's certificate bundle.
+    // Personal fields will be sealed to it (issue 11); empty: none installed.
+    std::string sealing_public_key;
     std::string county_key = "demo-county-key";  // HMAC key for applicant_key (arrives by sync on a real kiosk)
     std::string printer_uri;                     // "dir:PATH", "usb:/dev/usb/lp0", "tcp:HOST:9100"
     std::string printer_profile = "generic-80";  // a profile in assets/printers/
@@ -72,7 +75,11 @@ const std::vector<std::string>& pulled_config_keys();
 std::vector<ConfigOverride> apply_pulled_config(
     KioskConfig& cfg, const std::function<std::optional<nlohmann::json>(const std::string& key)>& lookup);
 
-// Everything under `dir` (created), printing to dir:DIR/receipts unless a printer is given, no county server.
+// Creates the data directory (with its parents) and makes it 0700, also when it existed with wider permissions:
+// kiosk.db and the rest hold personal data. False when it cannot be created or narrowed.
+bool prepare_data_dir(const std::string& dir);
+
+// Everything under `dir` (created, 0700), printing to dir:DIR/receipts unless a printer is given, no county server.
 KioskConfig demo_config(const std::string& dir);
 
 // The command-line options hall-kiosk and kiosk-ctl share to find their configuration: `--config FILE` or

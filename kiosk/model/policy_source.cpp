@@ -117,7 +117,9 @@ Result<LoadedPolicy> load_policy(const KioskConfig& cfg, const std::string& ship
 std::vector<ConfigOverride> apply_stored_pulled_config(KioskConfig& cfg) {
     std::error_code ec;
     if (!fs::exists(cfg.db_path(), ec)) return {};
-    auto db = sqlite::Database::open(cfg.db_path());
+    sqlite::OpenOptions opt;
+    opt.private_file = true;
+    auto db = sqlite::Database::open(cfg.db_path(), opt);
     if (!db) return {};
     auto store = sync::PulledStore::open(**db);
     if (!store) return {};

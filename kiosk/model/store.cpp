@@ -170,7 +170,9 @@ CaseRecord case_from_status(const nlohmann::json& status, std::int64_t at_ms) {
 
 Result<std::unique_ptr<KioskStore>> KioskStore::open(const std::string& path, const std::string& kiosk_id,
                                                      const Clock& clock) {
-    auto db = sqlite::Database::open(path);
+    sqlite::OpenOptions opt;
+    opt.private_file = true;  // kiosk.db and its -wal/-shm hold personal data: 0600 (DESIGN.md "Personal data")
+    auto db = sqlite::Database::open(path, opt);
     if (!db) return db.error();
     std::unique_ptr<KioskStore> s(new KioskStore());
     s->db_ = std::move(db).value();

@@ -82,9 +82,7 @@ const char* App::render_driver() const {
 Status App::init() {
     t_start_ = SDL_GetPerformanceCounter();
     auto& cfg = opt_.config;
-    std::error_code ec;
-    std::filesystem::create_directories(cfg.data_dir, ec);
-    if (ec) return Error{"data_dir", "无法创建数据目录 " + cfg.data_dir + "，请检查权限"};  // zh-ok: a start-up error, printed to stderr
+    if (!prepare_data_dir(cfg.data_dir)) return Error{"data_dir", "无法创建数据目录 " + cfg.data_dir + "，请检查权限"};  // zh-ok: a start-up error, printed to stderr
 
     // The county's pulled configuration over the local file, then the policy content: the installed signed bundle
     // when it verifies and loads, else the shipped assets (policy_source.hpp). Both take effect here, at start.
