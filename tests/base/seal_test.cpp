@@ -1,6 +1,7 @@
 // seal_test.cpp — sealing to the county (base/seal.hpp): a fixture computed independently pins the format, and every
 // changed byte, a wrong key ring and a retired key are tried.
 #include "base/seal.hpp"
+#include "support/temp_dir.hpp"
 
 #include <unistd.h>
 
@@ -19,6 +20,10 @@ using namespace yimen;
 namespace fs = std::filesystem;
 
 namespace {
+
+struct TempDir : yimen::test::TempDir {
+    TempDir() : yimen::test::TempDir("yimen-seal") {}
+};
 
 seal::RawKey bytes_from(unsigned char first) {
     seal::RawKey k{};
@@ -58,19 +63,6 @@ const char* kFixtureKeyId = "aaa8fff703b50b22";
 const char* kFixtureEnvelope =
     "Aaqo//cDtQsiZLEBsdC+WocEvQePmJUAH8A+jp+VIvGI3RKNmEbUhGagoaKjpKWmp6ipqqsyg1q0AaxZrBnVyy5S0O94zK9fh8mqV4S/LNOjH8Z/"
     "pg9lOLmSppK2COrWfkNDyMWGKwjAgYEb";
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "yimen-seal-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 }  // namespace
 

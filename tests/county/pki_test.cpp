@@ -23,6 +23,7 @@
 #include <openssl/x509v3.h>
 
 #include "county/pki.hpp"
+#include "support/temp_dir.hpp"
 #include "base/canonical_json.hpp"
 
 namespace fs = std::filesystem;
@@ -30,18 +31,8 @@ namespace pki = yimen::county::pki;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "yimen-pki-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string str() const { return path.string(); }
+struct TempDir : yimen::test::TempDir {
+    TempDir() : yimen::test::TempDir("yimen-pki") {}
 };
 
 template <auto Free>

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/seal.hpp"
+#include "support/temp_dir.hpp"
 #include "county/pki.hpp"
 
 namespace fs = std::filesystem;
@@ -23,18 +24,8 @@ namespace seal = yimen::seal;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "yimen-sealing-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string str() const { return path.string(); }
+struct TempDir : yimen::test::TempDir {
+    TempDir() : yimen::test::TempDir("yimen-sealing") {}
 };
 
 unsigned mode_of(const fs::path& p) {

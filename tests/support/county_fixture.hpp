@@ -9,6 +9,7 @@
 #include <string>
 
 #include "county/pki.hpp"
+#include "support/temp_dir.hpp"
 #include "county/server.hpp"
 #include "base/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
@@ -17,18 +18,6 @@
 #include "sync/uploader.hpp"
 
 namespace yimen::test {
-
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        char tmpl[] = "/tmp/yimen-test-XXXXXX";
-        path = mkdtemp(tmpl);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    std::string str() const { return path.string(); }
-};
 
 inline const PolicyData& shared_policy() {
     static const PolicyData data = [] {

@@ -20,6 +20,7 @@
 #include <openssl/pem.h>
 
 #include "base/canonical_json.hpp"
+#include "support/temp_dir.hpp"
 #include "sync/bundle.hpp"
 
 namespace fs = std::filesystem;
@@ -27,17 +28,8 @@ namespace bundle = yimen::sync::bundle;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "yimen-bundle-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
+struct TempDir : yimen::test::TempDir {
+    TempDir() : yimen::test::TempDir("yimen-bundle") {}
 };
 
 struct PKeyFree {

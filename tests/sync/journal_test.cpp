@@ -1,6 +1,7 @@
 // journal_test.cpp — the kiosk journal: atomic appends with state, the chain, queries, rebase, retention, and a
 // crash at every I/O step of an append (forked child killed through a fault-injecting VFS).
 #include "sync/journal.hpp"
+#include "support/temp_dir.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,14 +19,8 @@ using nlohmann::json;
 
 namespace {
 
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        char tmpl[] = "/tmp/yimen-journal-XXXXXX";
-        path = mkdtemp(tmpl);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-    std::string file(const char* name) const { return (path / name).string(); }
+struct TempDir : yimen::test::TempDir {
+    TempDir() : yimen::test::TempDir("yimen-journal") {}
 };
 
 struct Kiosk {
