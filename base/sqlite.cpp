@@ -109,6 +109,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, const 
         if (auto s = db->exec(opt.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); !s)
             return s.error();
         if (auto s = db->exec("PRAGMA foreign_keys=ON"); !s) return s.error();
+        // What a private file deletes or overwrites (a retention drop) is zeroed on disk, not left in free pages.
+        if (opt.private_file)
+            if (auto s = db->exec("PRAGMA secure_delete=ON"); !s) return s.error();
     }
     return db;
 }

@@ -52,7 +52,7 @@ struct OpenOptions {
     std::string vfs;  // empty = SQLite's default; tests plug in a fault-injecting VFS
     // Owner-only files: the database is created 0600 before SQLite opens it (SQLite gives its -wal, -shm and -journal
     // the main file's mode), and an existing database and its companions are narrowed to 0600. For files that hold
-    // personal data (the kiosk's kiosk.db).
+    // personal data (the kiosk's kiosk.db). Also PRAGMA secure_delete: deleted content is overwritten with zeros.
     bool private_file = false;
 };
 

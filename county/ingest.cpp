@@ -8,6 +8,7 @@
 #include "policy/receipt_number.hpp"
 #include "policy/records.hpp"
 #include "policy/workflow.hpp"
+#include "sync/sealed_payload.hpp"
 
 namespace yimen::county {
 
@@ -82,6 +83,40 @@ Status publish_status(Store& store, const Rules& rules, const WorkCalendar& cal,
     const std::string township = body["township"].get<std::string>();
     if (township.empty()) return Error{"unknown_case", "案件没有所属乡镇：" + receipt};
     return store.append_change({0, township, "status", receipt, body});
+}
+
+Result<std::string> applicant_key_secret(Store& store) {
+    std::string secret;
+    auto s = store.query("SELECT value FROM county_secrets WHERE name = 'applicant_key'", {},
+                         [&](const SqlRow& r) { secret = r.text(0); });
+    if (!s) return s.error();
+    if (secret.size() < 32) return Error{"no_secret", "县数据库缺少申请人标识密钥（county_secrets），请先升级数据库。"};
+    return secret;
+}
+
+std::string applicant_key_of(const std::string& secret, const std::string& id_number) {
+    return hmac_sha256_hex(secret, id_number);
+}
+
+// The payload the rules and the projection see: a schema-2 payload opened with the county's keys, and the
+// applicant_key the county computes itself (a schema-1 kiosk's own value is replaced, so both schemas link alike).
+Result<json> Ingestor::readable_payload(const rec::Envelope& e) {
+    json p = e.payload;
+    if (e.schema == sync::kSchemaSealed) {
+        auto opened = sync::open_payload(e.type, std::move(p), cfg_.sealing_keys);
+        if (!opened) return opened.error();
+        p = std::move(opened).value();
+    }
+    if (e.type == rec::type::application_submitted && p.is_object() && p.contains("applicant") &&
+        p["applicant"].is_object() && p["applicant"].contains("id_number") && p["applicant"]["id_number"].is_string()) {
+        if (applicant_secret_.empty()) {
+            auto secret = applicant_key_secret(store_);
+            if (!secret) return secret.error();
+            applicant_secret_ = *secret;
+        }
+        p["applicant_key"] = applicant_key_of(applicant_secret_, p["applicant"]["id_number"].get<std::string>());
+    }
+    return p;
 }
 
 bool Ingestor::is_township_staff(const std::string& user_id, const std::string& township) {
@@ -365,15 +400,26 @@ Result<proto::PushResponse> Ingestor::push(const KioskRecord& kiosk, const proto
 
             std::string code, message;
             std::string status = "accepted";
+            rec::Envelope readable = *env;
+            auto payload = readable_payload(*env);
+            if (payload) {
+                readable.payload = std::move(payload).value();
+            } else if (payload.error().code == "no_secret") {
+                return payload.error();
+            }
             if (corrected < cfg_.earliest_event_ms || corrected > received_ms + cfg_.future_tolerance_ms) {
                 // Kept (the chain stays whole) but never projected: no figure counts a 1900 or 9999 date.
                 code = proto::reason::implausible_time;
                 message = "记录时间 " + env->wall_time + " 不可信（早于最早日期或晚于明天），已隔离，未计入统计。";
                 status = "quarantined";
-            } else if (auto v = rec::validate_payload(*env, rules_); !v) {
+            } else if (!payload) {
+                // Stored sealed as it came (the chain stays whole); a key put back later can still open it.
+                code = payload.error().code;
+                message = payload.error().message;
+            } else if (auto v = rec::validate_payload(readable, rules_); !v) {
                 code = v.error().code;
                 message = v.error().message;
-            } else if (auto s = project(kiosk, *env, corrected, time_trusted, code, message, touched); !s) {
+            } else if (auto s = project(kiosk, readable, corrected, time_trusted, code, message, touched); !s) {
                 return s;
             }
             if (!code.empty() && status == "accepted") status = "rejected";

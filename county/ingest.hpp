@@ -4,6 +4,7 @@
 #include <atomic>
 #include <nlohmann/json.hpp>
 
+#include "base/seal.hpp"
 #include "county/store.hpp"
 #include "policy/calendar.hpp"
 #include "policy/programmes.hpp"
@@ -20,7 +21,14 @@ struct IngestConfig {
     std::int64_t future_tolerance_ms = 24LL * 3600 * 1000;
     // A counted rating at this level or below (rating.json low_grade_max) opens a 差评 follow-up (county/stats.hpp).
     int follow_up_max_level = 2;
+    // The county's private sealing keys, current and retired (D/sealing-keys): schema-2 events open with them.
+    seal::KeyRing sealing_keys;
 };
+
+// The county's secret for applicant_key, made once per store (county_secrets) and never sent to a kiosk.
+Result<std::string> applicant_key_secret(Store& store);
+// HMAC-SHA256(secret, normalised ID number), lower hex: one resident's applications linked without the ID.
+std::string applicant_key_of(const std::string& secret, const std::string& id_number);
 
 // Builds the status record a kiosk may show for a case: no names or ID numbers (DESIGN.md, Personal data).
 nlohmann::json status_record(Store& store, const Rules& rules, const WorkCalendar& cal, const std::string& receipt,
@@ -46,6 +54,9 @@ private:
     // time_trusted: the event's boot has a known clock offset (its corrected time may rank it against others).
     Status project(const KioskRecord& kiosk, const records::Envelope& e, UtcMillis corrected_ms, bool time_trusted,
                    std::string& reject_code, std::string& reject_message, std::vector<std::string>& touched_cases);
+    // Opens a schema-2 payload and puts in the county's applicant_key. Codes: those of sync::open_payload,
+    // "no_secret" (the store lacks county_secrets: the push fails as a whole, nothing is stored).
+    Result<nlohmann::json> readable_payload(const records::Envelope& e);
     // The staff member a kiosk record names must exist, be active, and work in the kiosk's township.
     bool is_township_staff(const std::string& user_id, const std::string& township);
     Status link_complaint_to_cases(const nlohmann::json& payload, std::vector<std::string>& touched_cases);
@@ -62,6 +73,7 @@ private:
     const WorkCalendar& cal_;
     IngestConfig cfg_;
     std::atomic<std::int64_t> committed_{0};  // read by other request threads (the fault-injection check)
+    std::string applicant_secret_;            // read once, inside the first push's transaction
 };
 
 }  // namespace yimen::county

@@ -126,6 +126,15 @@ Result<std::unique_ptr<CountyServer>> CountyServer::create(const ServerConfig& c
     ic.follow_up_max_level = 0;
     for (int level = 1; level <= 5; ++level)
         if (s->policy_->rating.is_low(level)) ic.follow_up_max_level = level;
+    // Without its sealing keys the county still serves: schema-2 events are then stored sealed and answered with
+    // unknown_sealing_key (the kiosk keeps them), and can be projected once the keys are back.
+    const std::string key_dir = cfg.sealing_key_dir.empty() ? pki::default_sealing_key_dir(cfg.dir) : cfg.sealing_key_dir;
+    if (auto ring = seal::load_key_ring(key_dir)) {
+        ic.sealing_keys = std::move(ring).value();
+    } else {
+        std::fprintf(stderr, "county-server: no sealing keys in %s (%s): sealed kiosk records cannot be opened\n",
+                     key_dir.c_str(), ring.error().code.c_str());
+    }
     s->impl_->ingestor = std::make_unique<Ingestor>(*s->store_, s->policy_->rules, s->policy_->calendar, ic);
     s->impl_->casework = std::make_unique<Casework>(*s->store_, s->policy_->rules, s->policy_->calendar, clock, *earliest);
     s->impl_->web = std::make_unique<web::WebApp>(*s->store_, *s->policy_, s->cfg_.stats, clock, *s->impl_->casework,

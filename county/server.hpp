@@ -25,6 +25,7 @@ struct PushHooks {
 
 struct ServerConfig {
     std::string dir;                 // PKI and store live here
+    std::string sealing_key_dir;     // [pki] sealing_key_dir; "" = D/sealing-keys (the private keys that open events)
     std::string host = "127.0.0.1";
     int port = 8443;                 // 0 = pick a free port (tests)
     int threads = 8;                 // workers that answer requests (the I/O threads are separate)

@@ -225,6 +225,13 @@ INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'rating', township, 
 INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'quiz', township, )sql" YIMEN_COUNTY_DAY("corrected_ms") R"sql(
   FROM quiz_answers WHERE 1 = 1 ON CONFLICT DO NOTHING;
 )sql",
+    // 7: the county's own secrets (issue 11). applicant_key = HMAC(this secret, ID number) is computed here, after
+    // the seal is opened; kiosks no longer hold a key that maps a value back to an ID. SQLite's randomblob draws on
+    // the OS generator (ChaCha20 since 3.40, seeded from /dev/urandom).
+    R"sql(
+CREATE TABLE county_secrets(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO county_secrets(name, value) VALUES('applicant_key', lower(hex(randomblob(32))));
+)sql",
 };
 
 const std::size_t kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];

@@ -72,7 +72,7 @@ Result<Envelope> envelope_from_json(const json& j) {
         e.hash = j["hash"];
     }
     if (e.seq < 1) return Error{"bad_envelope", "事件序号必须从1开始。"};
-    if (e.schema != kSchemaVersion) return Error{"bad_envelope", "不支持的记录格式版本：" + std::to_string(e.schema)};
+    if (e.schema != kSchemaVersion && e.schema != kSchemaSealedVersion) return Error{"bad_envelope", "不支持的记录格式版本：" + std::to_string(e.schema)};
     if (!parse_rfc3339(e.wall_time)) return Error{"bad_envelope", "事件时间格式不正确。"};
     return e;
 }
@@ -129,7 +129,9 @@ Status validate_application(const ApplicationSubmitted& a, const Rules& rules) {
     if (auto s = check_person(a.applicant, far_future()); !s) return s;
     for (auto& m : a.members)
         if (auto s = check_person(m, far_future()); !s) return s;
-    if (a.applicant_key.size() != 64) return bad("缺少申请人标识（applicant_key）。");
+    // Empty from a kiosk (issue 11): the county computes the key itself after opening the seal, and overwrites any
+    // value a schema-1 kiosk sent.
+    if (!a.applicant_key.empty() && a.applicant_key.size() != 64) return bad("申请人标识（applicant_key）格式不正确。");
     if (a.income.wages_fen < 0 || a.income.business_fen < 0 || a.income.property_fen < 0 || a.income.transfer_fen < 0)
         return bad("收入不能为负数。");
     if (a.commitment_at.empty() || a.authorisation_at.empty() || !parse_rfc3339(a.commitment_at) ||
@@ -223,38 +225,6 @@ Status validate_payload(const Envelope& e, const Rules& rules) {
         return bad(std::string("字段类型不正确：") + ex.what());
     }
     return Error{"unknown_type", "未知的事件类型：" + e.type};
-}
-
-std::vector<std::string> personal_field_pointers(const std::string& t, const json& payload) {
-    std::vector<std::string> out;
-    if (t == type::application_submitted) {
-        static const char* kPersonFields[] = {"name", "id_number", "phone", "address", "health", "disability"};
-        for (const char* f : kPersonFields) out.push_back(std::string("/applicant/") + f);
-        if (payload.contains("members") && payload["members"].is_array())
-            for (std::size_t i = 0; i < payload["members"].size(); ++i)
-                for (const char* f : kPersonFields) out.push_back("/members/" + std::to_string(i) + "/" + f);
-        out.push_back("/hardship_statement");
-        out.push_back("/close_relative_relation");
-        out.push_back("/assets/other");
-    } else if (t == type::complaint_filed) {
-        out = {"/text", "/contact"};
-    } else if (t == type::rating_given) {
-        out = {"/callback_phone"};
-    } else if (t == type::referral_issued) {
-        out = {"/need"};
-    }
-    return out;
-}
-
-json redact_personal(const std::string& t, json payload, const std::string& salt) {
-    for (auto& p : personal_field_pointers(t, payload)) {
-        const json::json_pointer ptr(p);
-        if (!payload.contains(ptr) || !payload[ptr].is_string()) continue;
-        const auto value = payload[ptr].get<std::string>();
-        if (value.empty() || value.rfind("sha256:", 0) == 0) continue;
-        payload[ptr] = "sha256:" + sha256_hex(salt + value);
-    }
-    return payload;
 }
 
 }  // namespace yimen::records

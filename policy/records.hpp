@@ -14,6 +14,9 @@
 namespace yimen::records {
 
 inline constexpr int kSchemaVersion = 1;
+// Schema 2: the same payloads with their personal members sealed to the county (sync/sealed_payload.hpp); the
+// validation and projection below see the opened (schema-1) form.
+inline constexpr int kSchemaSealedVersion = 2;
 inline const std::string kZeroHash(64, '0');
 
 // Event types (the `type` field of the envelope).
@@ -100,7 +103,7 @@ struct ApplicationSubmitted {
     std::string channel;              // self | assisted
     std::string operator_id;          // staff id when assisted
     Person applicant;
-    std::string applicant_key;        // HMAC-SHA256(county key, normalised ID): counts visits without the ID
+    std::string applicant_key;        // HMAC-SHA256(county secret, normalised ID), computed by the county at ingest
     std::vector<Person> members;      // other household members
     Income income;
     Assets assets;
@@ -228,11 +231,5 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(JournalRebased, server_checkpoin
 // Reason codes: unknown_type, bad_payload, unknown_programme, material_not_allowed, consent_missing, bad_id_number,
 // bad_level, staff_cannot_rate, bad_receipt_number.
 Status validate_payload(const Envelope& e, const Rules& rules);
-
-// JSON pointers of the personal fields of a payload (names, ID numbers, phones, addresses, free text), for
-// retention: after N days the kiosk replaces them with hashes.
-std::vector<std::string> personal_field_pointers(const std::string& type, const nlohmann::json& payload);
-// Replaces each personal string by "sha256:" + sha256(salt + value); the envelope and its hash are untouched.
-nlohmann::json redact_personal(const std::string& type, nlohmann::json payload, const std::string& salt);
 
 }  // namespace yimen::records

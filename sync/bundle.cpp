@@ -263,7 +263,7 @@ Result<Manifest> parse_manifest(const std::string& bytes) {
 }
 
 Result<Bundle> build(const std::string& from_dir, const std::string& version, const std::string& created_rfc3339,
-                     const std::string& key_path) {
+                     const std::string& key_path, const std::map<std::string, std::string>& extra) {
     if (!valid_version(version)) return bad_manifest("版本号“" + version + "”只能由数字和点组成，例如 2026.11.27.1");
     if (!valid_created(created_rfc3339)) return bad_manifest("创建时间须为 UTC 的 RFC 3339 格式");
     const fs::path root(from_dir);
@@ -290,6 +290,10 @@ Result<Bundle> build(const std::string& from_dir, const std::string& version, co
         auto data = read_file(p);
         if (!data) return data.error();
         b.files.emplace(rel, std::move(data).value());
+    }
+    for (const auto& [rel, data] : extra) {
+        if (!safe_path(rel)) return unsafe_path(rel);
+        b.files[rel] = data;
     }
 
     nlohmann::json files = nlohmann::json::array();

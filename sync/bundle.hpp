@@ -48,8 +48,10 @@ Result<Manifest> parse_manifest(const std::string& bytes);
 // Builds from every regular file under from_dir, skipping dotfiles and dot-folders, signing with the Ed25519
 // private key PEM at key_path. Codes: "bad_manifest" (bad version or created), "unsafe_path" (a symlink or special
 // file in the tree, or a name that is not a safe path), "bad_key", "io_error".
+// `extra` adds files by bundle path (replacing a file of the tree at the same path): the county's current sealing
+// key goes in as keys/sealing.pub this way.
 Result<Bundle> build(const std::string& from_dir, const std::string& version, const std::string& created_rfc3339,
-                     const std::string& key_path);
+                     const std::string& key_path, const std::map<std::string, std::string>& extra = {});
 
 // {"manifest": <manifest bytes as a string>, "signature": base64, "files": {path: base64}}
 nlohmann::json to_json(const Bundle&);

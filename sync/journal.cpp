@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "base/canonical_json.hpp"
-#include "base/secrets.hpp"
+#include "sync/sealed_payload.hpp"
 
 namespace yimen::sync {
 
@@ -27,7 +27,7 @@ std::int64_t SystemBootClock::uptime_ms() const {
 
 namespace {
 
-constexpr int kSchema = 1;
+constexpr int kJournalTablesSchema = 1;  // the layout of these tables, not the events' schema
 
 const char* kCreate = R"sql(
 CREATE TABLE IF NOT EXISTS journal_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -73,21 +73,49 @@ Result<std::unique_ptr<Journal>> Journal::open(sqlite::Database& db, const std::
             return Error{"kiosk_mismatch", "此数据库属于终端 " + get.text(0) + "，不能作为终端 " + kiosk_id + " 使用。"};
     } else {
         auto put = db.prepare("INSERT INTO journal_meta(key, value) VALUES('kiosk_id', ?1), ('schema', ?2)");
-        put.bind(1, kiosk_id).bind(2, std::to_string(kSchema));
+        put.bind(1, kiosk_id).bind(2, std::to_string(kJournalTablesSchema));
         if (auto s = put.run(); !s) return s.error();
     }
-    return std::unique_ptr<Journal>(new Journal(db, kiosk_id, clock, boot));
+    std::unique_ptr<Journal> j(new Journal(db, kiosk_id, clock, boot));
+    if (auto s = j->drop_salted_hashes(); !s) return s.error();
+    return j;
 }
 
-std::string Journal::retention_salt() {
-    auto get = db_.prepare("SELECT value FROM journal_meta WHERE key = 'retention_salt'");
-    if (get.step() == SQLITE_ROW) return get.text(0);
-    const std::string salt = secrets::random_hex(32);
-    auto put = db_.prepare("INSERT OR IGNORE INTO journal_meta(key, value) VALUES('retention_salt', ?1)");
-    put.bind(1, salt);
-    (void)put.run();
-    auto again = db_.prepare("SELECT value FROM journal_meta WHERE key = 'retention_salt'");
-    return again.step() == SQLITE_ROW ? again.text(0) : salt;
+void Journal::set_sealing_key(std::optional<seal::SealingPublicKey> key) {
+    std::lock_guard lock(key_mutex_);
+    sealing_key_ = std::move(key);
+}
+
+std::optional<std::string> Journal::sealing_key_id() const {
+    std::lock_guard lock(key_mutex_);
+    return sealing_key_ ? std::optional<std::string>(sealing_key_->id) : std::nullopt;
+}
+
+Status Journal::drop_salted_hashes() {
+    if (!db_.scalar("SELECT count(*) FROM journal_meta WHERE key = 'retention_salt'").value_or(0)) return Ok{};
+    auto tx = sqlite::Transaction::begin(db_);
+    if (!tx) return tx.error();
+    std::vector<std::pair<std::int64_t, std::string>> updates;
+    {
+        auto st = db_.prepare("SELECT envelope, acknowledged, quarantined, redacted, seq FROM journal_events WHERE redacted = 1");
+        while (st.step() == SQLITE_ROW) {
+            auto e = row_to_event(st);
+            if (!e) return e.error();
+            json j = json::parse(e->canonical);
+            j["payload"] = drop_personal(e->envelope.type, j["payload"]);
+            auto canon = canonical_json(j);
+            if (!canon) return canon.error();
+            updates.push_back({e->envelope.seq, *canon});
+        }
+    }
+    auto up = db_.prepare("UPDATE journal_events SET envelope = ?2 WHERE seq = ?1");
+    for (auto& [seq, text] : updates) {
+        up.bind(1, seq).bind(2, text);
+        if (auto s = up.run(); !s) return s;
+        up.reset();
+    }
+    if (auto s = db_.exec("DELETE FROM journal_meta WHERE key = 'retention_salt'"); !s) return s;
+    return (*tx)->commit();
 }
 
 std::int64_t Journal::last_seq() { return db_.scalar("SELECT max(seq) FROM journal_events").value_or(0); }
@@ -99,9 +127,10 @@ std::string Journal::last_hash() {
 
 Result<rec::Envelope> Journal::insert(const std::string& type, const rec::Actor& actor, const json& payload,
                                       std::int64_t seq, const std::string& prev_hash, const std::string& wall_time,
-                                      const std::string& boot_id, std::int64_t uptime) {
+                                      const std::string& boot_id, std::int64_t uptime, int schema) {
     rec::Envelope e;
     e.kiosk_id = kiosk_id_;
+    e.schema = schema;
     e.seq = seq;
     e.type = type;
     e.wall_time = wall_time;
@@ -123,8 +152,20 @@ Result<rec::Envelope> Journal::insert(const std::string& type, const rec::Actor&
 Result<rec::Envelope> Journal::append(sqlite::Transaction& tx, const std::string& type, const rec::Actor& actor,
                                       const json& payload) {
     if (&tx.db() != &db_) return Error{"wrong_transaction", "记录必须在同一个数据库事务中写入。"};
-    return insert(type, actor, payload, last_seq() + 1, last_hash(), format_rfc3339(clock_.now_utc_ms()),
-                  boot_.boot_id(), boot_.uptime_ms());
+    auto key = [&] {
+        std::lock_guard lock(key_mutex_);
+        return sealing_key_;
+    }();
+    json written = payload;
+    int schema = kSchemaClear;
+    if (key) {
+        auto sealed = seal_payload(type, payload, *key);
+        if (!sealed) return sealed.error();
+        written = std::move(sealed).value();
+        schema = kSchemaSealed;
+    }
+    return insert(type, actor, written, last_seq() + 1, last_hash(), format_rfc3339(clock_.now_utc_ms()),
+                  boot_.boot_id(), boot_.uptime_ms(), schema);
 }
 
 Result<std::vector<StoredEvent>> Journal::events_after(std::int64_t after_seq, int max_count, std::size_t max_bytes) {
@@ -216,13 +257,14 @@ Result<rec::Envelope> Journal::rebase(std::int64_t server_checkpoint, const std:
     if (auto s = db_.exec("DELETE FROM journal_events WHERE acknowledged = 0"); !s) return s.error();
     rec::JournalRebased payload{server_checkpoint, local_last, "终端从备份恢复，记录落后于县服务器"};
     auto rebased = insert(rec::type::journal_rebased, {"system", ""}, payload, server_checkpoint + 1, server_hash,
-                          format_rfc3339(clock_.now_utc_ms()), boot_.boot_id(), boot_.uptime_ms());
+                          format_rfc3339(clock_.now_utc_ms()), boot_.boot_id(), boot_.uptime_ms(),
+                          sealing_key_id() ? kSchemaSealed : kSchemaClear);
     if (!rebased) return rebased.error();
     std::string prev = rebased->hash;
     std::int64_t seq = rebased->seq;
     for (auto& p : pending) {
         const auto& e = p.envelope;
-        auto moved = insert(e.type, e.actor, e.payload, ++seq, prev, e.wall_time, e.boot_id, e.uptime_ms);
+        auto moved = insert(e.type, e.actor, e.payload, ++seq, prev, e.wall_time, e.boot_id, e.uptime_ms, e.schema);
         if (!moved) return moved.error();
         prev = moved->hash;
     }
@@ -234,7 +276,7 @@ Result<rec::Envelope> Journal::rebase(std::int64_t server_checkpoint, const std:
     return rebased;
 }
 
-Result<int> Journal::apply_retention(int days, const std::string& salt) {
+Result<int> Journal::apply_retention(int days) {
     const UtcMillis cutoff = clock_.now_utc_ms() - static_cast<std::int64_t>(days) * 86'400'000;
     auto tx = sqlite::Transaction::begin(db_);
     if (!tx) return tx.error();
@@ -248,7 +290,7 @@ Result<int> Journal::apply_retention(int days, const std::string& salt) {
             auto e = row_to_event(st);
             if (!e) return e.error();
             json j = json::parse(e->canonical);
-            j["payload"] = rec::redact_personal(e->envelope.type, j["payload"], salt);
+            j["payload"] = drop_personal(e->envelope.type, j["payload"]);
             auto canon = canonical_json(j);
             if (!canon) return canon.error();
             updates.push_back({e->envelope.seq, *canon});

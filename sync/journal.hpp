@@ -14,9 +14,12 @@
 #include <string>
 #include <vector>
 
+#include <mutex>
+
 #include "base/civil_date.hpp"
-#include "policy/records.hpp"
+#include "base/seal.hpp"
 #include "base/sqlite.hpp"
+#include "policy/records.hpp"
 
 namespace yimen::sync {
 
@@ -82,6 +85,12 @@ public:
     static Result<std::unique_ptr<Journal>> open(sqlite::Database& db, const std::string& kiosk_id, const Clock& clock,
                                                  const BootClock& boot);
 
+    // With a key, every event appended from now on is schema 2: its personal members are sealed to the county
+    // (sync/sealed_payload.hpp) before anything is written, so the journal never holds them in clear. Without one
+    // (a kiosk not yet given the county's sealing key) events are schema 1. Callable from any thread.
+    void set_sealing_key(std::optional<seal::SealingPublicKey> key);
+    std::optional<std::string> sealing_key_id() const;
+
     // Appends within `tx`; nothing is visible until the caller commits.
     Result<records::Envelope> append(sqlite::Transaction& tx, const std::string& type, const records::Actor& actor,
                                      const nlohmann::json& payload);
@@ -102,12 +111,10 @@ public:
     // (they were never accepted by the server, so renumbering them loses nothing). Returns the rebase event.
     Result<records::Envelope> rebase(std::int64_t server_checkpoint, const std::string& server_hash);
 
-    // Retention: personal fields of events acknowledged more than `days` ago are replaced by salted hashes; the
-    // envelope and its hash stay. Returns how many events were redacted.
-    Result<int> apply_retention(int days, const std::string& salt);
-    // A random secret made at the journal's first open: the salt for retention hashes, so that a hashed ID number
-    // cannot be found by hashing every possible number.
-    std::string retention_salt();
+    // Retention: events the county acknowledged more than `days` ago lose their personal members — the sealed
+    // string of schema 2, the clear values of schema 1 — for good (sync::drop_personal); the envelope's other
+    // members and its hash stay, so the chain still links. Returns how many events were redacted.
+    Result<int> apply_retention(int days);
 
     // Verifies the chain (prev_hash links, and each unredacted event's hash against its bytes).
     Status verify_chain();
@@ -121,12 +128,16 @@ private:
         : db_(db), kiosk_id_(std::move(kiosk_id)), clock_(clock), boot_(boot) {}
     Result<records::Envelope> insert(const std::string& type, const records::Actor& actor, const nlohmann::json& payload,
                                      std::int64_t seq, const std::string& prev_hash, const std::string& wall_time,
-                                     const std::string& boot_id, std::int64_t uptime);
+                                     const std::string& boot_id, std::int64_t uptime, int schema);
+    // Journals written before issue 11 hashed personal values with a salt kept beside them: drop those too.
+    Status drop_salted_hashes();
 
     sqlite::Database& db_;
     std::string kiosk_id_;
     const Clock& clock_;
     const BootClock& boot_;
+    mutable std::mutex key_mutex_;
+    std::optional<seal::SealingPublicKey> sealing_key_;
 };
 
 // Per-kiosk, per-day receipt sequence (DESIGN.md: a kiosk never issues the same number twice, also after a

@@ -333,7 +333,7 @@ SyncError Uploader::sync_once() {
     if (e.category == ErrorCategory::none) e = step(push_all());
     if (e.category == ErrorCategory::none) e = step(pull_all());
     if (e.category == ErrorCategory::none) {
-        if (auto r = journal_->apply_retention(cfg_.retention_days, journal_->retention_salt()); !r)
+        if (auto r = journal_->apply_retention(cfg_.retention_days); !r)
             e = {ErrorCategory::local, r.error().message, r.error().code};
     }
     if (e.category == ErrorCategory::none) e = reported;

@@ -69,7 +69,7 @@ struct UploaderConfig {
     std::int64_t backoff_initial_ms = 1000;
     std::int64_t backoff_max_ms = 300'000;
     double backoff_jitter = 0.2;
-    int retention_days = 30;           // personal fields of acknowledged events are hashed after this many days
+    int retention_days = 30;           // acknowledged events lose their personal members after this many days
     // Fleet facts sent with every push (optional members, sync/PROTOCOL.md): the software's version, and the
     // printer's last state (ok | paper_empty | paper_near_end | cover_open | offline; "" = unknown).
     std::string software_version;

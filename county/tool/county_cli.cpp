@@ -18,6 +18,8 @@
 #include "county/tool/county_cli.hpp"
 #include "county/demo_data.hpp"
 #include "county/pki.hpp"
+#include "county/pki_files.hpp"
+#include "base/seal.hpp"
 #include "county/server.hpp"
 #include "county/stats.hpp"
 #include "county/users.hpp"
@@ -391,7 +393,17 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
             version = iso.substr(0, 4) + "." + iso.substr(5, 2) + iso.substr(8, 2) + "." + iso.substr(11, 2) +
                       iso.substr(14, 2) + iso.substr(17, 2);
         }
-        auto b = sync::bundle::build(from, version, format_rfc3339(clock.now_utc_ms()), dir + "/bundle-signing.key");
+        // The county's current sealing key rides along (keys/sealing.pub): a rotation reaches every kiosk signed,
+        // with the next bundle (sync/PROTOCOL.md §4.13).
+        std::map<std::string, std::string> extra;
+        std::string sealing_note;
+        if (auto pem = pki::files::read_file(dir + "/sealing.pub")) {
+            auto pub = seal::public_key_from_pem(*pem);
+            if (!pub) return fail(pub.error());
+            extra["keys/sealing.pub"] = *pem;
+            sealing_note = ", sealing key " + pub->id;
+        }
+        auto b = sync::bundle::build(from, version, format_rfc3339(clock.now_utc_ms()), dir + "/bundle-signing.key", extra);
         if (!b) return fail(b.error());
         auto store = open_store();
         if (!store) return fail(store.error());
@@ -402,7 +414,7 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
             });
             !s)
             return fail(s.error());
-        std::cout << "bundle " << version << " published (" << b->files.size() << " files)\n";
+        std::cout << "bundle " << version << " published (" << b->files.size() << " files" << sealing_note << ")\n";
         return 0;
     }
     if (*backup) {
@@ -535,6 +547,7 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
         cfg.dir = dir;
         PkiConfig cfg_pki;
         if (auto s = apply_config(config.empty() ? dir + "/county.toml" : config, cfg, cfg_pki); !s) return fail(s.error());
+        cfg.sealing_key_dir = cfg_pki.sealing_key_dir;
         auto stats_cfg = load_stats_config(config.empty() ? dir + "/county.toml" : config);
         if (!stats_cfg) return fail(stats_cfg.error());
         cfg.stats = *stats_cfg;

@@ -29,7 +29,6 @@ Result<KioskConfig> load_config_file(const std::string& path) {
     c.client_key = t["county"]["client_key"].value_or(c.client_key);
     c.bundle_public_key = t["county"]["bundle_public_key"].value_or(c.bundle_public_key);
     c.sealing_public_key = t["county"]["sealing_public_key"].value_or(c.sealing_public_key);
-    c.county_key = t["county"]["applicant_key"].value_or(c.county_key);
     c.printer_uri = t["printer"]["uri"].value_or(c.printer_uri);
     c.printer_profile = t["printer"]["profile"].value_or(c.printer_profile);
     c.screen_width = t["screen"]["width"].value_or(c.screen_width);

@@ -26,7 +26,6 @@ struct KioskConfig {
     // The county's sealing public key (X25519 PEM, base/seal.hpp), `sealing.pub` of the kiosk's certificate bundle.
     // Personal fields will be sealed to it (issue 11); empty: none installed.
     std::string sealing_public_key;
-    std::string county_key = "demo-county-key";  // HMAC key for applicant_key (arrives by sync on a real kiosk)
     std::string printer_uri;                     // "dir:PATH", "usb:/dev/usb/lp0", "tcp:HOST:9100"
     std::string printer_profile = "generic-80";  // a profile in assets/printers/
     int screen_width = 1080;                     // the logical layout size

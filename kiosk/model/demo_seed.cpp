@@ -20,7 +20,7 @@ Status seed_demo(KioskStore& store, const KioskConfig& config, const PolicyData&
     c.receipt_number = rn.value().text;
     c.programme = "dibao";
     c.masked_name = "张*华";
-    c.last4_hash = last4_hash(config.county_key, c.receipt_number, "0012");
+    c.last4_hash = last4_hash(c.receipt_number, "0012");
     auto d0 = today.plus_days(-10);
     c.history = {{"applied", d0, "resident", "", nlohmann::json::object(), {}},
                  {"accepted", d0, "township", "", nlohmann::json::object(), {}},

@@ -14,6 +14,8 @@ public:
         return journal_->append(tx, type, actor, payload);
     }
     Result<int> next_receipt_sequence(sqlite::Transaction& tx, CivilDate day) override { return counter_->next(tx, day); }
+    void set_sealing_key(std::optional<seal::SealingPublicKey> key) override { journal_->set_sealing_key(std::move(key)); }
+    std::optional<std::string> sealing_key_id() const override { return journal_->sealing_key_id(); }
     sync::JournalCounts counts() override { return journal_->counts(); }
     std::vector<sync::QuarantinedEvent> quarantined() override { return journal_->quarantined(); }
     std::vector<records::Envelope> events_of_type(const std::string& type) override {

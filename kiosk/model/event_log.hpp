@@ -20,6 +20,9 @@ public:
     virtual Result<records::Envelope> append(sqlite::Transaction& tx, const std::string& type,
                                              const records::Actor& actor, const nlohmann::json& payload) = 0;
     virtual Result<int> next_receipt_sequence(sqlite::Transaction& tx, CivilDate day) = 0;
+    // The county's key that personal members are sealed to from now on (sync::Journal::set_sealing_key).
+    virtual void set_sealing_key(std::optional<seal::SealingPublicKey> key) = 0;
+    virtual std::optional<std::string> sealing_key_id() const = 0;
     virtual sync::JournalCounts counts() = 0;
     virtual std::vector<sync::QuarantinedEvent> quarantined() = 0;
     // Every stored event of a type, oldest first (staff screens and tests).

@@ -296,7 +296,7 @@ void IntakeModel::back(const Rules& rules) {
 }
 
 records::ApplicationSubmitted IntakeModel::submission(const PolicyData& data, const std::string& township,
-                                                      const std::string& county_key, CivilDate today) const {
+                                                      CivilDate today) const {
     records::ApplicationSubmitted s;
     s.programme = programme;
     s.township = township;
@@ -310,7 +310,6 @@ records::ApplicationSubmitted IntakeModel::submission(const PolicyData& data, co
     s.applicant.address = trim(address.value);
     s.applicant.health = "healthy";
     s.applicant.work_ability = "full";
-    s.applicant_key = hmac_sha256_hex(county_key, s.applicant.id_number);
     for (auto& m : members) {
         records::Person p;
         p.name = trim(m.name.value);

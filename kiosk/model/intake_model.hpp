@@ -104,7 +104,7 @@ struct IntakeModel {
     std::vector<std::string> missing_materials(const Rules& rules) const;
 
     records::ApplicationSubmitted submission(const PolicyData& data, const std::string& township,
-                                             const std::string& county_key, CivilDate today) const;
+                                             CivilDate today) const;
     void reset() { *this = IntakeModel{}; }
 };
 

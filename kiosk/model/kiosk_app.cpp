@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iostream>
 
 #include "kiosk/model/json_util.hpp"
 #include "kiosk/model/pin.hpp"
@@ -35,6 +36,21 @@ KioskApp::KioskApp(KioskDeps deps)
         records_ = std::make_unique<RecordServices>(*records_store_, config_, *data_, *clock_);
         staff_session_ = std::make_unique<StaffSession>(*records_store_, config_, *clock_);
     }
+    // Personal fields are sealed to the county from the first record on (issue 11); a key that is configured but
+    // unreadable is said at start and to staff, and records stay schema 1 until it is mended.
+    auto key = resolve_sealing_key(config_, policy_source_);
+    if (!key) {
+        sealing_problem_ = key.error().message;
+        std::cerr << "hall-kiosk: sealing key " << config_.sealing_public_key << " (" << key.error().code
+                  << "): " << key.error().message << " -- records stay schema 1 (unsealed)\n";
+    }
+    const auto sealing_key = key ? *key : std::nullopt;
+    if (store_) store_->events().set_sealing_key(sealing_key);
+    if (records_store_) records_store_->events().set_sealing_key(sealing_key);
+}
+
+std::optional<std::string> KioskApp::sealing_key_id() const {
+    return records_store_ ? records_store_->events().sealing_key_id() : std::nullopt;
 }
 
 KioskApp::~KioskApp() = default;

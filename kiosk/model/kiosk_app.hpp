@@ -190,6 +190,9 @@ public:
     const StaffView& staff_view() const { return staff_view_; }
     std::string printer_description() const { return print_service_->describe(); }
     const PolicySource& policy_source() const { return policy_source_; }
+    // The key id personal fields are sealed to (none: schema 1), and why a configured key could not be read.
+    std::optional<std::string> sealing_key_id() const;
+    const std::string& sealing_problem() const { return sealing_problem_; }
 
     IntakeModel intake;
     StatusModel status;
@@ -231,6 +234,7 @@ private:
     HandwritingPort* recognizer_;
     const ArticleIndex* articles_ = nullptr;
     PolicySource policy_source_;
+    std::string sealing_problem_;
 
     Router router_;
     TextField* focused_ = nullptr;

@@ -60,7 +60,7 @@ void KioskApp::intake_back() {
 }
 
 void KioskApp::submit_intake() {
-    auto sub = intake.submission(*data_, config_.township_code, config_.county_key, clock_->today());
+    auto sub = intake.submission(*data_, config_.township_code, clock_->today());
     intake.error.clear();
     intake.saving = true;
     const int generation = router_.wipe_generation();

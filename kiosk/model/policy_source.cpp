@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "base/sqlite.hpp"
+#include "base/seal.hpp"
 #include "sync/bundle.hpp"
 #include "sync/pulled_store.hpp"
 
@@ -66,6 +67,18 @@ std::string describe_policy_source(const I18n& t, const PolicySource& s) {
     return t.tr("policy.shipped");
 }
 
+Result<std::optional<seal::SealingPublicKey>> resolve_sealing_key(const KioskConfig& cfg, const PolicySource& s) {
+    if (!s.sealing_key_pem.empty()) {
+        auto k = seal::public_key_from_pem(s.sealing_key_pem);
+        if (!k) return k.error();
+        return std::optional<seal::SealingPublicKey>(*k);
+    }
+    if (cfg.sealing_public_key.empty()) return std::optional<seal::SealingPublicKey>();
+    auto k = seal::load_public_key(cfg.sealing_public_key);
+    if (!k) return k.error();
+    return std::optional<seal::SealingPublicKey>(*k);
+}
+
 std::string installed_bundle_version(const KioskConfig& cfg) {
     return sync::bundle::Installer(cfg.bundle_root()).current_version();
 }
@@ -95,6 +108,12 @@ Result<LoadedPolicy> load_policy(const KioskConfig& cfg, const std::string& ship
         else {
             std::vector<std::string> components;
             auto data = load_policy_data(shipped_assets_dir, &b->files, &components);
+            std::string sealing_key_pem;
+            if (auto k = b->files.find(kBundleSealingKeyPath); k != b->files.end() && data) {
+                if (auto pub = seal::public_key_from_pem(k->second); !pub) data = pub.error();
+                sealing_key_pem = k->second;
+                components.push_back("sealing_key");
+            }
             if (!data) fallback(data.error());
             else if (components.empty())
                 fallback(Error{"nothing_to_load", "the bundle carries no rules, articles or quiz the kiosk loads"});
@@ -104,6 +123,7 @@ Result<LoadedPolicy> load_policy(const KioskConfig& cfg, const std::string& ship
                 out.source.version = m->version;
                 out.source.created = m->created;
                 out.source.components = std::move(components);
+                out.source.sealing_key_pem = std::move(sealing_key_pem);
                 return out;
             }
         }

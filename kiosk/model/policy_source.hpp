@@ -4,7 +4,7 @@
 // and the pulled configuration keys that apply are written to <data_dir>/policy-in-force.json for kiosk-ctl status.
 //
 // A bundle is an overlay of the shipped assets tree: each file it carries replaces the shipped file at the same path
-// (rules/programmes.json, rules/county.programmes.json, rules/standards.json, rules/rating.json,
+// (rules/programmes.json, keys/sealing.pub, rules/county.programmes.json, rules/standards.json, rules/rating.json,
 // calendar/holidays-cn.json, quiz/quiz.json). Articles go as a set: when the bundle carries any article
 // (policy/articles/*.md, or articles/*.md as `county-server bundle publish --from assets/policy` builds it), the
 // bundle's articles replace all shipped ones, so the county can withdraw an article. Other files are ignored.
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "base/seal.hpp"
 #include "kiosk/model/config.hpp"
 #include "kiosk/model/i18n.hpp"
 #include "policy/policy_data.hpp"
@@ -33,12 +34,23 @@ struct PolicySource {
     std::string fallback_code;
     std::string fallback_detail;          // the error's words (no personal data: bundles carry none)
     std::string refused_version;          // the installed version that was not used
+    // keys/sealing.pub of the bundle in force ("" when it carries none): the county's current sealing key, which
+    // replaces [county] sealing_public_key (a rotation reaches kiosks this way, signed like the rules).
+    std::string sealing_key_pem;
 };
 
 struct LoadedPolicy {
     PolicyData data;
     PolicySource source;
 };
+
+// Where a signed bundle carries the county's sealing public key.
+inline constexpr const char* kBundleSealingKeyPath = "keys/sealing.pub";
+
+// The key personal fields are sealed to: the bundle's (keys/sealing.pub) when the bundle in force carries one, else
+// the file [county] sealing_public_key names; none when neither is set (events then stay schema 1, as before issue
+// 11). Codes: "key_missing", "bad_key" (base/seal.hpp).
+Result<std::optional<seal::SealingPublicKey>> resolve_sealing_key(const KioskConfig& cfg, const PolicySource& s);
 
 // The selection above. Fails only when the shipped assets themselves do not load (as load_policy_data would).
 Result<LoadedPolicy> load_policy(const KioskConfig& cfg, const std::string& shipped_assets_dir);

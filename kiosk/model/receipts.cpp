@@ -107,8 +107,7 @@ ReceiptDocument acceptance_receipt(const ReceiptContext& ctx, const StoredApplic
     nlohmann::json d = hall_fields(ctx.config);
     d["programme_name"] = p.name;
     d["applicant_name_masked"] = a.masked_name;
-    const nlohmann::json applicant = a.payload.value("applicant", nlohmann::json::object());
-    d["applicant_id_masked"] = mask_resident_id(json_str(applicant, "id_number"));
+    d["applicant_id_masked"] = a.masked_id();
     if (auto t = parse_rfc3339(a.submitted_at)) {
         d["submitted_date"] = receipt_date(county_date_at(*t));
         d["submitted_time"] = receipt_time(*t);

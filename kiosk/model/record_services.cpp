@@ -40,13 +40,13 @@ Result<records::ApplicationSubmitted> RecordServices::submit_application(records
         probe.payload = ev.payload;
         if (auto v = records::validate_payload(probe, data_.rules); !v) return v.error();
         StoredApplication a{sub.receipt_number, sub.programme, "submitted", sub.channel, format_rfc3339(now),
-                            mask_name(sub.applicant.name), ev.payload};
+                            mask_name(sub.applicant.name), kept_application_view(ev.type, ev.payload)};
         if (auto s = store_.insert_application(tx, a, today); !s) return save_failed(s);
         CaseRecord c;
         c.receipt_number = sub.receipt_number;
         c.programme = sub.programme;
         c.masked_name = a.masked_name;
-        c.last4_hash = last4_hash(config_.county_key, sub.receipt_number, sub.applicant.id_number.substr(14));
+        c.last4_hash = last4_hash(sub.receipt_number, sub.applicant.id_number.substr(14));
         auto* prog = data_.rules.programme(sub.programme);
         c.history.push_back({prog && prog->initial_stage() ? prog->initial_stage()->id : "applied", today, "resident",
                              "", json::object(), {}});
@@ -68,7 +68,8 @@ Result<ReferralRecorded> RecordServices::issue_referral(records::ReferralIssued 
         auto rn = next_receipt(tx, ReceiptType::referral, today);
         if (!rn) return rn.error();
         r.receipt_number = rn.value().text;
-        StoredApplication a{r.receipt_number, r.programme, "referral", r.channel, format_rfc3339(now), masked, json(r)};
+        StoredApplication a{r.receipt_number, r.programme, "referral", r.channel, format_rfc3339(now), masked,
+                            kept_application_view(records::type::referral_issued, json(r))};
         if (auto s = store_.insert_application(tx, a, today); !s) return save_failed(s);
         CaseRecord c;
         c.receipt_number = r.receipt_number;
@@ -135,7 +136,7 @@ std::optional<CaseRecord> RecordServices::record_status_query(const std::string&
     } else {
         rec = store_.case_record(receipt);
         // The same answer for unknown numbers and wrong digits (DESIGN.md, "Personal data").
-        if (rec && !scanned && rec->last4_hash != last4_hash(config_.county_key, receipt, last4)) rec.reset();
+        if (rec && !scanned && rec->last4_hash != last4_hash(receipt, last4)) rec.reset();
     }
     const bool found = rec.has_value();
     // The query is journaled even when it cannot be saved with the case copy; showing the answer does not wait on it.
@@ -143,7 +144,7 @@ std::optional<CaseRecord> RecordServices::record_status_query(const std::string&
         if (rec && remote.reachable) {
             CaseRecord copy = *rec;
             copy.updated_ms = now;
-            copy.last4_hash = last4_hash(config_.county_key, receipt, last4);
+            copy.last4_hash = last4_hash(receipt, last4);
             (void)store_.upsert_case(tx, copy);
         }
         (void)store_.note_status_query(tx, today);

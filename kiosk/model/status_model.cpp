@@ -6,7 +6,7 @@
 
 namespace yimen::kiosk {
 
-std::string last4_hash(const std::string& /*county_key*/, const std::string& receipt, const std::string& last4) {
+std::string last4_hash(const std::string& receipt, const std::string& last4) {
     std::string l = last4;
     for (auto& c : l)
         if (c == 'x') c = 'X';

@@ -30,7 +30,8 @@ struct StatusModel {
     void reset() { *this = StatusModel{}; }
 };
 
-// The key under which a case's last-four digits are kept (no ID on the kiosk for cases synced from the county).
-std::string last4_hash(const std::string& county_key, const std::string& receipt, const std::string& last4);
+// The tag under which a case's last-four digits are kept: the kiosk keeps no ID number, only this (four digits are
+// guessable from it; that is why the status query is rate-limited and shows no personal data).
+std::string last4_hash(const std::string& receipt, const std::string& last4);
 
 }  // namespace yimen::kiosk

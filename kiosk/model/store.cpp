@@ -2,6 +2,9 @@
 #include "kiosk/model/store.hpp"
 
 #include "kiosk/model/json_util.hpp"
+#include "kiosk/model/text.hpp"
+#include "policy/resident_id.hpp"
+#include "sync/sealed_payload.hpp"
 
 #include <cstring>
 #include <set>
@@ -184,6 +187,7 @@ Result<std::unique_ptr<KioskStore>> KioskStore::open(const std::string& path, co
     }
     if (auto m = add_print_journal_columns(*s->db_); !m) return m.error();
     if (auto p = s->open_pulled(clock.now_utc_ms()); !p) return p.error();
+    if (auto m = s->drop_clear_application_payloads(clock.now_utc_ms()); !m) return m.error();
     auto ev = EventLog::open(*s->db_, kiosk_id, clock);
     if (!ev) return ev.error();
     s->events_ = std::move(ev).value();
@@ -226,6 +230,65 @@ Status KioskStore::open_pulled(UtcMillis now) {
         auto del = db_->prepare("DELETE FROM kiosk_cases WHERE receipt = ?");
         del.bind(1, receipt);
         if (auto r = del.run(); !r) return r;
+    }
+    auto mark = db_->prepare("INSERT INTO kiosk_migrations(name, done_ms) VALUES(?,?)");
+    mark.bind(1, std::string(kMigration)).bind(2, now);
+    if (auto r = mark.run(); !r) return r;
+    return tx.value()->commit();
+}
+
+std::string StoredApplication::masked_id() const {
+    return payload.contains("masked") ? json_str(payload["masked"], "id_number") : "";
+}
+
+int StoredApplication::household_size() const {
+    if (!payload.contains("masked") || !payload["masked"].is_object()) return 0;
+    return payload["masked"].value("household_size", 0);
+}
+
+nlohmann::json kept_application_view(const std::string& type, const nlohmann::json& payload) {
+    nlohmann::json kept = sync::drop_personal(type, payload);
+    if (payload.contains("masked")) {
+        kept["masked"] = payload["masked"];
+        return kept;
+    }
+    nlohmann::json masked = nlohmann::json::object();
+    if (payload.contains("applicant") && payload["applicant"].is_object()) {
+        const auto& a = payload["applicant"];
+        masked["name"] = mask_name(json_str(a, "name"));
+        masked["id_number"] = mask_resident_id(json_str(a, "id_number"));
+        const bool has_members = payload.contains("members") && payload["members"].is_array();
+        masked["household_size"] = static_cast<int>(has_members ? payload["members"].size() : 0) + 1;
+    }
+    kept["masked"] = std::move(masked);
+    return kept;
+}
+
+// Databases from before issue 11 kept each application's whole payload (names, ID numbers, incomes) in clear:
+// once, every stored payload is cut down to its kept view. secure_delete zeroes the old bytes in the file.
+Status KioskStore::drop_clear_application_payloads(UtcMillis now) {
+    static const char* kMigration = "drop_clear_application_payloads";
+    auto tx = sqlite::Transaction::begin(*db_);
+    if (!tx) return tx.error();
+    {
+        auto done = db_->prepare("SELECT 1 FROM kiosk_migrations WHERE name = ?");
+        done.bind(1, std::string(kMigration));
+        if (done.step() == SQLITE_ROW) return tx.value()->commit();
+    }
+    std::vector<std::pair<std::string, std::string>> kept;
+    {
+        auto st = db_->prepare("SELECT receipt, status, payload FROM kiosk_applications");
+        while (st.step() == SQLITE_ROW) {
+            auto payload = nlohmann::json::parse(st.text(2), nullptr, false);
+            if (!payload.is_object()) payload = nlohmann::json::object();
+            const char* type = st.text(1) == "referral" ? "referral.issued" : "application.submitted";
+            kept.push_back({st.text(0), kept_application_view(type, payload).dump()});
+        }
+    }
+    for (auto& [receipt, text] : kept) {
+        auto up = db_->prepare("UPDATE kiosk_applications SET payload = ? WHERE receipt = ?");
+        up.bind(1, text).bind(2, receipt);
+        if (auto r = up.run(); !r) return r;
     }
     auto mark = db_->prepare("INSERT INTO kiosk_migrations(name, done_ms) VALUES(?,?)");
     mark.bind(1, std::string(kMigration)).bind(2, now);

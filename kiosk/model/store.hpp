@@ -25,8 +25,16 @@ struct StoredApplication {
     std::string channel;
     std::string submitted_at;      // RFC 3339
     std::string masked_name;
-    nlohmann::json payload;        // the application.submitted / referral.issued payload
+    // The application.submitted / referral.issued payload without its personal members (issue 11: those exist on
+    // the kiosk only sealed, in the journal), plus "masked": {"name", "id_number", "household_size"} for the staff
+    // screens and the acceptance receipt (kept_application_view).
+    nlohmann::json payload;
+    std::string masked_id() const;
+    int household_size() const;
 };
+
+// The view of a payload the kiosk's own tables keep: drop_personal's clear members and the masked values above.
+nlohmann::json kept_application_view(const std::string& type, const nlohmann::json& payload);
 
 // The last known status of a case: what the county sent down (sync's pulled_status, converted on read by
 // case_from_status), or what this kiosk itself recorded (kiosk_cases).
@@ -135,6 +143,7 @@ public:
 private:
     KioskStore() = default;
     Status open_pulled(UtcMillis now);
+    Status drop_clear_application_payloads(UtcMillis now);
     std::unique_ptr<sqlite::Database> db_;
     std::unique_ptr<EventLog> events_;
     std::unique_ptr<sync::PulledStore> pulled_;

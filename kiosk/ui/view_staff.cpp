@@ -114,13 +114,9 @@ void draw_staff(ViewCtx& c) {
             float cy = y;
             ui.card_begin();
             y += 24;
-            auto applicant = a->payload.contains("applicant") ? a->payload["applicant"] : nlohmann::json::object();
-            std::string idn = applicant.contains("id_number") && applicant["id_number"].is_string()
-                                  ? *applicant["id_number"].get_ptr<const std::string*>() : "";
-            row(c.tr("review.id"), mask_resident_id(idn));
-            if (a->payload.contains("members") && a->payload["members"].is_array())
-                row(c.tr("review.household"),
-                    app.i18n().fmt("review.people", {std::to_string(a->payload["members"].size() + 1)}));
+            row(c.tr("review.id"), a->masked_id());
+            if (a->household_size() > 0)
+                row(c.tr("review.household"), app.i18n().fmt("review.people", {std::to_string(a->household_size())}));
             ui.card_end(x, cy, w, y + 12 - cy);
             y += 40;
             ui.text(x, y, c.tr("staff.materials_checked"), FontRole::body, colour::text);

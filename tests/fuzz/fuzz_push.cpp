@@ -6,6 +6,7 @@
 #include "fuzz_support.hpp"
 #include "policy/records.hpp"
 #include "sync/protocol.hpp"
+#include "sync/sealed_payload.hpp"
 
 using namespace yimen;
 namespace proto = yimen::sync::protocol;
@@ -31,7 +32,7 @@ void decode(std::string_view body) {
         // whether or not the (mutated) hash still matches.
         (void)rec::hash_matches(*ej);
         (void)rec::validate_payload(*env, fuzz::policy().rules);
-        (void)rec::personal_field_pointers(env->type, env->payload);
+        (void)sync::drop_personal(env->type, env->payload);
     }
 }
 

@@ -1,6 +1,7 @@
 // app_fixture.hpp — a KioskApp on a scratch demo directory with the shipped policy data and string tables, a pinned
 // clock and the real handwriting engine, for the model tests (model_test.cpp, print_ctl_test.cpp).
 #pragma once
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "kiosk/devices/input_ports.hpp"
 #include "kiosk/devices/receipt_printer.hpp"
+#include "base/seal.hpp"
 #include "kiosk/model/kiosk_app.hpp"
 #include "support.hpp"
 
@@ -27,6 +29,9 @@ struct Fixture {
     ZinniaHandwriting ink{recognizer};
     std::unique_ptr<KioskApp> app;
     KioskConfig cfg;
+    // The county's sealing key pair: the kiosk gets the public half (as `pki issue-kiosk` gives it sealing.pub), the
+    // tests open what the kiosk sealed with `county_keys`, as the county would.
+    seal::KeyRing county_keys;
 
     explicit Fixture(const std::string& name, const std::string& printer_uri = "", const std::string& profile = "")
         : Fixture(name, [&](KioskConfig& c) {
@@ -45,6 +50,14 @@ struct Fixture {
         cfg = demo_config(dir);
         cfg.idle_warn_seconds = 60;
         cfg.idle_countdown_seconds = 20;
+        auto county = seal::generate_key_pair();
+        REQUIRE(county.ok());
+        county_keys.add(*county);
+        cfg.sealing_public_key = dir + "/sealing.pub";
+        {
+            std::ofstream out(cfg.sealing_public_key);
+            out << *seal::public_key_pem(county->pub);
+        }
         adjust(cfg);
         auto store = KioskStore::open(cfg.db_path(), cfg.kiosk_id, clock);
         REQUIRE(store.ok());

@@ -12,6 +12,7 @@
 #include "kiosk/model/text.hpp"
 #include "base/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
+#include "sync/sealed_payload.hpp"
 
 using namespace yimen;
 using namespace yimen::kiosk;
@@ -77,12 +78,24 @@ TEST_CASE("A submitted application and its event commit together and the receipt
     REQUIRE(stored);
     CHECK(stored->status == "submitted");
     CHECK(stored->masked_name == "测*甲");
+    // The kiosk keeps the masked values its screens need, never the typed ones (issue 11).
+    CHECK(stored->masked_id() == "230523********0012");
+    CHECK(stored->payload.dump().find("测试甲") == std::string::npos);
+    CHECK(stored->payload.dump().find("13800001111") == std::string::npos);
     auto evs = f.app->store().events().events_of_type(records::type::application_submitted);
     REQUIRE(evs.size() == 1);
-    auto sub = evs[0].payload.get<records::ApplicationSubmitted>();
+    // Schema 2: the personal members are sealed to the county; only its private key gives them back.
+    CHECK(evs[0].schema == 2);
+    CHECK(evs[0].payload.dump().find("测试甲") == std::string::npos);
+    CHECK_FALSE(evs[0].payload.contains("applicant"));
+    auto opened = sync::open_payload(evs[0].type, evs[0].payload, f.county_keys);
+    REQUIRE(opened.ok());
+    auto sub = opened->get<records::ApplicationSubmitted>();
     CHECK(sub.receipt_number == m.receipt_number);
     CHECK(sub.channel == "self");
-    CHECK(sub.applicant_key.size() == 64);
+    CHECK(sub.applicant.name == "测试甲");
+    CHECK(sub.applicant.id_number == "230523199001010012");
+    CHECK(sub.applicant_key.empty());  // the county computes it
     CHECK(std::find(sub.materials_missing.begin(), sub.materials_missing.end(), "hukou") != sub.materials_missing.end());
     CHECK(sub.estimate_fen >= 0);
     f.app->settle();

@@ -11,6 +11,7 @@
 
 #include "crash_vfs.hpp"
 #include "base/canonical_json.hpp"
+#include "sync/sealed_payload.hpp"
 
 using namespace yimen;
 using namespace yimen::sync;
@@ -155,7 +156,7 @@ TEST_CASE("rebase after a restore continues after the server's checkpoint", "[jo
     CHECK(k.journal->rebase(3, server_hash).error().code == "not_behind");
 }
 
-TEST_CASE("retention hashes personal fields after N days and keeps the envelope hash", "[journal]") {
+TEST_CASE("retention drops the personal members after N days and keeps the envelope hash", "[journal]") {
     TempDir dir;
     Kiosk k(dir.file("kiosk.db"));
     rec::ComplaintFiled c{"", "attitude", "窗口工作人员王某态度不好", false, "13900001111", std::string(64, 'c')};
@@ -169,18 +170,85 @@ TEST_CASE("retention hashes personal fields after N days and keeps the envelope 
     const std::string hash_before = k.journal->event(1)->envelope.hash;
     REQUIRE(k.journal->mark_acknowledged(1).ok());
     k.clock.set(k.clock.now_utc_ms() + 29LL * 86'400'000);
-    CHECK(*k.journal->apply_retention(30, "salt") == 0);
+    CHECK(*k.journal->apply_retention(30) == 0);
     k.clock.set(k.clock.now_utc_ms() + 2LL * 86'400'000);
-    CHECK(*k.journal->apply_retention(30, "salt") == 1);
+    CHECK(*k.journal->apply_retention(30) == 1);
     auto e = k.journal->event(1);
     REQUIRE(e.ok());
     CHECK(e->redacted);
     CHECK(e->envelope.hash == hash_before);
     CHECK(e->canonical.find("13900001111") == std::string::npos);
     CHECK(e->canonical.find("王某") == std::string::npos);
+    CHECK_FALSE(e->envelope.payload.contains("text"));
+    CHECK_FALSE(e->envelope.payload.contains("contact"));
     CHECK(e->envelope.payload["category"] == "attitude");
     CHECK(k.journal->verify_chain().ok());
     CHECK_FALSE(k.journal->event(2)->redacted);  // not acknowledged: kept whole
+}
+
+TEST_CASE("with the county's key the journal writes schema 2: personal members sealed, the rest in clear", "[journal]") {
+    TempDir dir;
+    Kiosk k(dir.file("kiosk.db"));
+    auto county = seal::generate_key_pair();
+    REQUIRE(county.ok());
+    k.journal->set_sealing_key(county->pub);
+    CHECK(k.journal->sealing_key_id() == county->pub.id);
+    rec::ComplaintFiled c{"", "attitude", "窗口工作人员王某态度不好", false, "13900001111", std::string(64, 'c')};
+    {
+        auto tx = sqlite::Transaction::begin(*k.db);
+        REQUIRE(tx.ok());
+        REQUIRE(k.journal->append(**tx, rec::type::complaint_filed, {"resident", ""}, c).ok());
+        REQUIRE((*tx)->commit().ok());
+    }
+    k.record("quiz");
+    auto e = k.journal->event(1);
+    REQUIRE(e.ok());
+    CHECK(e->envelope.schema == 2);
+    CHECK(e->canonical.find("13900001111") == std::string::npos);
+    CHECK(e->canonical.find("王某") == std::string::npos);
+    CHECK(e->envelope.payload["category"] == "attitude");
+    REQUIRE(e->envelope.payload.contains("sealed"));
+    CHECK(k.journal->event(2)->envelope.schema == 2);  // no personal member: nothing sealed, same schema
+    CHECK_FALSE(k.journal->event(2)->envelope.payload.contains("sealed"));
+    CHECK(k.journal->verify_chain().ok());
+
+    // Only the county's private key opens it: the schema-1 payload comes back whole.
+    seal::KeyRing ring;
+    ring.add(*county);
+    auto opened = open_payload(e->envelope.type, e->envelope.payload, ring);
+    REQUIRE(opened.ok());
+    CHECK(*opened == json(c));
+    auto other = seal::generate_key_pair();
+    seal::KeyRing wrong;
+    wrong.add(*other);
+    CHECK(open_payload(e->envelope.type, e->envelope.payload, wrong).error().code == "unknown_sealing_key");
+
+    // Retention drops the sealed string itself.
+    REQUIRE(k.journal->mark_acknowledged(1).ok());
+    k.clock.set(k.clock.now_utc_ms() + 31LL * 86'400'000);
+    CHECK(*k.journal->apply_retention(30) == 1);
+    CHECK_FALSE(k.journal->event(1)->envelope.payload.contains("sealed"));
+    CHECK(k.journal->verify_chain().ok());
+}
+
+TEST_CASE("a journal from before issue 11 loses its salted hashes and its salt at the next open", "[journal]") {
+    TempDir dir;
+    {
+        Kiosk k(dir.file("kiosk.db"));
+        rec::ComplaintFiled c{"", "attitude", "sha256:0123", false, "sha256:4567", std::string(64, 'c')};
+        auto tx = sqlite::Transaction::begin(*k.db);
+        REQUIRE(tx.ok());
+        REQUIRE(k.journal->append(**tx, rec::type::complaint_filed, {"resident", ""}, c).ok());
+        REQUIRE((*tx)->commit().ok());
+        REQUIRE(k.db->exec("UPDATE journal_events SET redacted = 1, acknowledged = 1;"
+                           "INSERT INTO journal_meta(key, value) VALUES('retention_salt', 'old-salt')").ok());
+    }
+    Kiosk again(dir.file("kiosk.db"));
+    CHECK(again.db->scalar("SELECT count(*) FROM journal_meta WHERE key = 'retention_salt'").value_or(-1) == 0);
+    auto e = again.journal->event(1);
+    REQUIRE(e.ok());
+    CHECK(e->canonical.find("sha256:") == std::string::npos);
+    CHECK(e->envelope.payload["category"] == "attitude");
 }
 
 TEST_CASE("receipt counters never reuse a number", "[journal]") {
