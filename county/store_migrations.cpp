@@ -225,6 +225,14 @@ INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'rating', township, 
 INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'quiz', township, )sql" YIMEN_COUNTY_DAY("corrected_ms") R"sql(
   FROM quiz_answers WHERE 1 = 1 ON CONFLICT DO NOTHING;
 )sql",
+    // Kiosks' signatures over their chain heads (issue 11, sync/PROTOCOL.md "Chain-head signature"), with the
+    // certificate that checked them, so `county-server verify` can re-check them offline. One per (kiosk, seq): a
+    // re-sent push signs the same head again and the first signature is kept.
+    R"sql(
+CREATE TABLE chain_signatures(kiosk_id TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, alg TEXT NOT NULL,
+  value TEXT NOT NULL, signer_certificate TEXT NOT NULL, received_ms INTEGER NOT NULL,
+  PRIMARY KEY(kiosk_id, seq)) WITHOUT ROWID;
+)sql",
 };
 
 const std::size_t kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
