@@ -139,3 +139,20 @@ TEST_CASE("push request: the optional signature member round-trips and is parsed
     no_events["events"] = json::array();
     CHECK(proto::push_request_from_json(no_events).error().code == "bad_request");  // nothing to sign
 }
+
+TEST_CASE("chain signature: the worked example of sync/PROTOCOL.md §5.7 verifies", "[sync][signature]") {
+    const std::string public_pem =
+        "-----BEGIN PUBLIC KEY-----\n"
+        "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEynjR77bPnoEhBGnmH8x3LrUSmgu2\n"
+        "hZGL+kTqn0IL5bml2xSKTTpXdQcWqWERMMrKSVIVLwPRpgnC2TAEBue5RA==\n"
+        "-----END PUBLIC KEY-----\n";
+    ossl::Bio bio(BIO_new_mem_buf(public_pem.data(), static_cast<int>(public_pem.size())));
+    ossl::PKey key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+    REQUIRE(key);
+    const std::string statement =
+        sig::make_statement("230523104-01", 2, "942039b10f765f0e8361ab4605937ec942d10374f39eb208a0d8af3e53057984");
+    CHECK(statement.size() == 99);
+    const std::string value = "MEQCIGl/1mV2eGxCCeP9MBkwGcPXUv1FNdoy51L+2wAvUXP3AiBPSqLrMAelhVkdsOPpZfjLiOnuSRX4gXADHhbdJcY7Zg==";
+    CHECK(sig::verify(key.get(), statement, value).ok());
+    CHECK_FALSE(sig::verify(key.get(), statement + "\n", value).ok());  // a trailing newline is other bytes
+}
