@@ -76,7 +76,8 @@ HttpResult http(const UploaderConfig& cfg, const std::string& method, const std:
     curl_easy_setopt(c, CURLOPT_CAINFO, cfg.ca_file.c_str());
     curl_easy_setopt(c, CURLOPT_CAPATH, nullptr);  // only the county CA is trusted
     curl_easy_setopt(c, CURLOPT_SSLCERT, cfg.cert_file.c_str());
-    curl_easy_setopt(c, CURLOPT_SSLKEY, cfg.key_file.c_str());
+    // No key file: the key is in the certificate file (one PEM holding both).
+    if (!cfg.key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, cfg.key_file.c_str());
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, cfg.connect_timeout_ms);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, cfg.request_timeout_ms);
     curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);

@@ -60,6 +60,7 @@ struct UploaderConfig {
     std::string ca_file;               // the county CA (pinned: nothing else is trusted)
     std::string cert_file;             // the kiosk's client certificate
     std::string key_file;              // the certificate's P-256 key; it also signs each push's chain head
+                                       // ("" = in cert_file, for TLS only: pushes then go unsigned)
     std::string bundle_public_key;     // PEM file of the county's bundle-signing key
     std::string bundle_root;           // where policy bundles are installed ("" = do not install)
     int max_events_per_push = 500;

@@ -228,3 +228,27 @@ TEST_CASE("signatures: county-server verify passes a clean chain and fails a mod
         CHECK(resigned.out.find("signatures checked: 1, bad: 1") != std::string::npos);
     }
 }
+
+TEST_CASE("signatures: a kiosk whose key cannot sign still pushes, unsigned, and says so", "[sync][signature]") {
+    County c;
+    auto k = c.add_kiosk("230523104-01");
+    // TLS takes the key from the certificate file itself; the signing key file is missing.
+    const std::string both = k->cert_dir + "/client-with-key.pem";
+    {
+        std::ofstream out(both);
+        out << std::ifstream(k->cert_dir + "/client.crt").rdbuf();
+        out << std::ifstream(k->cert_dir + "/client.key").rdbuf();
+    }
+    auto cfg = k->config(c.port);
+    cfg.cert_file = both;
+    cfg.key_file = "";
+    k->connect(c.port, cfg);
+    quiz(*k, 2);
+    REQUIRE(k->uploader->sync_once().category == sync::ErrorCategory::none);
+    CHECK(count(c, "SELECT count(*) FROM events") == 2);
+    CHECK(count(c, "SELECT count(*) FROM chain_signatures") == 0);
+    const auto status = k->uploader->status();
+    CHECK(status.last_error.category == sync::ErrorCategory::local);
+    CHECK(status.last_error.message.find("不带终端签名") != std::string::npos);
+    CHECK(verify_now(c, k->id).unsigned_to == 2);
+}
