@@ -6,6 +6,7 @@
 #include "county/http_core.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -67,6 +68,24 @@ std::string fingerprint_of(SSL* ssl) {
             out.push_back(hex[md[i] >> 4]);
             out.push_back(hex[md[i] & 15]);
         }
+    }
+    X509_free(cert);
+    return out;
+}
+
+// The verified client certificate as PEM (what a kiosk's chain-head signature is checked against); "" otherwise.
+std::string certificate_pem_of(SSL* ssl) {
+    if (!ssl || SSL_get_verify_result(ssl) != X509_V_OK) return {};
+    X509* cert = SSL_get1_peer_certificate(ssl);
+    if (!cert) return {};
+    std::string out;
+    if (BIO* bio = BIO_new(BIO_s_mem())) {
+        if (PEM_write_bio_X509(bio, cert) == 1) {
+            char* data = nullptr;
+            const long len = BIO_get_mem_data(bio, &data);
+            if (len > 0) out.assign(data, static_cast<std::size_t>(len));
+        }
+        BIO_free(bio);
     }
     X509_free(cert);
     return out;
@@ -188,6 +207,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
     std::shared_ptr<bhttp::response<bhttp::string_body>> out;
     std::string peer;
     std::string fingerprint;
+    std::string certificate_pem;
     std::atomic<Phase> phase{Phase::handshake};
     bool doomed = false;   // chosen for closing by a cap (guarded by the registry's lock)
     std::list<std::weak_ptr<Conn>>::iterator reg_it;
@@ -243,6 +263,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
         if (ec && Clock::now() >= handshake_deadline) ec = beast::error::timeout;
         if (ec) return fail(ec);
         fingerprint = fingerprint_of(stream.native_handle());
+        if (!fingerprint.empty()) certificate_pem = certificate_pem_of(stream.native_handle());
         read_request();
     }
 
@@ -276,6 +297,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
         req.target = std::string(m.target());
         req.peer_address = peer;
         req.client_fingerprint = fingerprint;
+        req.client_certificate_pem = certificate_pem;
         for (auto& f : m) req.headers.items.emplace_back(std::string(f.name_string()), std::string(f.value()));
         const auto q = req.target.find('?');
         // An encoded '/' or NUL would route differently from what the path appears to name.

@@ -36,6 +36,7 @@ struct Request {
     std::string peer_address;
     // SHA-256 (lower hex, DER) of a client certificate that TLS verified against the county CA; empty otherwise.
     std::string client_fingerprint;
+    std::string client_certificate_pem;      // that certificate itself, PEM (checks a kiosk's signatures)
     std::vector<std::string> matches;        // path parameters filled by the router
     std::string param(std::string_view name) const;   // first query value or ""
     bool has_param(std::string_view name) const;

@@ -316,7 +316,8 @@ Status Ingestor::link_complaint_to_cases(const json& payload, std::vector<std::s
 }
 
 Result<proto::PushResponse> Ingestor::push(const KioskRecord& kiosk, const proto::PushRequest& req, UtcMillis received_ms,
-                                           const proto::PushFleetFacts& fleet) {
+                                           const proto::PushFleetFacts& fleet,
+                                           const std::optional<VerifiedHeadSignature>& head) {
     if (req.kiosk_id != kiosk.kiosk_id)
         return Error{proto::reason::wrong_kiosk, "上传的终端编号与证书不符。"};
     std::vector<json> parsed;
@@ -457,6 +458,15 @@ Result<proto::PushResponse> Ingestor::push(const KioskRecord& kiosk, const proto
         touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
         for (auto& receipt : touched)
             if (auto s = publish_status(store_, rules_, cal_, receipt, today); !s) return s;
+        // The signature is kept only beside the very event it signs: a batch stopped before its last event (or at a
+        // conflicting one) leaves that head unstored, and the kiosk signs again when it sends it again.
+        if (head)
+            if (auto at = store_.event(kiosk.kiosk_id, head->signature.seq); at && at->hash == head->signature.hash)
+                if (auto s = store_.insert_chain_signature({kiosk.kiosk_id, head->signature.seq, head->signature.hash,
+                                                            head->signature.alg, head->signature.value,
+                                                            head->signer_certificate_pem, received_ms});
+                    !s)
+                    return s;
         resp.contiguous_through = cp_seq;
         resp.checkpoint_hash = cp_hash;
         return Ok{};

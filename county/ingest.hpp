@@ -2,6 +2,8 @@
 // correction, payload validation, and projection into the county's tables — all in one transaction per push.
 #pragma once
 #include <atomic>
+#include <optional>
+#include <string>
 #include <nlohmann/json.hpp>
 
 #include "base/seal.hpp"
@@ -37,6 +39,13 @@ nlohmann::json status_record(Store& store, const Rules& rules, const WorkCalenda
 Status publish_status(Store& store, const Rules& rules, const WorkCalendar& cal, const std::string& receipt,
                       CivilDate today);
 
+// A push's chain-head signature that the server has checked against the kiosk's TLS client certificate; stored with
+// the push's events when the event it names is stored (county-server verify re-checks it offline).
+struct VerifiedHeadSignature {
+    sync::protocol::ChainHeadSignature signature;
+    std::string signer_certificate_pem;
+};
+
 class Ingestor {
 public:
     Ingestor(Store& store, const Rules& rules, const WorkCalendar& cal, IngestConfig cfg = {})
@@ -44,9 +53,10 @@ public:
 
     // `kiosk` is the one the verified client certificate maps to. Errors: wrong_kiosk (the batch names another
     // kiosk; nothing is stored), bad_request, db errors (nothing is acknowledged).
-    // fleet: the push's optional fleet facts (kept per kiosk for the fleet figures).
+    // fleet: the push's optional fleet facts (kept per kiosk for the fleet figures). head: its verified signature.
     Result<sync::protocol::PushResponse> push(const KioskRecord& kiosk, const sync::protocol::PushRequest& req,
-                                              UtcMillis received_ms, const sync::protocol::PushFleetFacts& fleet = {});
+                                              UtcMillis received_ms, const sync::protocol::PushFleetFacts& fleet = {},
+                                              const std::optional<VerifiedHeadSignature>& head = std::nullopt);
     // Committed events so far (the fault-injection hook of the server counts these).
     std::int64_t committed_events() const { return committed_.load(); }
 

@@ -19,6 +19,7 @@
 #include "county/users.hpp"
 #include "county/web_app.hpp"
 #include "policy/receipt_number.hpp"
+#include "sync/chain_signature.hpp"
 
 namespace yimen::county {
 
@@ -433,11 +434,41 @@ http::Response CountyServer::handle_push(const KioskRecord& kiosk, const http::R
     if (!j) return from_error(j.error());
     auto push = proto::push_request_from_json(*j);
     if (!push) return from_error(push.error());
+    std::optional<VerifiedHeadSignature> head;
+    if (auto refused = check_head_signature(kiosk, req, *push, head)) return *refused;
     if (cfg_.push_hooks.before_ingest) cfg_.push_hooks.before_ingest();
-    auto out = impl_->ingestor->push(kiosk, *push, clock_->now_utc_ms(), proto::push_fleet_facts_from_json(*j));
+    auto out = impl_->ingestor->push(kiosk, *push, clock_->now_utc_ms(), proto::push_fleet_facts_from_json(*j), head);
     if (!out) return from_error(out.error());
     if (cfg_.push_hooks.after_commit) cfg_.push_hooks.after_commit(impl_->ingestor->committed_events());
     return json_response(200, proto::to_json(*out));
+}
+
+std::optional<http::Response> CountyServer::check_head_signature(const KioskRecord& kiosk, const http::Request& req,
+                                                                const proto::PushRequest& push,
+                                                                std::optional<VerifiedHeadSignature>& head) {
+    namespace sig = yimen::sync::chain_signature;
+    // A batch naming another kiosk is refused by the ingestor (wrong_kiosk) whatever it carries.
+    if (push.events.empty() || push.kiosk_id != kiosk.kiosk_id) return std::nullopt;
+    if (!push.signature) {
+        if (!cfg_.require_signature) return std::nullopt;
+        return error_response(403, "signature_required",
+                              "县服务器要求每次上传都带终端签名，本次上传没有签名，未保存任何记录。请升级终端程序后再上传。");
+    }
+    const auto& s = *push.signature;
+    auto refuse = [](const std::string& why) {
+        return error_response(403, "bad_signature", "终端签名核对不通过（" + why + "），本批记录一条也没有保存。请联系县民政局信息科。");
+    };
+    if (s.alg != sig::kAlgorithm) return refuse("不支持的签名算法 " + s.alg);
+    // The signed head must be this batch's last event, so the signature speaks for everything the batch brings.
+    const json last = json::parse(push.events.back(), nullptr, false);
+    if (!last.is_object() || !last.contains("seq") || !last["seq"].is_number_integer() || !last.contains("hash") ||
+        !last["hash"].is_string() || last["seq"].get<std::int64_t>() != s.seq || last["hash"].get<std::string>() != s.hash)
+        return refuse("签名的序号和哈希不是本批最后一条记录的");
+    if (req.client_certificate_pem.empty()) return refuse("没有收到终端证书");
+    if (!sig::verify_with_certificate(req.client_certificate_pem, sig::make_statement(kiosk.kiosk_id, s.seq, s.hash), s.value))
+        return refuse("签名不是用本终端证书的私钥做的，或内容被改动过");
+    head = VerifiedHeadSignature{s, req.client_certificate_pem};
+    return std::nullopt;
 }
 
 http::Response CountyServer::handle_pull(const KioskRecord& kiosk, const http::Request& req) {

@@ -35,6 +35,9 @@ struct ServerConfig {
     std::size_t max_staff_body_bytes = 64 * 1024;
     int max_json_depth = sync::protocol::kMaxJsonDepth;
     std::int64_t clock_skew_limit_ms = 120'000;
+    // [sync] require_signature: refuse a push with events but no chain-head signature (signature_required). Off by
+    // default, so kiosks from before signatures (schema 1) still sync; `county-server verify` reports them unsigned.
+    bool require_signature = false;
     std::string earliest_event_date = "2020-01-01";   // [limits] earliest_event_date
     std::int64_t token_ttl_ms = 12LL * 3600 * 1000;   // [auth] token_hours
     std::int64_t session_idle_ms = 30LL * 60 * 1000;  // [web] session_idle_minutes: a back-office session ends
@@ -73,6 +76,11 @@ private:
     std::optional<KioskRecord> kiosk_of(const http::Request& req);
     std::optional<User> user_of(const http::Request& req);
     http::Response handle_push(const KioskRecord& kiosk, const http::Request& req);
+    // The push's chain-head signature checked against the certificate the kiosk presented: a refusal to answer, or
+    // nullopt to go on with `head` filled when the push was signed.
+    std::optional<http::Response> check_head_signature(const KioskRecord& kiosk, const http::Request& req,
+                                                       const sync::protocol::PushRequest& push,
+                                                       std::optional<VerifiedHeadSignature>& head);
     http::Response handle_pull(const KioskRecord& kiosk, const http::Request& req);
     http::Response handle_status(const KioskRecord& kiosk, const http::Request& req);
     http::Response handle_stage(const User& user, const http::Request& req);

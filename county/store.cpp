@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -585,6 +586,37 @@ private:
 };
 
 }  // namespace
+
+Status Store::insert_chain_signature(const ChainSignatureRow& s) {
+    auto done = execute(
+        "INSERT INTO chain_signatures(kiosk_id, seq, hash, alg, value, signer_certificate, received_ms)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(kiosk_id, seq) DO NOTHING",
+        {s.kiosk_id, s.seq, s.hash, s.alg, s.value, s.signer_certificate, s.received_ms});
+    if (!done) return done.error();
+    return Ok{};
+}
+
+std::vector<ChainSignatureRow> Store::chain_signatures(const std::string& kiosk) {
+    std::vector<ChainSignatureRow> out;
+    (void)query("SELECT kiosk_id, seq, hash, alg, value, signer_certificate, received_ms FROM chain_signatures"
+                " WHERE kiosk_id = ?1 ORDER BY seq",
+                {kiosk}, [&](const SqlRow& r) {
+                    out.push_back({r.text(0), r.integer(1), r.text(2), r.text(3), r.text(4), r.text(5), r.integer(6)});
+                });
+    return out;
+}
+
+Result<std::unique_ptr<Store>> open_sqlite_store_read_only(const std::string& path) {
+    if (!std::filesystem::is_regular_file(path))
+        return Error{"no_store", "没有找到县服务器数据库 " + path + "。请检查 --dir。", ErrorCategory::not_found};
+    sqlite::OpenOptions ro;
+    ro.read_only = true;
+    auto db = sqlite::Database::open(path, ro);
+    if (!db) return db.error();
+    if ((*db)->user_version() > static_cast<int>(kMigrationCount))
+        return Error{"schema_too_new", "数据库版本比本程序新，请升级县服务器程序。"};
+    return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db).value()));
+}
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
     auto db = sqlite::Database::open(path);

@@ -60,6 +60,17 @@ struct StoredEventRow {
     std::string reason;        // rejection code
 };
 
+// A kiosk's verified signature over its chain head at seq (the event stored there has this hash).
+struct ChainSignatureRow {
+    std::string kiosk_id;
+    std::int64_t seq = 0;
+    std::string hash;
+    std::string alg;                 // ecdsa-p256-sha256
+    std::string value;               // base64 DER, as received
+    std::string signer_certificate;  // PEM of the TLS client certificate the push came with
+    UtcMillis received_ms = 0;
+};
+
 struct ApplicationRow {
     std::string receipt_number;
     std::string programme;
@@ -151,6 +162,11 @@ public:
     virtual std::optional<std::int64_t> boot_offset(const std::string& kiosk, const std::string& boot) = 0;
     virtual Status set_boot_offset(const std::string& kiosk, const std::string& boot, std::int64_t offset_ms,
                                    UtcMillis at) = 0;
+    // Chain-head signatures (issue 11): a second one for the same (kiosk, seq) is ignored, the first is kept.
+    // Written with the portable query()/execute(), so every store has them.
+    virtual Status insert_chain_signature(const ChainSignatureRow& s);
+    // One kiosk's, in seq order.
+    virtual std::vector<ChainSignatureRow> chain_signatures(const std::string& kiosk);
     // Accepted and rejected events by type, from the kiosks of one township ("" = all).
     virtual std::vector<std::pair<std::string, std::int64_t>> event_counts_by_type(const std::string& township = "") = 0;
 
@@ -204,5 +220,7 @@ public:
 
 // SQLite (WAL, synchronous=FULL) with versioned migrations.
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
+// For reading only (county-server verify): no migration, no writes; a missing file is "no_store", not created.
+Result<std::unique_ptr<Store>> open_sqlite_store_read_only(const std::string& path);
 
 }  // namespace yimen::county

@@ -225,12 +225,18 @@ INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'rating', township, 
 INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'quiz', township, )sql" YIMEN_COUNTY_DAY("corrected_ms") R"sql(
   FROM quiz_answers WHERE 1 = 1 ON CONFLICT DO NOTHING;
 )sql",
-    // 7: the county's own secrets (issue 11). applicant_key = HMAC(this secret, ID number) is computed here, after
-    // the seal is opened; kiosks no longer hold a key that maps a value back to an ID. SQLite's randomblob draws on
-    // the OS generator (ChaCha20 since 3.40, seeded from /dev/urandom).
+    // 7 (issue 11): the county's own secrets — applicant_key = HMAC(this secret, ID number) is computed here, after
+    // the seal is opened, so kiosks no longer hold a key that maps a value back to an ID (SQLite's randomblob draws
+    // on the OS generator: ChaCha20 since 3.40, seeded from /dev/urandom); and kiosks' signatures over their chain
+    // heads (sync/PROTOCOL.md "Chain-head signature"), with the certificate that checked them, so `county-server
+    // verify` can re-check them offline. One per (kiosk, seq): a re-sent push signs the same head again and the
+    // first signature is kept.
     R"sql(
 CREATE TABLE county_secrets(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO county_secrets(name, value) VALUES('applicant_key', lower(hex(randomblob(32))));
+CREATE TABLE chain_signatures(kiosk_id TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, alg TEXT NOT NULL,
+  value TEXT NOT NULL, signer_certificate TEXT NOT NULL, received_ms INTEGER NOT NULL,
+  PRIMARY KEY(kiosk_id, seq)) WITHOUT ROWID;
 )sql",
 };
 

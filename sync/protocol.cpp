@@ -13,8 +13,12 @@ using nlohmann::json;
 json to_json(const PushRequest& r) {
     json events = json::array();
     for (auto& e : r.events) events.push_back(json::parse(e));
-    return {{"kiosk_id", r.kiosk_id}, {"boot_id", r.boot_id}, {"uptime_ms", r.uptime_ms}, {"sent_at", r.sent_at},
-            {"events", events}};
+    json j = {{"kiosk_id", r.kiosk_id}, {"boot_id", r.boot_id}, {"uptime_ms", r.uptime_ms}, {"sent_at", r.sent_at},
+              {"events", events}};
+    if (r.signature)
+        j["signature"] = {{"alg", r.signature->alg}, {"seq", r.signature->seq}, {"hash", r.signature->hash},
+                          {"value", r.signature->value}};
+    return j;
 }
 
 json to_json(const PushRequest& r, const PushFleetFacts& fleet) {
@@ -43,6 +47,22 @@ Result<PushRequest> push_request_from_json(const json& j) {
         return Error{"too_many_events", "一次上传的记录过多。"};
     // Events stay as JSON text: the server hashes what it received, re-canonicalised.
     for (auto& e : j["events"]) r.events.push_back(e.dump());
+    if (j.contains("signature")) {
+        // Whether it verifies is the county's business (bad_signature); here only its shape is checked.
+        const json& s = j["signature"];
+        const Error bad_signature_shape{"bad_request", "signature 须为 {alg, seq, hash, value}：alg 与 value 为文本，seq 为"
+                                                       "正整数，hash 为 64 位小写十六进制；没有记录的上传不带签名。"};
+        if (r.events.empty() || !s.is_object() || !s.contains("alg") || !s["alg"].is_string() || !s.contains("seq") ||
+            !s["seq"].is_number_integer() || !s.contains("hash") || !s["hash"].is_string() || !s.contains("value") ||
+            !s["value"].is_string())
+            return bad_signature_shape;
+        ChainHeadSignature sig{s["alg"].get<std::string>(), s["seq"].get<std::int64_t>(), s["hash"].get<std::string>(),
+                               s["value"].get<std::string>()};
+        if (sig.seq < 1 || sig.hash.size() != 64 || sig.hash.find_first_not_of("0123456789abcdef") != std::string::npos ||
+            sig.value.empty() || sig.alg.empty())
+            return bad_signature_shape;
+        r.signature = std::move(sig);
+    }
     return r;
 }
 

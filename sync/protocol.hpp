@@ -43,12 +43,22 @@ inline constexpr const char* duplicate_receipt = "duplicate_receipt";  // the re
 // …plus the payload codes of records::validate_payload (bad_payload, unknown_type, material_not_allowed, …).
 }  // namespace reason
 
+// The kiosk's signature over the chain head this push ends at (sync/PROTOCOL.md "Chain-head signature"): the last
+// event of `events`, signed with the private key of the kiosk's TLS client certificate.
+struct ChainHeadSignature {
+    std::string alg;                       // "ecdsa-p256-sha256"
+    std::int64_t seq = 0;                  // the seq of the last event in `events`
+    std::string hash;                      // that event's hash, 64 lower hex
+    std::string value;                     // base64 of the DER ECDSA signature
+};
+
 struct PushRequest {
     std::string kiosk_id;
     std::string boot_id;
     std::int64_t uptime_ms = 0;
     std::string sent_at;                   // kiosk wall clock at sending, RFC 3339 UTC
     std::vector<std::string> events;       // canonical envelope JSON, in sequence order
+    std::optional<ChainHeadSignature> signature = std::nullopt;  // absent from old kiosks and pushes without events
 };
 
 // Optional fleet facts a kiosk may add to a push (a push without them is accepted as before): events still queued

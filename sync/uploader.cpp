@@ -10,6 +10,7 @@
 
 #include "policy/receipt_number.hpp"
 #include "sync/bundle.hpp"
+#include "sync/chain_signature.hpp"
 #include "sync/protocol.hpp"
 
 namespace yimen::sync {
@@ -75,7 +76,8 @@ HttpResult http(const UploaderConfig& cfg, const std::string& method, const std:
     curl_easy_setopt(c, CURLOPT_CAINFO, cfg.ca_file.c_str());
     curl_easy_setopt(c, CURLOPT_CAPATH, nullptr);  // only the county CA is trusted
     curl_easy_setopt(c, CURLOPT_SSLCERT, cfg.cert_file.c_str());
-    curl_easy_setopt(c, CURLOPT_SSLKEY, cfg.key_file.c_str());
+    // No key file: the key is in the certificate file (one PEM holding both).
+    if (!cfg.key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, cfg.key_file.c_str());
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, cfg.connect_timeout_ms);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, cfg.request_timeout_ms);
     curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
@@ -129,12 +131,18 @@ SyncError classify(const HttpResult& r) {
                 r.error};
     }
     if (r.status == 200) return {};
-    std::string server_message;
-    if (auto j = json::parse(r.body, nullptr, false); j.is_object() && j.contains("message") && j["message"].is_string())
-        server_message = j["message"].get<std::string>();
+    std::string server_message, server_code;
+    if (auto j = json::parse(r.body, nullptr, false); j.is_object()) {
+        if (j.contains("message") && j["message"].is_string()) server_message = j["message"].get<std::string>();
+        if (j.contains("error") && j["error"].is_string()) server_code = j["error"].get<std::string>();
+    }
     const std::string detail = "HTTP " + std::to_string(r.status) + (server_message.empty() ? "" : "：" + server_message);
     if (r.status == 429 || r.status == 502 || r.status == 503 || r.status == 504)
         return {ErrorCategory::busy, "县服务器繁忙，稍后会自动重试，记录已安全保存在本机。", detail};
+    // The certificate was fine, the push's chain-head signature was not (sync/PROTOCOL.md §5.7).
+    if (server_code == "bad_signature" || server_code == "signature_required")
+        return {ErrorCategory::refused,
+                "县服务器不接受本终端的上传签名（" + server_code + "）。记录已安全保存在本机。请联系县民政局信息科。", detail};
     if (r.status == 401 || r.status == 403)
         return {ErrorCategory::refused, "县服务器拒绝了本终端（证书未登记或已吊销）。请联系县民政局信息科。", detail};
     return {ErrorCategory::refused, "县服务器不接受本次上传（" + detail + "）。请联系县民政局信息科。", detail};
@@ -206,6 +214,7 @@ SyncError Uploader::push_all() {
         req.uptime_ms = boot_->uptime_ms();
         req.sent_at = format_rfc3339(clock_->now_utc_ms());
         for (auto& e : *batch) req.events.push_back(e.canonical);
+        req.signature = sign_head(*batch);
         proto::PushFleetFacts fleet;
         fleet.queue_depth = std::max<std::int64_t>(0, journal_->counts().unacknowledged - static_cast<std::int64_t>(batch->size()));
         fleet.software_version = cfg_.software_version;
@@ -251,6 +260,35 @@ SyncError Uploader::push_all() {
         if (batch->size() < static_cast<std::size_t>(cfg_.max_events_per_push) && more->empty()) return rejected;
     }
     return rejected;
+}
+
+std::optional<proto::ChainHeadSignature> Uploader::sign_head(const std::vector<StoredEvent>& batch) {
+    if (batch.empty()) return std::nullopt;
+    SyncError problem;
+    if (!signing_key_tried_) {
+        signing_key_tried_ = true;
+        auto key = chain_signature::load_private_key(cfg_.key_file);
+        if (key) signing_key_ = std::move(key).value();
+        else problem = {ErrorCategory::local,
+                        "本机终端私钥无法用于签名，记录仍会上传，但不带终端签名；县里设置了必须签名时会被拒收。"
+                        "请联系县民政局信息科重新签发终端证书。",
+                        key.error().message};
+    }
+    std::optional<proto::ChainHeadSignature> out;
+    if (signing_key_) {
+        const auto& head = batch.back().envelope;
+        auto value = chain_signature::sign(signing_key_.get(),
+                                           chain_signature::make_statement(journal_->kiosk_id(), head.seq, head.hash));
+        if (value) out = proto::ChainHeadSignature{chain_signature::kAlgorithm, head.seq, head.hash, *value};
+        else problem = {ErrorCategory::local, "本次上传未能签名（" + value.error().message + "），记录仍会上传，但不带终端签名。",
+                        value.error().code};
+    }
+    if (problem.category != ErrorCategory::none) {
+        // Not a failed round: it stays on the staff screen as the latest problem until another one replaces it.
+        std::lock_guard lock(mu_);
+        last_error_ = problem;
+    }
+    return out;
 }
 
 SyncError Uploader::pull_all() {

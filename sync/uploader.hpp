@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/openssl_ptr.hpp"
 #include "sync/journal.hpp"
 #include "sync/protocol.hpp"
 #include "sync/pulled_store.hpp"
@@ -58,7 +59,8 @@ struct UploaderConfig {
     std::string server_url;            // https://127.0.0.1:8443
     std::string ca_file;               // the county CA (pinned: nothing else is trusted)
     std::string cert_file;             // the kiosk's client certificate
-    std::string key_file;
+    std::string key_file;              // the certificate's P-256 key; it also signs each push's chain head
+                                       // ("" = in cert_file, for TLS only: pushes then go unsigned)
     std::string bundle_public_key;     // PEM file of the county's bundle-signing key
     std::string bundle_root;           // where policy bundles are installed ("" = do not install)
     int max_events_per_push = 500;
@@ -123,6 +125,9 @@ private:
     SyncError pull_all();
     void record(const SyncError& e);
     void run();
+    // The chain-head signature for a push of `batch` (sync/PROTOCOL.md), or none when the key cannot be used: the
+    // push then goes unsigned, as an old kiosk's would, and last_error says why.
+    std::optional<protocol::ChainHeadSignature> sign_head(const std::vector<StoredEvent>& batch);
 
     UploaderConfig cfg_;
     const Clock* clock_ = nullptr;
@@ -134,6 +139,8 @@ private:
     std::unique_ptr<ReceiptCounter> counter_;
     Backoff backoff_;
     bool pulled_once_ = false;
+    ossl::PKey signing_key_;           // loaded from key_file at the first push with events
+    bool signing_key_tried_ = false;
 
     std::mutex mu_;                    // guards the status fields and the wake flag
     std::condition_variable cv_;

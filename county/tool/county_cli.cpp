@@ -1,5 +1,5 @@
 // county_cli.cpp — county-server's commands (serve, pki, users, bundle, backup, stats, alerts, samples, scorecard,
-// fleet, demo-data) as a function, so the shipped binary (county_server.cpp) and the tests' fault-injecting twin
+// fleet, verify, demo-data) as a function, so the shipped binary (county_server.cpp) and the tests' fault-injecting twin
 // (tests/county/fault_server.cpp) run the very same code; only the twin passes push hooks.
 // Every command works on one directory D holding the PKI, county.db and an optional county.toml.
 #include <CLI/CLI.hpp>
@@ -23,6 +23,7 @@
 #include "county/server.hpp"
 #include "county/stats.hpp"
 #include "county/users.hpp"
+#include "county/verify.hpp"
 #include "base/canonical_json.hpp"
 #include "sync/bundle.hpp"
 
@@ -44,6 +45,7 @@ int fail(const Error& e) {
 //            max_connections = 2048, max_connections_per_address = 64, max_json_depth = 64
 //   [auth]   token_hours = 12
 //   [web]    session_idle_minutes = 30
+//   [sync]   require_signature = false (true: refuse pushes without the kiosk's chain-head signature)
 //   [pki]    hosts = [...], sealing_key_dir = "" (D/sealing-keys)
 struct PkiConfig {
     std::vector<std::string> hosts;
@@ -76,6 +78,9 @@ Status apply_config(const std::string& path, ServerConfig& cfg, PkiConfig& pki_c
         cfg.session_idle_ms =
             t["web"]["session_idle_minutes"].value_or<std::int64_t>(cfg.session_idle_ms / 60'000) * 60'000;
         if (cfg.session_idle_ms <= 0) return Error{"bad_config", "[web] session_idle_minutes 须为正整数（分钟）。"};
+        if (auto flag = t["sync"]["require_signature"]; flag && !flag.is_boolean())
+            return Error{"bad_config", "[sync] require_signature 须为 true 或 false。"};
+        cfg.require_signature = t["sync"]["require_signature"].value_or(cfg.require_signature);
         if (auto arr = t["pki"]["hosts"].as_array())
             for (auto& h : *arr)
                 if (auto s = h.value<std::string>()) pki_cfg.hosts.push_back(*s);
@@ -220,6 +225,11 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
     std::string year;
     samples_visits->add_option("--year", year, "YYYY")->required();
     samples_visits->fallthrough();
+
+    auto* verify = app.add_subcommand(
+        "verify", "re-check a kiosk's stored chain and every stored kiosk signature, offline (exit 0 ok, 1 failed, 2 usage)");
+    add_dir(verify);
+    verify->add_option("--kiosk", kiosk_id, "kiosk id, e.g. 230523104-01")->required();
 
     auto* demo = app.add_subcommand("demo-data", "fill a fresh county (right after pki init) with a demo year");
     add_dir(demo);
@@ -541,6 +551,13 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
         for (auto& [kind, n] : summary->counts) std::printf("  %-34s %lld\n", kind.c_str(), static_cast<long long>(n));
         std::printf("(demo staff D<township>010 and D523001/D523002 have no valid token: issue one with users rotate-token)\n");
         return 0;
+    }
+    if (*verify) {
+        std::string report, problem;
+        const int rc = run_verify(dir, kiosk_id, report, problem);
+        std::cout << report;
+        if (!problem.empty()) std::cerr << "county-server: " << problem << "\n";
+        return rc;
     }
     if (*serve) {
         ServerConfig cfg;
