@@ -66,7 +66,8 @@ private:
                    std::string& reject_code, std::string& reject_message, std::vector<std::string>& touched_cases);
     // Opens a schema-2 payload and puts in the county's applicant_key. Codes: those of sync::open_payload,
     // "no_secret" (the store lacks county_secrets: the push fails as a whole, nothing is stored).
-    Result<nlohmann::json> readable_payload(const records::Envelope& e);
+    // `opened`: the payload already opened (push() opens seals before the transaction), else opened here.
+    Result<nlohmann::json> readable_payload(const records::Envelope& e, std::optional<Result<nlohmann::json>> opened);
     // The staff member a kiosk record names must exist, be active, and work in the kiosk's township.
     bool is_township_staff(const std::string& user_id, const std::string& township);
     Status link_complaint_to_cases(const nlohmann::json& payload, std::vector<std::string>& touched_cases);

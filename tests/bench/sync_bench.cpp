@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "county/pki.hpp"
 #include "county/server.hpp"
 #include "sync/protocol.hpp"
+#include "sync/sealed_payload.hpp"
 #include "sync/uploader.hpp"
 #include "bench_support.hpp"
 
@@ -36,19 +38,41 @@ struct KioskDb {
     std::unique_ptr<sync::Journal> journal;
 };
 
+// Time spent in Journal::append across every make_kiosk call (sealing included when the journal has a key).
+struct AppendTime {
+    double seconds = 0;
+    long events = 0;
+};
+
+// A kiosk with `events` queued: quiz answers, and every other event a rating with a call-back phone (a personal
+// member, sealed when `sealing_key` is given — schema 2 — and in clear otherwise).
 KioskDb make_kiosk(county::CountyServer& server, const std::string& county_dir, const std::string& tmp,
-                   const std::string& id, int events, const Clock& clock, const sync::BootClock& boot) {
+                   const std::string& id, int events, const Clock& clock, const sync::BootClock& boot,
+                   const std::optional<seal::SealingPublicKey>& sealing_key = std::nullopt, AppendTime* timing = nullptr) {
     auto issued = must(county::pki::issue_kiosk(county_dir, id, "230523104"), "issue kiosk");
     must(server.store().put_kiosk({id, "230523104", issued.fingerprint, issued.serial_hex, false, false}), "register");
     KioskDb k{id, tmp + "/" + id + ".db", issued.dir, must(sqlite::Database::open(tmp + "/" + id + ".db"), "kiosk db"), nullptr};
     k.journal = must(sync::Journal::open(*k.db, id, clock, boot), "journal");
+    k.journal->set_sealing_key(sealing_key);
     // Queue the events in one transaction per 500, as a kiosk that was offline for a long time would have them.
     for (int done = 0; done < events;) {
         auto tx = must(sqlite::Transaction::begin(*k.db), "begin");
-        for (int i = 0; i < 500 && done < events; ++i, ++done)
-            must(k.journal->append(*tx, rec::type::quiz_answered, {"resident", ""},
-                                   rec::QuizAnswered{"2026.1", {{"q-publicity", done % 3, done % 3 == 1}}}),
-                 "append");
+        const auto t0 = Steady::now();
+        const int before = done;
+        for (int i = 0; i < 500 && done < events; ++i, ++done) {
+            if (done % 2 == 1)
+                must(k.journal->append(*tx, rec::type::rating_given, {"resident", ""},
+                                       rec::RatingGiven{"", 4, {}, {}, "1390000" + std::to_string(1000 + done % 9000), "kiosk", ""}),
+                     "append");
+            else
+                must(k.journal->append(*tx, rec::type::quiz_answered, {"resident", ""},
+                                       rec::QuizAnswered{"2026.1", {{"q-publicity", done % 3, done % 3 == 1}}}),
+                     "append");
+        }
+        if (timing) {
+            timing->seconds += seconds_since(t0);
+            timing->events += done - before;
+        }
         must(tx->commit(), "commit");
     }
     return k;
@@ -99,62 +123,75 @@ int main(int argc, char** argv) {
                     upload_events, uc.max_events_per_push, s, upload_events / s);
     }
 
-    // 2. Many kiosks push at once (pre-built batches, as their uploaders would send them).
-    std::vector<KioskDb> fleet;
-    for (int i = 0; i < kiosks; ++i) {
-        char id[32];
-        std::snprintf(id, sizeof id, "230523104-%02d", i + 10);
-        fleet.push_back(make_kiosk(*server, dir, tmp, id, per_kiosk, clock, boot));
-    }
-    struct Prepared {
-        std::vector<std::string> bodies;
-    };
-    std::vector<Prepared> prepared(fleet.size());
+    // 2. Many kiosks push at once (pre-built batches, as their uploaders would send them): once with schema-1 events,
+    //    once with the same events sealed (schema 2), so the price of sealing shows on both ends in one run.
+    const auto county_key = must(seal::load_public_key(dir + "/sealing.pub"), "sealing.pub");
     std::vector<std::string> all_rows;
-    for (std::size_t i = 0; i < fleet.size(); ++i) {
-        auto events = must(fleet[i].journal->events_after(0, per_kiosk, 1u << 30), "events");
-        for (std::size_t off = 0; off < events.size(); off += 500) {
-            proto::PushRequest req{fleet[i].id, boot.boot_id(), boot.uptime_ms(), format_rfc3339(clock.now_utc_ms()), {}};
-            for (std::size_t j = off; j < std::min(events.size(), off + 500); ++j) {
-                req.events.push_back(events[j].canonical);
-                all_rows.push_back(events[j].canonical);
-            }
-            prepared[i].bodies.push_back(proto::gzip_compress(proto::to_json(req).dump()));
+    auto ingest = [&](const char* label, const std::optional<seal::SealingPublicKey>& key, int first_number,
+                      double& rate) -> bool {
+        AppendTime appended;
+        std::vector<KioskDb> fleet;
+        for (int i = 0; i < kiosks; ++i) {
+            char id[32];
+            std::snprintf(id, sizeof id, "230523104-%02d", i + first_number);
+            fleet.push_back(make_kiosk(*server, dir, tmp, id, per_kiosk, clock, boot, key, &appended));
         }
-    }
-    std::vector<std::thread> threads;
-    std::atomic<int> failures{0};
-    const auto t0 = Steady::now();
-    for (std::size_t i = 0; i < fleet.size(); ++i)
-        threads.emplace_back([&, i] {
-            const std::string url = "https://127.0.0.1:" + std::to_string(port) + proto::kPushPath;
-            std::string sinkbuf;
-            curl_slist* hs = nullptr;
-            CURL* h = bench::kiosk_push_handle(fleet[i].cert_dir, sinkbuf, hs);
-            curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-            for (auto& body : prepared[i].bodies) {
-                curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
-                curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-                long status = 0;
-                if (curl_easy_perform(h) != CURLE_OK) ++failures;
-                curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-                if (status != 200) ++failures;
+        std::vector<std::vector<std::string>> bodies(fleet.size());
+        for (std::size_t i = 0; i < fleet.size(); ++i) {
+            auto events = must(fleet[i].journal->events_after(0, per_kiosk, 1u << 30), "events");
+            for (std::size_t off = 0; off < events.size(); off += 500) {
+                proto::PushRequest req{fleet[i].id, boot.boot_id(), boot.uptime_ms(), format_rfc3339(clock.now_utc_ms()), {}};
+                for (std::size_t j = off; j < std::min(events.size(), off + 500); ++j) {
+                    req.events.push_back(events[j].canonical);
+                    if (!key) all_rows.push_back(events[j].canonical);
+                }
+                bodies[i].push_back(proto::gzip_compress(proto::to_json(req).dump()));
             }
-            curl_slist_free_all(hs);
-            curl_easy_cleanup(h);
-        });
-    for (auto& t : threads) t.join();
-    const double ingest_s = seconds_since(t0);
-    const double total = static_cast<double>(kiosks) * per_kiosk;
-    const auto stored = server->store().checkpoint(fleet.back().id).first;
-    if (failures || stored != per_kiosk) {
-        std::fprintf(stderr, "sync_bench: %d failed pushes, last kiosk checkpoint %lld\n", failures.load(),
-                     static_cast<long long>(stored));
-        return 1;
-    }
-    const double ingest_rate = total / ingest_s;
-    std::printf("  ingest, %d kiosks pushing %d events each at once: %.2f s, %.0f events/s  (budget >= 5,000/s)\n", kiosks,
-                per_kiosk, ingest_s, ingest_rate);
+        }
+        std::vector<std::thread> threads;
+        std::atomic<int> failures{0};
+        const auto t0 = Steady::now();
+        for (std::size_t i = 0; i < fleet.size(); ++i)
+            threads.emplace_back([&, i] {
+                const std::string url = "https://127.0.0.1:" + std::to_string(port) + proto::kPushPath;
+                std::string sinkbuf;
+                curl_slist* hs = nullptr;
+                CURL* h = bench::kiosk_push_handle(fleet[i].cert_dir, sinkbuf, hs);
+                curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+                for (auto& body : bodies[i]) {
+                    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
+                    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+                    long status = 0;
+                    if (curl_easy_perform(h) != CURLE_OK) ++failures;
+                    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+                    if (status != 200) ++failures;
+                }
+                curl_slist_free_all(hs);
+                curl_easy_cleanup(h);
+            });
+        for (auto& t : threads) t.join();
+        const double ingest_s = seconds_since(t0);
+        const double total = static_cast<double>(kiosks) * per_kiosk;
+        const auto stored = server->store().checkpoint(fleet.back().id).first;
+        std::int64_t refused = 0;
+        (void)server->store().query("SELECT count(*) FROM events WHERE status <> 'accepted'", {},
+                                    [&](const county::SqlRow& r) { refused = r.integer(0); });
+        if (failures || stored != per_kiosk || refused != 0) {
+            std::fprintf(stderr, "sync_bench: %d failed pushes, last kiosk checkpoint %lld, %lld events not accepted\n",
+                         failures.load(), static_cast<long long>(stored), static_cast<long long>(refused));
+            return false;
+        }
+        rate = total / ingest_s;
+        std::printf("  %s: kiosk append %.0f us per event; ingest, %d kiosks pushing %d events each at once: %.2f s, "
+                    "%.0f events/s  (budget >= 5,000/s)\n",
+                    label, appended.seconds * 1e6 / std::max(1L, appended.events), kiosks, per_kiosk, ingest_s, rate);
+        return true;
+    };
+    double ingest_rate = 0, sealed_rate = 0;
+    if (!ingest("schema 1 (clear)", std::nullopt, 10, ingest_rate)) return 1;
+    if (!ingest("schema 2 (sealed, every other event a personal member)", county_key, 10 + kiosks, sealed_rate)) return 1;
+    std::printf("  sealing's cost at the county: %.0f -> %.0f events/s (%.0f%%)\n", ingest_rate, sealed_rate,
+                100.0 * (sealed_rate - ingest_rate) / ingest_rate);
     server->stop();
 
     // 3. The same rows inserted straight into SQLite, same durability, same batch size: the ceiling for comparison.
