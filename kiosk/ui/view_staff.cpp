@@ -192,6 +192,13 @@ void draw_staff(ViewCtx& c) {
             // The policy content in force, and a newer bundle waiting for the next start (as kiosk-ctl status says).
             const auto& source = app.policy_source();
             row(c.tr("ctl.policy"), describe_policy_source(app.i18n(), source));
+            // Personal fields sealed to the county (issue 11): which key, or why not.
+            if (auto key_id = app.sealing_key_id())
+                row(c.tr("sync.sealing"), app.i18n().fmt("sync.sealing_on", {*key_id}));
+            else
+                row(c.tr("sync.sealing"), app.sealing_problem().empty() ? c.tr("sync.sealing_off")
+                                                                         : app.i18n().fmt("sync.sealing_broken", {app.sealing_problem()}),
+                    colour::amber_text);
             const auto& installed = app.staff_view().installed_bundle;
             if (!installed.empty() && installed != source.version && installed != source.refused_version)
                 row(c.tr("ctl.pending"), app.i18n().fmt("policy.pending", {installed}), colour::amber_text);
