@@ -92,7 +92,7 @@ TEST_CASE("schema 1 and schema 2 side by side: every sealed event opens, project
     CHECK(want != hmac_sha256_hex("county-key", "230523199001010012"));
 }
 
-TEST_CASE("a sealed byte changed breaks the chain; re-hashed, the seal does not open; a foreign key is unknown",
+TEST_CASE("a sealed byte changed breaks the chain, re-hashed the seal does not open, a foreign key is unknown",
           "[sync][sealing]") {
     County c;
     auto k = c.add_kiosk("230523104-01");
