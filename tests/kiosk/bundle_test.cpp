@@ -18,14 +18,17 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "base/seal.hpp"
 #include "base/sqlite.hpp"
 #include "kiosk/devices/receipt_printer.hpp"
 #include "kiosk/model/kiosk_app.hpp"
 #include "kiosk/model/policy_source.hpp"
 #include "kiosk/model/receipts.hpp"
+#include "kiosk/model/record_tx.hpp"
 #include "support.hpp"
 #include "sync/bundle.hpp"
 #include "sync/pulled_store.hpp"
+#include "sync/sealed_payload.hpp"
 
 using namespace yimen;
 using namespace yimen::kiosk;
@@ -81,7 +84,8 @@ struct SigningKey {
 
 // The county's side: a policy tree that differs from the shipped assets in a rule (the service hotline), an
 // article (one more paragraph) and the quiz (its version), built and signed as `bundle publish` does.
-bundle::Bundle county_bundle(const fs::path& dir, const SigningKey& key, const std::string& version = kVersion) {
+bundle::Bundle county_bundle(const fs::path& dir, const SigningKey& key, const std::string& version = kVersion,
+                             const std::map<std::string, std::string>& extra = {}) {
     const fs::path shipped = kiosk_test::assets_dir();
     const fs::path tree = dir / "county-tree";
     fs::remove_all(tree);
@@ -95,7 +99,7 @@ bundle::Bundle county_bundle(const fs::path& dir, const SigningKey& key, const s
         if (e.path().filename() == "dibao-apply.md") text += "\n" + std::string(kPhrase) + "。\n";
         spit(tree / "policy/articles" / e.path().filename(), text);
     }
-    auto b = bundle::build(tree.string(), version, "2026-12-01T00:00:00Z", key.private_path);
+    auto b = bundle::build(tree.string(), version, "2026-12-01T00:00:00Z", key.private_path, extra);
     REQUIRE(b.ok());
     return std::move(b).value();
 }
@@ -366,4 +370,43 @@ TEST_CASE("Pulled configuration overrides the local file's matching fields at st
     auto in_force = read_in_force(k.cfg);
     REQUIRE(in_force);
     CHECK(in_force->config_keys == std::vector<std::string>{"kiosk.hotline", "idle.warn_seconds"});
+}
+
+TEST_CASE("A signed bundle carrying keys/sealing.pub rotates the key the kiosk seals to", "[kiosk][bundle][sealing]") {
+    const auto dir = kiosk_test::scratch_dir("bundle-sealing-key");
+    SigningKey key(dir, "county");
+    Kiosk k(dir + "/kiosk");
+    k.cfg.bundle_public_key = key.public_path;
+    // The key the kiosk was installed with (pki issue-kiosk's sealing.pub) …
+    auto first = seal::generate_key_pair();
+    REQUIRE(first.ok());
+    k.cfg.sealing_public_key = dir + "/sealing.pub";
+    spit(k.cfg.sealing_public_key, *seal::public_key_pem(first->pub));
+    // … and the county's next one, published in a bundle after `pki rotate-sealing-key`.
+    auto next = seal::generate_key_pair();
+    REQUIRE(next.ok());
+    auto b = county_bundle(dir, key, kVersion, {{kBundleSealingKeyPath, *seal::public_key_pem(next->pub)}});
+    REQUIRE(bundle::Installer(k.cfg.bundle_root()).install(b, key.public_pem).ok());
+
+    auto loaded = load_policy(k.cfg, kiosk_test::assets_dir());
+    REQUIRE(loaded.ok());
+    CHECK(loaded->source.from_bundle);
+    CHECK(std::find(loaded->source.components.begin(), loaded->source.components.end(), "sealing_key") !=
+          loaded->source.components.end());
+    auto chosen = resolve_sealing_key(k.cfg, loaded->source);
+    REQUIRE(chosen.ok());
+    REQUIRE(chosen->has_value());
+    CHECK((*chosen)->id == next->pub.id);
+
+    k.start(*loaded);
+    CHECK(k.app->sealing_key_id() == next->pub.id);
+    auto written = journal_only(k.app->store(), {records::type::rating_given, {"resident", ""},
+                                                 records::RatingGiven{"", 4, {}, {}, "13911112222", "kiosk", ""}});
+    REQUIRE(written.ok());
+    CHECK(written->schema == 2);
+    seal::KeyRing county_now, county_before;
+    county_now.add(*next);
+    county_before.add(*first);
+    CHECK(sync::open_payload(written->type, written->payload, county_now).ok());
+    CHECK(sync::open_payload(written->type, written->payload, county_before).error().code == "unknown_sealing_key");
 }
