@@ -188,6 +188,14 @@ TEST_CASE("county-server pki init --sealing-key-dir and pki rotate-sealing-key",
     CHECK_FALSE(fs::exists(dir + "/sealing-keys"));
     CHECK(out.find(seal::load_public_key(dir + "/sealing.pub")->id) != std::string::npos);
 
+    // The next bundle carries the new public key to every kiosk (keys/sealing.pub), signed like the rules.
+    out = county_server("bundle publish --dir " + dir + " --version 2026.12.1 --from " + YIMEN_SOURCE_ASSETS_DIR +
+                            "/policy",
+                        status);
+    INFO(out);
+    REQUIRE(status == 0);
+    CHECK(out.find("sealing key " + seal::load_public_key(dir + "/sealing.pub")->id) != std::string::npos);
+
     out = county_server("pki rotate-sealing-key --help", status);
     CHECK(status == 0);
     CHECK(out.find("--sealing-key-dir") != std::string::npos);
