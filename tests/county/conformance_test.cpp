@@ -35,6 +35,7 @@ json sealed_push(json body, const Context& ctx) {
         const records::Actor actor = item.contains("actor")
                                          ? records::Actor{item["actor"]["kind"].get<std::string>(), item["actor"]["id"].get<std::string>()}
                                          : records::Actor{"resident", ""};
+        w.schema = item.value("schema", records::kSchemaVersion);
         const std::string text = w.next(item["type"], item["payload"], ctx.fill(item.value("wall_time", "${NOW}")), actor,
                                         item.value("boot", ""));
         if (item.value("skip", false)) continue;

@@ -15,6 +15,7 @@ struct ChainWriter {
     std::string boot_id = "boot-hand";
     std::int64_t seq = 0;
     std::string prev = records::kZeroHash;
+    int schema = records::kSchemaVersion;  // 2 for a schema-2 event (its payload then carries "sealed" itself)
 
     // The canonical text of the next event in the chain.
     std::string next(const std::string& type, const nlohmann::json& payload, const std::string& wall_time,
@@ -26,6 +27,7 @@ struct ChainWriter {
         e.wall_time = wall_time;
         e.boot_id = boot.empty() ? boot_id : boot;
         e.uptime_ms = 1000 + seq;
+        e.schema = schema;
         e.actor = std::move(actor);
         e.payload = payload;
         auto sealed = records::seal(e, prev);
