@@ -82,7 +82,8 @@ struct ReadOnlyDb {
     ReadOnlyDb& operator=(const ReadOnlyDb&) = delete;
 
     // Every row of `sql` (text columns), with one optional text parameter; nullopt when the query fails.
-    std::optional<std::vector<std::vector<std::string>>> rows(const std::string& sql, const std::string* param = nullptr) {
+    std::optional<std::vector<std::vector<std::string>>> rows(const std::string& sql,
+                                                              const std::string* param = nullptr) {
         if (!db) return std::nullopt;
         sqlite3_stmt* st = nullptr;
         if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return std::nullopt;
@@ -237,13 +238,15 @@ std::vector<FileImage> snapshot(const fs::path& dir) {
     return files;
 }
 
-// Prints each hit; returns how many.
-int scan_file(const FileImage& f, const fs::path& root, const std::vector<Secret>& secrets) {
+// Prints each hit (unless quiet); returns how many.
+int scan_file(const FileImage& f, const fs::path& root, const std::vector<Secret>& secrets, bool quiet = false) {
     int hits = 0;
     std::string_view data(f.bytes);
     std::string rel = fs::relative(f.path, root).string();
     auto report = [&](const Secret& s, const std::string& encoding, size_t offset) {
-        std::printf("HIT: %s holds the %s (%s) at offset %zu\n", rel.c_str(), s.what.c_str(), encoding.c_str(), offset);
+        if (!quiet)
+            std::printf("HIT: %s holds the %s (%s) at offset %zu\n", rel.c_str(), s.what.c_str(), encoding.c_str(),
+                        offset);
         ++hits;
     };
     for (const auto& s : secrets) {
@@ -257,6 +260,35 @@ int scan_file(const FileImage& f, const fs::path& root, const std::vector<Secret
         }
     }
     return hits;
+}
+
+// The scan must not pass by being blind: each value is embedded, the way a careless program would store it, in a
+// buffer of unrelated bytes, and the scan must find every one. Returns how many embeddings were checked.
+int self_check(const std::vector<Secret>& secrets) {
+    int checked = 0;
+    for (const auto& s : secrets) {
+        std::vector<std::pair<std::string, std::string>> forms;  // (how, bytes)
+        forms.emplace_back("UTF-8 in JSON", "{\"v\":\"" + s.value + "\"}");
+        for (const char* cs : {"UTF-16LE", "UTF-16BE", "GB18030"})
+            if (auto c = convert("<" + s.value + ">", cs)) forms.emplace_back(cs, *c);
+        forms.emplace_back("hex", "0x" + hex("ab" + s.value + "cd", false) + ";" + hex(s.value, true));
+        for (int k = 0; k < 3; ++k) {
+            std::string lead(static_cast<size_t>(k) + 3, '\x7f');
+            forms.emplace_back("base64 after " + std::to_string(k + 3) + " bytes",
+                               yimen::secrets::base64_encode(lead + s.value + "tail"));
+        }
+        if (all_digits(s.value)) {
+            std::string spaced;
+            for (size_t i = 0; i < s.value.size(); ++i) spaced += (i && i % 4 == 0 ? " - " : "") + s.value.substr(i, 1);
+            forms.emplace_back("separated digits", "no. " + spaced + ".");
+        }
+        for (const auto& [how, bytes] : forms) {
+            FileImage img{"self-check", std::string(37, '\x01') + bytes + std::string(11, '\x02')};
+            if (scan_file(img, ".", {s}, true) == 0) fail("self-check: the scan misses the " + s.what + " as " + how);
+            ++checked;
+        }
+    }
+    return checked;
 }
 
 // ---- keys ---------------------------------------------------------------------------------------------------------
@@ -433,7 +465,8 @@ int main(int argc, char** argv) {
     for (const auto& s : sealed) {
         auto clear = yimen::sync::open_payload(s.type, s.payload, *ring);
         if (!clear) {
-            fail("the county's key ring does not open event " + s.seq + " (" + s.type + "): " + clear.error().message);
+            fail("the county's key ring does not open event " + s.seq + " (" + s.type +
+                 "): " + clear.error().message);
             continue;
         }
         ++opened;
@@ -449,7 +482,8 @@ int main(int argc, char** argv) {
     }
     for (const auto& s : secrets)
         if (plaintexts.find(s.value) == std::string::npos)
-            fail("no opened sealed field holds the applicant's " + s.what + ": the scan's values are not the sealed ones");
+            fail("no opened sealed field holds the applicant's " + s.what +
+                 ": the scan's values are not the sealed ones");
     if (opened == sealed.size())
         std::printf("county side: all %zu sealed fields open with the county's key (%zu key(s) in its ring), and they "
                     "hold the ID number, name and phone searched for\n",
@@ -457,7 +491,13 @@ int main(int argc, char** argv) {
     for (const auto& e : extra) std::printf("also searched for: the %s %s\n", e.what.c_str(), e.value.c_str());
     secrets.insert(secrets.end(), extra.begin(), extra.end());
 
-    // 3. The scan.
+    // 3. The scan (after checking it sees what it looks for).
+    int failures_before = g_failures;
+    int embeddings = self_check(secrets);
+    if (g_failures == failures_before)
+        std::printf("self-check: the scan finds the values in all %d synthetic embeddings (JSON, UTF-16LE/BE, "
+                    "GB18030, hex, base64 at three alignments, separated digits)\n",
+                    embeddings);
     std::uintmax_t total = 0;
     int hits = 0;
     for (const auto& f : files) {
@@ -465,7 +505,8 @@ int main(int argc, char** argv) {
         total += f.bytes.size();
         hits += scan_file(f, data_dir, secrets);
     }
-    if (wal_image) std::printf("the WAL (kiosk.db-wal, %zu bytes) was present and is scanned above\n", wal_image->bytes.size());
+    if (wal_image)
+        std::printf("the WAL (kiosk.db-wal, %zu bytes) was present and is scanned above\n", wal_image->bytes.size());
     else
         std::printf("the WAL (kiosk.db-wal) was absent: the kiosk checkpointed it into kiosk.db and removed it when it "
                     "closed (kiosk.db, scanned, holds those pages; secure_delete zeroes freed ones)\n");
