@@ -5,14 +5,23 @@
 // also shows the other half of the claim: no private key on the kiosk opens any sealed field, while the county's
 // key ring opens them all and finds the same values inside (so the values are real, and sealing is what hides them).
 //
-//   personal_data_scan --demo-dir <build>/demo        exit 0: nothing found; 1: a hit or a failed check; 2: usage
+//   personal_data_scan --demo-dir <build>/demo [--replay <tour> --kiosk <hall-kiosk>]
+//                                                     exit 0: nothing found; 1: a hit or a failed check; 2: usage
+//
+// The kiosk checkpoints its WAL into kiosk.db and removes it when it closes, so after the demo there is none to
+// scan. --replay runs hall-kiosk once more through a tour, on a copy of the data directory, and snapshots
+// kiosk.db-wal every few milliseconds while it runs: those snapshots are scanned as the WAL.
 //
 // A standalone program rather than a Catch2 case: it has one fixed input (the demo's output), and its printed lines
 // (one per file, the summaries) are the test's evidence in the ctest log.
 #include <iconv.h>
+#include <spawn.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <fcntl.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -23,6 +32,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -361,21 +371,64 @@ struct SealedField {
     nlohmann::json payload;
 };
 
+// Runs `kiosk_bin` through `tour` on a copy of data_dir (demo/wal-replay/), and returns each distinct content of
+// its kiosk.db-wal seen while it ran. The copy keeps the demo's own data directory exactly as the kiosk left it.
+std::vector<FileImage> replay_wal(const fs::path& demo, const fs::path& data_dir, const std::string& toml,
+                                  const fs::path& kiosk_bin, const fs::path& tour) {
+    fs::path dir = demo / "wal-replay";
+    fs::remove_all(dir);
+    fs::create_directories(dir / "screens");
+    fs::copy(data_dir, dir / "kiosk", fs::copy_options::recursive);
+    fs::path wal = dir / "kiosk" / "kiosk.db-wal";
+    std::ofstream(dir / "kiosk.toml") << std::regex_replace(toml, std::regex(R"((^|\n)data_dir\s*=[^\n]*)"),
+                                                            "$1data_dir = \"" + (dir / "kiosk").string() + "\"");
+    std::vector<std::string> args = {kiosk_bin.string(), "--config", (dir / "kiosk.toml").string(), "--script",
+                                      tour.string(), "--screenshots", (dir / "screens").string()};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    std::string log = (dir / "kiosk.log").string();
+    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    setenv("SDL_VIDEODRIVER", "offscreen", 1);
+    pid_t pid = 0;
+    std::vector<FileImage> snaps;
+    if (posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ) != 0) {
+        posix_spawn_file_actions_destroy(&fa);
+        fail("cannot start " + kiosk_bin.string());
+        return snaps;
+    }
+    posix_spawn_file_actions_destroy(&fa);
+    int status = 0;
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (auto b = read_file(wal); b && !b->empty() && (snaps.empty() || snaps.back().bytes != *b))
+            snaps.push_back({wal, std::move(*b)});
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) fail("the replay's kiosk failed; see " + log);
+    if (snaps.empty()) fail("the replay's kiosk never had a WAL to snapshot");
+    return snaps;
+}
+
 int usage() {
-    std::fprintf(stderr, "usage: personal_data_scan --demo-dir <build>/demo\n");
+    std::fprintf(stderr, "usage: personal_data_scan --demo-dir <build>/demo [--replay <tour> --kiosk <hall-kiosk>]\n");
     return 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    fs::path demo;
+    fs::path demo, tour, kiosk_bin;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--demo-dir" && i + 1 < argc) demo = argv[++i];
+        else if (a == "--replay" && i + 1 < argc) tour = argv[++i];
+        else if (a == "--kiosk" && i + 1 < argc) kiosk_bin = argv[++i];
         else return usage();
     }
-    if (demo.empty()) return usage();
+    if (demo.empty() || tour.empty() != kiosk_bin.empty()) return usage();
 
     // Where the demo put things (scripts/demo.sh): data_dir and the kiosk id from its kiosk.toml.
     auto toml = read_file(demo / "kiosk.toml");
@@ -505,17 +558,37 @@ int main(int argc, char** argv) {
         total += f.bytes.size();
         hits += scan_file(f, data_dir, secrets);
     }
+    std::string wal_note = wal_image ? "including the WAL" : "the WAL absent (checkpointed into kiosk.db)";
     if (wal_image)
         std::printf("the WAL (kiosk.db-wal, %zu bytes) was present and is scanned above\n", wal_image->bytes.size());
     else
         std::printf("the WAL (kiosk.db-wal) was absent: the kiosk checkpointed it into kiosk.db and removed it when it "
                     "closed (kiosk.db, scanned, holds those pages; secure_delete zeroes freed ones)\n");
+    if (!tour.empty()) {
+        std::vector<FileImage> snaps = replay_wal(demo, data_dir, *toml, kiosk_bin, tour);
+        size_t largest = 0;
+        for (size_t i = 0; i < snaps.size(); ++i) {
+            snaps[i].path = "kiosk.db-wal (replay snapshot " + std::to_string(i + 1) + ")";
+            largest = std::max(largest, snaps[i].bytes.size());
+            hits += scan_file(snaps[i], ".", secrets);
+        }
+        // The snapshots must cover the moment that matters: the application's journal row being written.
+        bool saw_submit = std::any_of(snaps.begin(), snaps.end(), [](const FileImage& f) {
+            return f.bytes.find("application.submitted") != std::string::npos;
+        });
+        if (!saw_submit) fail("no WAL snapshot of the replay holds the application.submitted journal row");
+        std::printf("the WAL while the kiosk runs: %zu distinct snapshots of kiosk.db-wal (up to %zu bytes; %s) taken "
+                    "while hall-kiosk replayed %s on a copy of the data directory, scanned\n",
+                    snaps.size(), largest, saw_submit ? "the application's journal row among them" : "no application",
+                    tour.filename().c_str());
+        if (!snaps.empty())
+            wal_note = "including the WAL (" + std::to_string(snaps.size()) + " snapshots taken while the kiosk ran)";
+    }
     if (hits > 0) fail(std::to_string(hits) + " hit(s) under " + data_dir.string());
     else
         std::printf("scanned %zu files (%ju bytes) under %s, %s: no ID number, name or phone in UTF-8, UTF-16LE/BE, "
                     "GB18030, hex, base64 or separated digits\n",
-                    files.size(), total, data_dir.c_str(),
-                    wal_image ? "including the WAL" : "the WAL absent (checkpointed into kiosk.db)");
+                    files.size(), total, data_dir.c_str(), wal_note.c_str());
 
     // 4. Every private key on the kiosk, tried on every sealed field.
     std::vector<Candidate> keys;
