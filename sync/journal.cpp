@@ -91,29 +91,33 @@ std::optional<std::string> Journal::sealing_key_id() const {
     return sealing_key_ ? std::optional<std::string>(sealing_key_->id) : std::nullopt;
 }
 
+Result<int> Journal::strip_personal(sqlite::Statement& selected, bool mark_redacted) {
+    std::vector<std::pair<std::int64_t, std::string>> updates;
+    while (selected.step() == SQLITE_ROW) {
+        auto e = row_to_event(selected);
+        if (!e) return e.error();
+        json j = json::parse(e->canonical);
+        j["payload"] = drop_personal(e->envelope.type, j["payload"]);
+        auto canon = canonical_json(j);
+        if (!canon) return canon.error();
+        updates.push_back({e->envelope.seq, *canon});
+    }
+    auto up = db_.prepare(mark_redacted ? "UPDATE journal_events SET envelope = ?2, redacted = 1 WHERE seq = ?1"
+                                        : "UPDATE journal_events SET envelope = ?2 WHERE seq = ?1");
+    for (auto& [seq, text] : updates) {
+        up.bind(1, seq).bind(2, text);
+        if (auto s = up.run(); !s) return s.error();
+        up.reset();
+    }
+    return static_cast<int>(updates.size());
+}
+
 Status Journal::drop_salted_hashes() {
     if (!db_.scalar("SELECT count(*) FROM journal_meta WHERE key = 'retention_salt'").value_or(0)) return Ok{};
     auto tx = sqlite::Transaction::begin(db_);
     if (!tx) return tx.error();
-    std::vector<std::pair<std::int64_t, std::string>> updates;
-    {
-        auto st = db_.prepare("SELECT envelope, acknowledged, quarantined, redacted, seq FROM journal_events WHERE redacted = 1");
-        while (st.step() == SQLITE_ROW) {
-            auto e = row_to_event(st);
-            if (!e) return e.error();
-            json j = json::parse(e->canonical);
-            j["payload"] = drop_personal(e->envelope.type, j["payload"]);
-            auto canon = canonical_json(j);
-            if (!canon) return canon.error();
-            updates.push_back({e->envelope.seq, *canon});
-        }
-    }
-    auto up = db_.prepare("UPDATE journal_events SET envelope = ?2 WHERE seq = ?1");
-    for (auto& [seq, text] : updates) {
-        up.bind(1, seq).bind(2, text);
-        if (auto s = up.run(); !s) return s;
-        up.reset();
-    }
+    auto st = db_.prepare("SELECT envelope, acknowledged, quarantined, redacted, seq FROM journal_events WHERE redacted = 1");
+    if (auto n = strip_personal(st, false); !n) return n.error();
     if (auto s = db_.exec("DELETE FROM journal_meta WHERE key = 'retention_salt'"); !s) return s;
     return (*tx)->commit();
 }
@@ -280,30 +284,14 @@ Result<int> Journal::apply_retention(int days) {
     const UtcMillis cutoff = clock_.now_utc_ms() - static_cast<std::int64_t>(days) * 86'400'000;
     auto tx = sqlite::Transaction::begin(db_);
     if (!tx) return tx.error();
-    std::vector<std::pair<std::int64_t, std::string>> updates;
-    {
-        auto st = db_.prepare(
-            "SELECT envelope, acknowledged, quarantined, redacted, seq FROM journal_events"
-            " WHERE acknowledged = 1 AND redacted = 0 AND acknowledged_at <= ?1");
-        st.bind(1, cutoff);
-        while (st.step() == SQLITE_ROW) {
-            auto e = row_to_event(st);
-            if (!e) return e.error();
-            json j = json::parse(e->canonical);
-            j["payload"] = drop_personal(e->envelope.type, j["payload"]);
-            auto canon = canonical_json(j);
-            if (!canon) return canon.error();
-            updates.push_back({e->envelope.seq, *canon});
-        }
-    }
-    auto up = db_.prepare("UPDATE journal_events SET envelope = ?2, redacted = 1 WHERE seq = ?1");
-    for (auto& [seq, text] : updates) {
-        up.bind(1, seq).bind(2, text);
-        if (auto s = up.run(); !s) return s.error();
-        up.reset();
-    }
+    auto st = db_.prepare(
+        "SELECT envelope, acknowledged, quarantined, redacted, seq FROM journal_events"
+        " WHERE acknowledged = 1 AND redacted = 0 AND acknowledged_at <= ?1");
+    st.bind(1, cutoff);
+    auto n = strip_personal(st, true);
+    if (!n) return n.error();
     if (auto s = (*tx)->commit(); !s) return s.error();
-    return static_cast<int>(updates.size());
+    return n;
 }
 
 Status Journal::verify_chain() {

@@ -131,6 +131,8 @@ private:
                                      const std::string& boot_id, std::int64_t uptime, int schema);
     // Journals written before issue 11 hashed personal values with a salt kept beside them: drop those too.
     Status drop_salted_hashes();
+    // Rewrites every event `selected` yields without its personal members (inside the caller's transaction).
+    Result<int> strip_personal(sqlite::Statement& selected, bool mark_redacted);
 
     sqlite::Database& db_;
     std::string kiosk_id_;

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "county/verify.hpp"
+#include "support/county_cli_run.hpp"
 #include "support/county_http.hpp"
 #include "sync/chain_signature.hpp"
 
@@ -41,25 +42,7 @@ std::string signed_push(const Kiosk& k, const std::vector<std::string>& events, 
 
 json error_of(const Raw& r) { return json::parse(r.body, nullptr, false); }
 
-struct Cli {
-    int status = -1;
-    std::string out;
-};
-
-Cli run_county_server(const std::vector<std::string>& args) {
-    std::string cmd = std::string(YIMEN_BIN_DIR) + "/county-server";
-    for (auto& a : args) cmd += " '" + a + "'";
-    cmd += " 2>&1";
-    Cli r;
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    char buf[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    const int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
+using Cli = CliRun;
 
 void sql(County& c, const std::string& statement) {
     auto db = sqlite::Database::open(c.dir + "/county.db");

@@ -10,6 +10,7 @@
 #include "county/casework.hpp"
 #include "county/stats.hpp"
 #include "support/chain_writer.hpp"
+#include "support/county_cli_run.hpp"
 #include "support/county_http.hpp"
 
 using namespace yimen;
@@ -426,25 +427,7 @@ TEST_CASE("stats: the spot-check draw is reproducible from its stored seed and k
 
 namespace {
 
-struct Run {
-    int status = -1;
-    std::string out;
-};
-
-Run run_cli(const std::vector<std::string>& args) {
-    std::string cmd = std::string(YIMEN_BIN_DIR) + "/county-server";
-    for (auto& a : args) cmd += " '" + a + "'";
-    cmd += " 2>/dev/null";
-    Run r;
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    char buf[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    const int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
+CliRun run_cli(const std::vector<std::string>& args) { return run_county_server(args, false); }
 
 }  // namespace
 
