@@ -128,7 +128,7 @@ Result<std::unique_ptr<CountyServer>> CountyServer::create(const ServerConfig& c
     for (int level = 1; level <= 5; ++level)
         if (s->policy_->rating.is_low(level)) ic.follow_up_max_level = level;
     // Without its sealing keys the county still serves: schema-2 events are then stored sealed and answered with
-    // unknown_sealing_key (the kiosk keeps them), and can be projected once the keys are back.
+    // unknown_sealing_key: the sealed event stays in the store (nothing is lost) and the kiosk quarantines it.
     const std::string key_dir = cfg.sealing_key_dir.empty() ? pki::default_sealing_key_dir(cfg.dir) : cfg.sealing_key_dir;
     if (auto ring = seal::load_key_ring(key_dir)) {
         ic.sealing_keys = std::move(ring).value();
