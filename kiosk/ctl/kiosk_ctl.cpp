@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/ctl/ctl_speech.hpp"
 #include "kiosk/devices/receipt_printer.hpp"
 #include "kiosk/model/i18n.hpp"
 #include "kiosk/model/policy_source.hpp"
@@ -30,7 +31,8 @@ const char* kUsage =
     "  status              kiosk id, events waiting for the county, last sync, printer state, policy in force\n"
     "  journal tail [N]    the last N print jobs and journal events (default 10; masked)\n"
     "  reprint RECEIPT     print the last copy of a receipt again, marked as a reprint\n"
-    "  print-test-page     print a test page\n";
+    "  print-test-page     print a test page\n"
+    "  speech-text TEXT    what read-aloud says for TEXT (needs no --config or --demo)\n";
 
 std::string when(const I18n& t, std::optional<UtcMillis> ms) {
     return ms ? format_rfc3339(*ms) : t.tr("ctl.never");
@@ -112,6 +114,7 @@ int main(int argc, char** argv) {
             words.push_back(a);
         }
     }
+    if (!words.empty() && words[0] == "speech-text") return run_speech_text(words);
     if (!args.one_source() || words.empty()) {
         std::cerr << kUsage;
         return 2;

@@ -6,6 +6,8 @@
 
 #include <vector>
 
+#include "kiosk/model/speech_text.hpp"
+
 namespace yimen::kiosk {
 namespace {
 
@@ -68,8 +70,10 @@ void Speech::run() {
             ++finished_;
             continue;
         }
+        // Said the way a person says it (receipt numbers digit by digit, money in 元), cheaply, off the frame.
+        text = speech_text(text);
         std::vector<short> pcm;
-        {
+        if (!text.empty()) {
             std::lock_guard synth(g_synth);
             if (rate == 0) {
                 // The first request loads espeak-ng (voice data, phoneme tables) here, never on the frame thread.

@@ -19,7 +19,7 @@ public:
     ~Speech();
     Speech(const Speech&) = delete;
     Speech& operator=(const Speech&) = delete;
-    // Speaks `text` (UTF-8), replacing whatever was being spoken or waiting to be.
+    // Speaks `text` (UTF-8) as speech_text() says it (kiosk/model/speech_text.hpp), replacing whatever was being spoken or waiting to be.
     void speak(const std::string& text);
     void stop();
     // Requests handed over so far that the worker has finished (synthesised, or dropped as replaced); tests.

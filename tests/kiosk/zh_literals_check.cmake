@@ -12,6 +12,8 @@ set(allow
   kiosk/devices/pinyin.cpp          # pinyin engine internals (rime schemas, candidates)
   kiosk/devices/handwriting.cpp     # handwriting engine internals; the screen says kb.hw_unavailable
   kiosk/devices/receipt_printer.cpp # the printer driver's own sentences; other languages show err.print.<outcome>
+  kiosk/model/speech_text.cpp       # the read-aloud normaliser: it writes Chinese numerals (一 零 〇 元 角 百分之) by nature
+  kiosk/model/speech_text.hpp
   kiosk/ui/targets.hpp              # touch-target names the scripts address; never drawn
   kiosk/script/script.cpp           # the touch-script tool (tests and the demo), for script authors
   kiosk/script/driver.cpp
