@@ -32,7 +32,8 @@ const char* kUsage =
     "  journal tail [N]    the last N print jobs and journal events (default 10; masked)\n"
     "  reprint RECEIPT     print the last copy of a receipt again, marked as a reprint\n"
     "  print-test-page     print a test page\n"
-    "  speech-text TEXT    what read-aloud says for TEXT (needs no --config or --demo)\n";
+    "  speech-text TEXT    what read-aloud says for TEXT (needs no --config or --demo)\n"
+    "  idcard read --port DEVICE [--json]   read the ID card on a reader (no configuration needed)\n";
 
 std::string when(const I18n& t, std::optional<UtcMillis> ms) {
     return ms ? format_rfc3339(*ms) : t.tr("ctl.never");
@@ -93,7 +94,14 @@ int report(const I18n& t, const PrintOutcome& out) {
 
 }  // namespace
 
+namespace yimen::kiosk {
+int run_idcard(const std::vector<std::string>& words);  // ctl_idcard.cpp
+}
+
 int main(int argc, char** argv) {
+    // The card reader check needs no configuration: its words go to it before the config options are parsed.
+    if (argc > 1 && std::string(argv[1]) == "idcard")
+        return yimen::kiosk::run_idcard(std::vector<std::string>(argv + 2, argv + argc));
     ConfigArgs args;
     std::string lang = "zh-CN";
     std::vector<std::string> words;

@@ -17,6 +17,9 @@ set(allow
   kiosk/ui/targets.hpp              # touch-target names the scripts address; never drawn
   kiosk/script/script.cpp           # the touch-script tool (tests and the demo), for script authors
   kiosk/script/driver.cpp
+  kiosk/devices/id_card_reader.cpp  # card data (ethnicity names, 长期) and the reader's own sentences, which kiosk-ctl
+                                    # prints without string tables; the screen will show err.idcard.<code>
+  kiosk/tool/idcard_sim.cpp         # the simulator's synthetic cards: fictional Chinese names and addresses
 )
 string(ASCII 228 lo)
 string(ASCII 233 hi)
