@@ -3,6 +3,8 @@
 // plain number).
 #include "kiosk/model/speech_text.hpp"
 
+#include "base/utf8.hpp"
+
 #include <algorithm>
 #include <utility>
 #include <vector>
@@ -14,40 +16,16 @@ const char* const kDigit[] = {"零", "一", "二", "三", "四", "五", "六", "
 // Identifiers say 零 (contract); a year says 〇, the way it is written and read on forms.
 const char* const kYearDigit[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
 
+// Code points with full-width digits (as the input method types them) made plain; bytes that are not UTF-8 are
+// dropped rather than spoken as noise.
 std::u32string decode(std::string_view s) {
     std::u32string out;
-    for (std::size_t i = 0; i < s.size();) {
-        const auto b = static_cast<unsigned char>(s[i]);
-        int len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-        if (len == 0 || i + len > s.size()) {  // not UTF-8: skip the byte rather than speak noise
-            ++i;
-            continue;
-        }
-        char32_t c = len == 1 ? b : b & (0xFF >> (len + 1));
-        for (int k = 1; k < len; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-        if (c >= U'０' && c <= U'９') c = c - U'０' + U'0';  // full-width digits, as the input method types them
+    for (char32_t c : utf8::decode(s)) {
+        if (c == utf8::kReplacement) continue;
+        if (c >= U'０' && c <= U'９') c = c - U'０' + U'0';
         out.push_back(c);
-        i += len;
     }
     return out;
-}
-
-void append_utf8(std::string& out, char32_t c) {
-    if (c < 0x80) {
-        out += static_cast<char>(c);
-    } else if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        out += static_cast<char>(0xE0 | (c >> 12));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (c >> 18));
-        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    }
 }
 
 bool digit(char32_t c) { return c >= U'0' && c <= U'9'; }
@@ -360,7 +338,7 @@ std::string speech_text(std::string_view utf8) {
             out.pause(1);
         } else if (!dropped(c)) {
             std::string t;
-            append_utf8(t, c);
+            t += utf8::encode(c);
             out.text(t);
         }
         ++i;

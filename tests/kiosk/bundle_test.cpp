@@ -155,17 +155,7 @@ std::vector<Standard> shipped_standards() {
     return t->entries();
 }
 
-// Runs kiosk-ctl (built beside this test in bin/): exit code and standard output.
-std::pair<int, std::string> kiosk_ctl(const std::string& args) {
-    auto bin = fs::read_symlink("/proc/self/exe").parent_path() / "kiosk-ctl";
-    FILE* p = ::popen((bin.string() + " " + args + " 2>&1").c_str(), "r");
-    REQUIRE(p);
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (auto n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-    const int status = ::pclose(p);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+std::pair<int, std::string> kiosk_ctl(const std::string& args) { return kiosk_test::run_kiosk_ctl(args); }
 
 const Article* article(const PolicyData& data, const std::string& id) {
     for (auto& a : data.articles)

@@ -29,7 +29,6 @@ namespace {
 
 const CivilDate kToday{2026, 12, 1};
 
-std::filesystem::path bin_dir() { return std::filesystem::read_symlink("/proc/self/exe").parent_path(); }
 
 // idcard-sim in the background, its pty reachable through a symlink; killed when the test ends.
 struct Sim {
@@ -38,7 +37,7 @@ struct Sim {
     Sim(const std::string& name, const std::string& card, const std::string& fault = "") {
         link = kiosk_test::scratch_dir("idcard-" + name) + "/reader";
         std::filesystem::remove(link);
-        std::string exe = (bin_dir() / "idcard-sim").string();
+        std::string exe = (kiosk_test::bin_dir() / "idcard-sim").string();
         pid = ::fork();
         if (pid == 0) {
             std::freopen("/dev/null", "w", stdout);
@@ -75,16 +74,7 @@ void put(Bytes& block, std::size_t offset, std::size_t size, std::u16string_view
     }
 }
 
-std::pair<int, std::string> run(const std::string& args) {
-    std::string cmd = (bin_dir() / "kiosk-ctl").string() + " " + args + " 2>&1";
-    FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (auto n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-    int status = ::pclose(p);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+std::pair<int, std::string> run(const std::string& args) { return kiosk_test::run_kiosk_ctl(args); }
 
 }  // namespace
 

@@ -148,18 +148,7 @@ TEST_CASE("Print journal - a kiosk database from before the driver journal gains
 
 namespace {
 
-// Runs kiosk-ctl (built beside this test in bin/) and returns its exit code and standard output.
-std::pair<int, std::string> kiosk_ctl(const std::string& args) {
-    auto bin = std::filesystem::read_symlink("/proc/self/exe").parent_path() / "kiosk-ctl";
-    std::string cmd = bin.string() + " " + args + " 2>&1";
-    FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (auto n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-    int status = ::pclose(p);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+std::pair<int, std::string> kiosk_ctl(const std::string& args) { return kiosk_test::run_kiosk_ctl(args); }
 
 }  // namespace
 
