@@ -88,7 +88,6 @@ constexpr Ethnicity kEthnicities[] = {
     {"08", "壮"},   {"09", "布依"}, {"10", "朝鲜"}, {"11", "满"},   {"12", "侗"},     {"13", "瑶"},   {"14", "白"},
     {"15", "土家"}, {"16", "哈尼"}, {"17", "哈萨克"}, {"18", "傣"}, {"19", "黎"},     {"20", "傈僳"},
 };
-constexpr const char* kLongTerm = "长期";
 
 std::string trim(std::string s) {
     auto not_pad = [](char c) { return c != ' ' && c != '\0'; };
@@ -282,12 +281,6 @@ idcard::Bytes encode_read_answer(const IdCardData& card) {
     return data;
 }
 
-bool id_card_expired(const IdCardData& card, CivilDate today) {
-    if (card.valid_to == kLongTerm) return false;
-    auto to = CivilDate::parse(card.valid_to);
-    return to.ok() && to.value() < today;
-}
-
 Result<std::unique_ptr<SerialPort>> open_serial_port(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return device_error("no_reader", "找不到读卡器，请工作人员检查读卡器的连线");
@@ -338,6 +331,18 @@ Result<IdCardData> read_id_card(SerialPort& port, CivilDate today, const IdCardT
     const auto& body = rd.value();
     if (body.size() < 3 || body[2] != idcard::kOk) return status_error(body.size() >= 3 ? body[2] : 0, true);
     return parse_read_answer(std::span<const std::uint8_t>(body).subspan(3), today);
+}
+
+Result<IdCardData> SerialIdCardReader::read_once(CivilDate today) {
+    if (!port_) {
+        auto opened = open_serial_port(path_);
+        if (!opened) return opened.error();
+        port_ = std::move(opened).value();
+    }
+    auto got = read_id_card(*port_, today, timeouts_);
+    if (!got && got.error().code == "no_reader") port_.reset();  // reopen next time: the device may be back
+    else if (!got) port_->discard_input();
+    return got;
 }
 
 }  // namespace yimen::kiosk

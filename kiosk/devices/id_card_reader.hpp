@@ -15,6 +15,7 @@
 
 #include "base/civil_date.hpp"
 #include "base/result.hpp"
+#include "kiosk/model/id_card.hpp"
 
 namespace yimen::kiosk {
 
@@ -53,19 +54,6 @@ Bytes answer_body(std::uint8_t sw3, std::span<const std::uint8_t> data = {});
 
 }  // namespace idcard
 
-// What the card says, decoded: UTF-8, fields trimmed, dates YYYY-MM-DD (valid_to may be 长期, "long-term").
-struct IdCardData {
-    std::string name;
-    std::string sex;        // "male" / "female"
-    std::string ethnicity;  // the name printed on the card (汉), or the GB 3304 code when we do not know it
-    std::string birth_date;
-    std::string address;
-    std::string id_number;
-    std::string authority;
-    std::string valid_from;
-    std::string valid_to;
-};
-
 // UTF-16 little-endian to UTF-8; surrogate pairs become the real code point (a name with 𠮷), lone ones U+FFFD.
 std::string utf16le_to_utf8(std::span<const std::uint8_t> bytes);
 
@@ -76,9 +64,6 @@ Result<IdCardData> parse_read_answer(std::span<const std::uint8_t> data, CivilDa
 // The inverse, for the simulator and tests: fields space-padded; sex, ethnicity and dates back to the card's codes.
 idcard::Bytes encode_text_block(const IdCardData& card);
 idcard::Bytes encode_read_answer(const IdCardData& card);
-
-// True when valid_to is a date before today (a long-term card never expires).
-bool id_card_expired(const IdCardData& card, CivilDate today);
 
 // The serial line, small enough for a pseudo-terminal to stand in.
 class SerialPort {
@@ -105,5 +90,19 @@ struct IdCardTimeouts {
 // failed after a card was found), "bad_checksum", "short_frame" (an answer cut off), "bad_id_number",
 // "reader_error" (any other status). Messages are plain Chinese.
 Result<IdCardData> read_id_card(SerialPort& port, CivilDate today, const IdCardTimeouts& timeouts = {});
+
+// The kiosk's reader (model/id_card.hpp's port) on a serial device path: opened on first use and again after the
+// line went away (a reader unplugged and plugged back in), one find per poll (the watcher polls again anyway).
+class SerialIdCardReader final : public IdCardPort {
+public:
+    explicit SerialIdCardReader(std::string path, IdCardTimeouts timeouts = {300, 2000, 1, 0})
+        : path_(std::move(path)), timeouts_(timeouts) {}
+    Result<IdCardData> read_once(CivilDate today) override;
+
+private:
+    std::string path_;
+    IdCardTimeouts timeouts_;
+    std::unique_ptr<SerialPort> port_;
+};
 
 }  // namespace yimen::kiosk

@@ -31,6 +31,7 @@ Result<KioskConfig> load_config_file(const std::string& path) {
     c.sealing_public_key = t["county"]["sealing_public_key"].value_or(c.sealing_public_key);
     c.printer_uri = t["printer"]["uri"].value_or(c.printer_uri);
     c.printer_profile = t["printer"]["profile"].value_or(c.printer_profile);
+    c.id_card_port = t["id_card"]["port"].value_or(c.id_card_port);
     c.screen_width = t["screen"]["width"].value_or(c.screen_width);
     c.screen_height = t["screen"]["height"].value_or(c.screen_height);
     std::string orientation = t["screen"]["orientation"].value_or(std::string());

@@ -28,6 +28,9 @@ struct KioskConfig {
     std::string sealing_public_key;
     std::string printer_uri;                     // "dir:PATH", "usb:/dev/usb/lp0", "tcp:HOST:9100"
     std::string printer_profile = "generic-80";  // a profile in assets/printers/
+    // The second-generation ID card reader's serial device (GA 467 module, 115200 8N1), e.g. /dev/ttyUSB0 or a
+    // udev symlink; empty: no reader, residents type their details.
+    std::string id_card_port;
     int screen_width = 1080;                     // the logical layout size
     int screen_height = 1920;
     int window_width = 0;                        // 0: same as the screen; otherwise scaled to fit

@@ -89,6 +89,10 @@ public:
     virtual void staff_test_page() = 0;
     virtual void staff_sync_now() = 0;
     virtual void staff_check_printer() = 0;
+
+    // ---- the ID card reader ----
+    virtual void id_card_use() = 0;
+    virtual void id_card_dismiss() = 0;
 };
 
 }  // namespace yimen::kiosk

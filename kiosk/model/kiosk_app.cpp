@@ -28,7 +28,9 @@ KioskApp::KioskApp(KioskDeps deps)
       recognizer_(deps.handwriting),
       policy_source_(std::move(deps.policy_source)),
       router_(config_, *clock_),
-      print_service_(std::make_unique<PrintService>(config_, *clock_, *printer_)) {
+      print_service_(std::make_unique<PrintService>(config_, *clock_, *printer_)),
+      id_card_port_(std::move(deps.id_card)) {
+    id_card.configured = id_card_port_ != nullptr;
     // The records lane's own connection (WAL: its BEGIN IMMEDIATE never makes the frame wait). Opened here, used
     // only there; when it cannot be opened every record says so instead of being written from the frame.
     if (auto lane_store = KioskStore::open(config_.db_path(), config_.kiosk_id, *clock_)) {
@@ -53,7 +55,9 @@ std::optional<std::string> KioskApp::sealing_key_id() const {
     return records_store_ ? records_store_->events().sealing_key_id() : std::nullopt;
 }
 
-KioskApp::~KioskApp() = default;
+KioskApp::~KioskApp() {
+    card_watch_->stopping.store(true);  // the card lane's loop ends before the lanes are joined
+}
 
 std::string KioskApp::record_error(const Error& e) const {
     if (e.code == "save_failed") return tr("err.save_failed");
@@ -103,6 +107,7 @@ bool KioskApp::tick() {
     // The sync page's queue figures follow the journal while it is up.
     if (screen() == Screen::staff && staff.page == StaffPage::sync && clock_->now_utc_ms() - staff_view_read_ms_ >= 2000)
         refresh_staff_view();
+    update_card_watch();
     if (due.wipe) {
         wipe_session();
         notice = tr("home.session_ended");
@@ -128,6 +133,9 @@ void KioskApp::wipe_session() {
     handwriting = HandwritingState{};
     handwriting.generation = generation;
     if (recognizer_) runner_.run(Lane::ink, [r = recognizer_] { r->release(); });  // after any recognition still queued
+    card_watch_->generation.fetch_add(1);  // a card read for the last resident must not land on the next one's screen
+    id_card.reset();
+    update_card_watch();
     router_.wiped();
 }
 
@@ -155,6 +163,7 @@ void KioskApp::go_home() {
     // Leaving a service ends what the resident typed in it.
     if (screen() == Screen::intake && intake.assisted && staff.logged()) {
         intake.reset();
+        id_card.reset();
         focused_ = nullptr;
         router_.show(Screen::staff);
         staff.page = StaffPage::menu;
@@ -165,6 +174,7 @@ void KioskApp::go_home() {
     rating.reset();
     complaint.reset();
     policy.reset();
+    id_card.reset();
     focused_ = nullptr;
     if (pinyin_) pinyin_->clear();
     router_.show(staff.logged() ? Screen::staff : Screen::home);

@@ -17,6 +17,7 @@
 #include "kiosk/model/complaint_model.hpp"
 #include "kiosk/model/config.hpp"
 #include "kiosk/model/i18n.hpp"
+#include "kiosk/model/id_card.hpp"
 #include "kiosk/model/intents.hpp"
 #include "kiosk/model/intake_model.hpp"
 #include "kiosk/model/policy_model.hpp"
@@ -48,6 +49,7 @@ struct KioskDeps {
     PinyinPort* pinyin = nullptr;        // may be null (tests without rime)
     HandwritingPort* handwriting = nullptr;  // may be null (then the pad says so and pinyin stays)
     PolicySource policy_source;              // where `data` came from (shown to staff)
+    std::unique_ptr<IdCardPort> id_card;     // the ID card reader; null: none configured (typing only)
 };
 
 // The handwriting pad's state: the strokes of the character being written (personal data: a name is written here,
@@ -172,6 +174,10 @@ public:
     void complaint_toggle_anonymous() override;
     void staff_toggle_checked(const std::string& material) override;
     void staff_pick_reprint(const std::string& receipt) override;
+    // The ID card on the reader (kiosk_idcard.cpp): the resident takes the offered card's data into the screen's
+    // fields, or declines it and types.
+    void id_card_use() override;
+    void id_card_dismiss() override;
 
     // ---- state the views draw ---------------------------------------------------------------------------------
     const KioskConfig& config() const { return config_; }
@@ -201,6 +207,7 @@ public:
     PolicyState policy;
     StaffState staff;
     PrintStatus printing;
+    IdCardState id_card;
     std::string notice;           // one line on the home screen (e.g. after a wipe or a refused action)
     std::string last_served_by;   // the staff member who last served at this kiosk (for ratings)
 
@@ -222,6 +229,10 @@ private:
     void staff_login_result(const std::string& id, const LoginOutcome& outcome);
     void recognise_handwriting();
     void refresh_staff_view();
+    // The ID card reader: polled on the card lane while a screen can take a card (kiosk_idcard.cpp).
+    bool card_screen() const;
+    void update_card_watch();
+    void on_card_event(const IdCardEvent& event);
 
     KioskConfig config_;
     const PolicyData* data_;
@@ -249,6 +260,8 @@ private:
     std::unique_ptr<RecordServices> records_;
     std::unique_ptr<StaffSession> staff_session_;
     std::unique_ptr<PrintService> print_service_;
+    std::unique_ptr<IdCardPort> id_card_port_;  // used only by the card lane's loop
+    std::shared_ptr<IdCardWatch> card_watch_ = std::make_shared<IdCardWatch>();
     // Declared last: destroyed first, so lanes finish before what they use goes away.
     TaskRunner runner_;
 };

@@ -18,8 +18,9 @@ enum class Lane {
     county,   // status queries to the county server
     ink,      // handwriting recognition
     voice,    // read-aloud (synthesis and stopping it, which joins the speech thread)
+    card,     // the ID card reader's polling loop (serial I/O with timeouts), while a screen can use a card
 };
-inline constexpr std::size_t lane_count = 5;
+inline constexpr std::size_t lane_count = 6;
 
 class TaskRunner {
 public:

@@ -1,9 +1,11 @@
 // idcard_sim.cpp — idcard-sim: a second-generation ID card reader on a pseudo-terminal, for tests and the demo. It
 // answers find/select/read frames (kiosk/devices/id_card_reader.hpp) for one synthetic card, or misbehaves on purpose:
-//   idcard-sim [--card normal|rare|long-address|expired] [--fault checksum|removed|silent] [--link PATH]
-// It prints the pty's slave path on stdout (and symlinks PATH to it) and runs until killed. The cards are fictional;
+//   idcard-sim [--card normal|rare|long-address|expired] [--fault checksum|removed|silent] [--link PATH] [--absent]
+// It prints the pty's slave path on stdout (and symlinks PATH to it) and runs until killed. The card lies on the
+// reader from the start, or with --absent from the first SIGUSR1 on; SIGUSR1 lays it on, SIGUSR2 takes it away. The cards are fictional;
 // their ID numbers carry a correct check digit (policy/check_digit).
 #include <fcntl.h>
+#include <signal.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <termios.h>
@@ -25,7 +27,12 @@ using namespace yimen::kiosk;
 using idcard::Bytes;
 
 const char* kUsage =
-    "usage: idcard-sim [--card normal|rare|long-address|expired] [--fault checksum|removed|silent] [--link PATH]\n";
+    "usage: idcard-sim [--card normal|rare|long-address|expired] [--fault checksum|removed|silent] [--link PATH]"
+    " [--absent]\n";
+
+volatile sig_atomic_t g_card_present = 1;
+void lay_card(int) { g_card_present = 1; }
+void take_card(int) { g_card_present = 0; }
 
 std::string with_check(const std::string& first17) { return first17 + mod11_2_check(first17); }
 
@@ -75,6 +82,10 @@ int main(int argc, char** argv) {
     std::string card_name = "normal", fault, link;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
+        if (a == "--absent") {
+            g_card_present = 0;
+            continue;
+        }
         std::string* dest = a == "--card" ? &card_name : a == "--fault" ? &fault : a == "--link" ? &link : nullptr;
         if (!dest || i + 1 >= argc) {
             std::cerr << kUsage;
@@ -87,6 +98,12 @@ int main(int argc, char** argv) {
         std::cerr << kUsage;
         return 2;
     }
+
+    struct sigaction on{}, off{};
+    on.sa_handler = lay_card;
+    off.sa_handler = take_card;
+    ::sigaction(SIGUSR1, &on, nullptr);
+    ::sigaction(SIGUSR2, &off, nullptr);
 
     int master = ::posix_openpt(O_RDWR | O_NOCTTY);
     if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) {
@@ -136,7 +153,10 @@ int main(int argc, char** argv) {
             if (fault == "silent") continue;
             const Bytes& req = d.value().body;
             Bytes body;
-            if (req == Bytes{0x20, 0x01}) body = idcard::answer_body(idcard::kFound, Bytes{0, 0, 0, 0});
+            if (!g_card_present && req == Bytes{0x20, 0x01}) body = idcard::answer_body(idcard::kNoCard);
+            else if (!g_card_present && req == Bytes{0x20, 0x02}) body = idcard::answer_body(idcard::kSelectFailed);
+            else if (!g_card_present && req == Bytes{0x30, 0x01}) body = idcard::answer_body(idcard::kReadFailed);
+            else if (req == Bytes{0x20, 0x01}) body = idcard::answer_body(idcard::kFound, Bytes{0, 0, 0, 0});
             else if (req == Bytes{0x20, 0x02}) body = idcard::answer_body(idcard::kOk, Bytes(8, 0));
             else if (req == Bytes{0x30, 0x01} && fault == "removed") body = idcard::answer_body(idcard::kNoCard);
             else if (req == Bytes{0x30, 0x01}) body = idcard::answer_body(idcard::kOk, encode_read_answer(card));

@@ -1,6 +1,7 @@
 // app.cpp — the SDL shell (see app.hpp).
 #include "kiosk/ui/app.hpp"
 
+#include "kiosk/devices/id_card_reader.hpp"
 #include "kiosk/devices/input_ports.hpp"
 #include "kiosk/devices/receipt_printer.hpp"
 
@@ -153,6 +154,7 @@ Status App::init() {
     handwriting_ = std::make_unique<HandwritingRecognizer>(cfg.handwriting_model);
     ink_port_ = std::make_unique<ZinniaHandwriting>(*handwriting_);
     deps.handwriting = ink_port_.get();
+    if (!cfg.id_card_port.empty()) deps.id_card = std::make_unique<SerialIdCardReader>(cfg.id_card_port);
     model_ = std::make_unique<KioskApp>(std::move(deps));
     std::uint32_t wake = wake_event_;
     model_->set_wake([wake] {

@@ -185,6 +185,7 @@ void draw_intake(ViewCtx& c) {
         }
         case IntakeStep::identity: {
             title("intake.identity.title", "intake.identity.sub");
+            y += draw_id_card(c, x, y, w);
             float cy = y;
             ui.card_begin();
             float fx = x + 36, fw = w - 72;
@@ -439,6 +440,8 @@ void draw_intake(ViewCtx& c) {
                          c.tr(referral ? "done.referral_state" : "done.state"), FontRole::body, colour::text, 1.4f);
             ui.paragraph(tx, y + 380, w - (tx - x) - 36, c.tr("done.keep"), FontRole::small, colour::secondary, 1.35f);
             y += ch + 28;
+            // An elderly resident leaving the card on the reader is the common loss at a hall.
+            if (app.id_card.used) y += draw_message(c, x, y, w, c.tr("idcard.take_back"), false) + 24;
             if (app.printing.busy || !app.printing.message.empty()) {
                 y += (!app.printing.busy && app.printing.ok)
                          ? draw_success(c, x, y, w, app.printing.message)  // printed: good news, in green
@@ -461,6 +464,7 @@ void draw_intake(ViewCtx& c) {
         }
         case IntakeStep::referral_identity: {
             title("intake.referral.title", "intake.referral.sub");
+            y += draw_id_card(c, x, y, w);
             bound_field(c, target::name, m.name, x, y, w);
             y += ui.field_height() + 24;
             bound_field(c, target::phone, m.phone, x, y, w);

@@ -34,6 +34,7 @@ void draw_status(ViewCtx& c) {
         ui.text(x, y, c.tr("status.title"), FontRole::title, colour::text);
         y += ui.px(FontRole::title) + 16;
         y += ui.paragraph(x, y, w, c.tr("status.sub"), FontRole::small, colour::secondary, 1.35f) + 24;
+        y += draw_id_card(c, x, y, w);
         bound_field(c, target::receipt, s.receipt, x, y, w);
         y += ui.field_height() + 24;
         bound_field(c, target::id_last4, s.last4, x, y, w);

@@ -68,6 +68,9 @@ float draw_message(ViewCtx& c, float x, float y, float w, const std::string& msg
 // A done action (green), e.g. staff's "已受理"; returns the height.
 float draw_success(ViewCtx& c, float x, float y, float w, const std::string& msg);
 
+// The ID card reader's hint, the read card to confirm, or its problem (view_idcard.cpp); returns the height.
+float draw_id_card(ViewCtx& c, float x, float y, float w);
+
 void draw_home(ViewCtx& c);
 void draw_intake(ViewCtx& c);
 void draw_status(ViewCtx& c);

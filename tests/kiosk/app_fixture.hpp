@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "kiosk/devices/id_card_reader.hpp"
 #include "kiosk/devices/input_ports.hpp"
 #include "kiosk/devices/receipt_printer.hpp"
 #include "base/seal.hpp"
@@ -70,6 +71,8 @@ struct Fixture {
         deps.printer = open_receipt_printer(cfg.printer_uri, cfg.printer_profile);
         deps.sync = std::make_unique<OfflineSyncService>("not_configured");
         deps.handwriting = &ink;
+        // As hall-kiosk wires it: a reader on the configured serial device (tests: idcard-sim's pty).
+        if (!cfg.id_card_port.empty()) deps.id_card = std::make_unique<SerialIdCardReader>(cfg.id_card_port);
         app = std::make_unique<KioskApp>(std::move(deps));
     }
 

@@ -19,44 +19,18 @@
 #include "base/utf8.hpp"
 #include "kiosk/devices/id_card_reader.hpp"
 #include "policy/resident_id.hpp"
+#include "idcard_sim.hpp"
 #include "support.hpp"
 
 using namespace yimen;
 using namespace yimen::kiosk;
 using idcard::Bytes;
+using kiosk_test::Sim;
 
 namespace {
 
 const CivilDate kToday{2026, 12, 1};
 
-
-// idcard-sim in the background, its pty reachable through a symlink; killed when the test ends.
-struct Sim {
-    pid_t pid = -1;
-    std::string link;
-    Sim(const std::string& name, const std::string& card, const std::string& fault = "") {
-        link = kiosk_test::scratch_dir("idcard-" + name) + "/reader";
-        std::filesystem::remove(link);
-        std::string exe = (kiosk_test::bin_dir() / "idcard-sim").string();
-        pid = ::fork();
-        if (pid == 0) {
-            std::freopen("/dev/null", "w", stdout);
-            if (fault.empty())
-                ::execl(exe.c_str(), exe.c_str(), "--card", card.c_str(), "--link", link.c_str(), static_cast<char*>(nullptr));
-            else
-                ::execl(exe.c_str(), exe.c_str(), "--card", card.c_str(), "--fault", fault.c_str(), "--link",
-                        link.c_str(), static_cast<char*>(nullptr));
-            ::_exit(127);
-        }
-        for (int i = 0; i < 300 && !std::filesystem::is_symlink(link); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        REQUIRE(std::filesystem::is_symlink(link));
-    }
-    ~Sim() {
-        ::kill(pid, SIGTERM);
-        ::waitpid(pid, nullptr, 0);
-    }
-};
 
 Result<IdCardData> read_from(const Sim& sim) {
     auto port = open_serial_port(sim.link);
@@ -224,4 +198,18 @@ TEST_CASE("kiosk-ctl idcard read prints the card as JSON without any configurati
     }
     auto [code, out] = run("idcard read --port /nonexistent/ttyUSB9");
     CHECK(code == 1);
+}
+
+TEST_CASE("The kiosk's serial reader polls once per call and reopens a line that went away", "[kiosk][idcard]") {
+    Sim sim("serial-port", "normal", "", /*absent=*/true);
+    SerialIdCardReader reader(sim.link);
+    CHECK(reader.read_once(kToday).error().code == "no_card");
+    sim.lay_card();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto c = reader.read_once(kToday);
+    INFO((c ? std::string("ok") : c.error().code + ": " + c.error().message));
+    REQUIRE(c.ok());
+    CHECK(c->name == "王秀兰");
+    SerialIdCardReader nowhere("/nonexistent/ttyUSB8");
+    CHECK(nowhere.read_once(kToday).error().code == "no_reader");
 }
