@@ -92,6 +92,19 @@ PIDS+=($!)
 PRINTER_PORT=$(port_from_log "$OUT/printer.log")
 say "virtual printer on 127.0.0.1:$PRINTER_PORT, pages to $OUT/receipts/"
 
+# The hall's ID card reader: idcard-sim on a pseudo-terminal with a fictional card (王秀兰). With a window the card
+# lies on the reader from the start (the identity step offers it; decline it to type); the headless tour lays it on
+# for part 1c only (SIGUSR1) and takes it away after (SIGUSR2).
+IDCARD_LINK="$OUT/idcard-reader"
+SIM_ARGS=(--card normal --link "$IDCARD_LINK")
+if [ "$HEADLESS" = 1 ]; then SIM_ARGS+=(--absent); fi
+"$BIN/idcard-sim" "${SIM_ARGS[@]}" > "$OUT/idcard-sim.log" 2>&1 &
+SIM_PID=$!
+PIDS+=("$SIM_PID")
+for _ in $(seq 1 50); do [ -L "$IDCARD_LINK" ] && break; sleep 0.1; done
+[ -L "$IDCARD_LINK" ] || { echo "demo: idcard-sim did not start; see $OUT/idcard-sim.log" >&2; exit 1; }
+say "ID card reader (idcard-sim, a fictional card) on $IDCARD_LINK"
+
 CERTS="$COUNTY/kiosks/$KIOSK_ID"
 PRINTER_URI="tcp://127.0.0.1:$PRINTER_PORT"
 cat > "$OUT/kiosk.toml" <<TOML
@@ -110,6 +123,9 @@ client_cert = "$CERTS/client.crt"
 client_key = "$CERTS/client.key"
 bundle_public_key = "$CERTS/bundle-signing.pub"
 sealing_public_key = "$CERTS/sealing.pub"
+
+[id_card]
+port = "$IDCARD_LINK"
 
 [printer]
 uri = "$PRINTER_URI"
@@ -143,6 +159,12 @@ else
   export YIMEN_DEMO_RECEIPT_GROUPED="${RECEIPT:0:4} ${RECEIPT:4:4} ${RECEIPT:8:4} ${RECEIPT:12:4} ${RECEIPT:16:1}"
   say "tour, part 1b: staff acceptance at the kiosk (staff $STAFF_ID, PIN from the county) for $RECEIPT"
   "$BIN/hall-kiosk" --config "$OUT/kiosk.toml" --script "$ROOT/assets/demo/tour-1b.txt" --screenshots "$OUT/screens"
+  say "tour, part 1c: another resident lays her ID card on the reader; the identity step fills from it"
+  kill -USR1 "$SIM_PID"
+  "$BIN/hall-kiosk" --config "$OUT/kiosk.toml" --script "$ROOT/assets/demo/tour-1c.txt" --screenshots "$OUT/screens"
+  kill -USR2 "$SIM_PID"
+  APPLICATIONS=$(sqlite3 "$OUT/kiosk/kiosk.db" "SELECT count(*) FROM journal_events WHERE type = 'application.submitted'")
+  [ "$APPLICATIONS" -ge 2 ] || { echo "demo: the ID card tour made no application; see $OUT/screens" >&2; exit 1; }
   say "casework through the county's API: 启动家庭经济状况调查 for $RECEIPT"
   county_api -X POST -H 'Content-Type: application/json' \
     -d '{"stage":"investigation_started"}' "https://127.0.0.1:$COUNTY_PORT/api/v1/cases/$RECEIPT/stages" > "$OUT/casework.json"

@@ -182,6 +182,14 @@ Status ScriptDriver::run(const std::vector<ScriptCommand>& script) {
                 app_.frames(1);
             }
             app_.settle();
+        } else if (c.verb == "await") {
+            bool seen = false;
+            for (int left = c.numbers[0]; left > 0 && !seen; left -= 50) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                app_.frames(1);
+                seen = app_.target(c.text) != nullptr;
+            }
+            if (!seen) return fail("等了 " + std::to_string(c.numbers[0]) + " 毫秒，画面上仍没有这个按钮");
         } else if (c.verb == "idle") {
             // In steps, so the warning is drawn before the wipe.
             std::int64_t left = std::int64_t{c.numbers[0]} * 1000;

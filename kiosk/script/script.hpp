@@ -9,6 +9,8 @@
 //                        and height), e.g. "stroke 10 50 90 50" then "stroke 50 10 50 90" writes 十
 //   wait MS              let frames run for MS milliseconds of script time
 //   sleep MS             let MS milliseconds of real time pass (background work such as the sync worker)
+//   await MS LABEL       let real time pass until a touch target with that label is on the screen, at most MS
+//                        milliseconds (a device answering: the ID card reader's offer)
 //   idle SECONDS         advance the kiosk's clock without input (idle timeouts)
 //   shot NAME            write NAME.png into the screenshot directory
 // Blank lines and lines starting with # are ignored. ${NAME} is replaced by the environment variable NAME (the demo

@@ -382,6 +382,12 @@ TEST_CASE("Touch scripts parse and errors name the line", "[kiosk][script]") {
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().message.find("第 2 行") != std::string::npos);
     CHECK_FALSE(parse_script("jump 3").ok());
+    auto await = parse_script("await 5000 使用这些信息\n");
+    REQUIRE(await.ok());
+    CHECK(await.value()[0].numbers == std::vector<int>{5000});
+    CHECK(await.value()[0].text == "使用这些信息");
+    CHECK_FALSE(parse_script("await 5000\n").ok());
+    CHECK_FALSE(parse_script("await soon 使用这些信息\n").ok());
 }
 
 TEST_CASE("Every UI string key exists in both languages", "[kiosk][i18n]") {

@@ -532,6 +532,17 @@ int main(int argc, char** argv) {
             std::string v = (*clear)[member].get<std::string>();
             if (yimen::utf8::decode(v).size() >= 3) extra.push_back({what, v});
         }
+        // Every application's applicant, the one whose identity step the ID card reader filled (tour part 1c)
+        // included: what a card gave is sealed like what was typed.
+        const json applicant = clear->value("applicant", json::object());
+        for (auto [member, what] : {std::pair{"id_number", "applicant ID number"}, {"name", "applicant name"},
+                                    {"address", "applicant address"}}) {
+            if (!applicant.is_object() || !applicant.contains(member) || !applicant[member].is_string()) continue;
+            std::string v = applicant[member].get<std::string>();
+            const bool known = std::any_of(secrets.begin(), secrets.end(), [&](const Secret& x) { return x.value == v; }) ||
+                               std::any_of(extra.begin(), extra.end(), [&](const Secret& x) { return x.value == v; });
+            if (!known && yimen::utf8::decode(v).size() >= 3) extra.push_back({what, v});
+        }
     }
     for (const auto& s : secrets)
         if (plaintexts.find(s.value) == std::string::npos)
