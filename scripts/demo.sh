@@ -103,7 +103,8 @@ SIM_PID=$!
 PIDS+=("$SIM_PID")
 for _ in $(seq 1 50); do [ -L "$IDCARD_LINK" ] && break; sleep 0.1; done
 [ -L "$IDCARD_LINK" ] || { echo "demo: idcard-sim did not start; see $OUT/idcard-sim.log" >&2; exit 1; }
-say "ID card reader (idcard-sim, a fictional card) on $IDCARD_LINK"
+if [ "$HEADLESS" = 1 ]; then say "ID card reader (idcard-sim, a fictional card) on $IDCARD_LINK: empty until tour part 1c"
+else say "ID card reader (idcard-sim, a fictional card) on $IDCARD_LINK: the card lies on it, so the applicant step offers it (decline it to type)"; fi
 
 CERTS="$COUNTY/kiosks/$KIOSK_ID"
 PRINTER_URI="tcp://127.0.0.1:$PRINTER_PORT"
