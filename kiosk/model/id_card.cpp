@@ -32,33 +32,30 @@ bool nap(const IdCardWatch& watch, int generation, int ms) {
 
 void watch_id_card(IdCardPort& port, IdCardWatch& watch, const std::function<CivilDate()>& today,
                    const std::function<void(IdCardEvent)>& report, IdCardPolling polling) {
+    struct Done {
+        IdCardWatch& w;
+        ~Done() { w.running.store(false); }  // whatever ends the loop, the next screen may start another
+    } done{watch};
     const int generation = watch.generation.load();
-    std::string offered_id;  // the card last reported, until the reader is seen empty
-    std::string problem;     // the problem last reported
+    std::string shown;  // what was last reported: "card:<id>", "empty", "problem:<code>"; "" before the first poll
     while (keep_polling(watch, generation)) {
         auto got = port.read_once(today());
         int gap = polling.poll_ms;
         if (got) {
-            if (got->id_number != offered_id) {
-                offered_id = got->id_number;
-                problem.clear();
-                report({IdCardEvent::Kind::card, generation, std::move(got).value(), {}});
-            }
+            const std::string now = "card:" + got->id_number;
+            if (now != shown) report({IdCardEvent::Kind::card, generation, std::move(got).value(), {}});
+            shown = now;
         } else if (got.error().code == "no_card") {
-            if (!offered_id.empty()) report({IdCardEvent::Kind::removed, generation, {}, {}});
-            offered_id.clear();
-            if (!problem.empty()) report({IdCardEvent::Kind::clear, generation, {}, {}});
-            problem.clear();
+            if (shown != "empty") report({IdCardEvent::Kind::empty, generation, {}, {}});
+            shown = "empty";
         } else {
             if (got.error().code == "no_reader") gap = polling.silent_poll_ms;
-            if (got.error().code != problem) {
-                problem = got.error().code;
-                report({IdCardEvent::Kind::problem, generation, {}, got.error()});
-            }
+            const std::string now = "problem:" + got.error().code;
+            if (now != shown) report({IdCardEvent::Kind::problem, generation, {}, got.error()});
+            shown = now;
         }
         if (!nap(watch, generation, gap)) break;
     }
-    watch.running.store(false);
 }
 
 }  // namespace yimen::kiosk

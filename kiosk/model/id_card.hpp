@@ -46,15 +46,25 @@ struct IdCardState {
     std::optional<IdCardData> offer;  // read and waiting for the resident to confirm or decline
     bool offer_expired = false;       // the offered card's validity has ended (its data may still be used)
     std::string problem;              // plain words for the reader's last failure; typing stays available
-    bool used = false;                // this session filled fields from a card: the end screen says to take it back
+    std::string problem_code;         // its code (err.idcard.<code>): the reader's own trouble ends when it answers
     std::string settled_id;           // the card this session used or declined: not offered again while it stays
+    // The card the reader last reported and has not yet seen taken away (the end screens keep polling, so "请取回您的
+    // 身份证" is said while it is really there). Kept across sessions: it is how a card left behind is recognised.
+    std::string on_reader_id;
+    // A card the last resident left on the reader: never offered to the next one (only "a card was left"), until the
+    // reader is seen empty.
+    std::string left_behind_id;
+    bool left_behind_seen = false;    // this session's screen is showing that notice
 
+    // A new session: what the last one saw goes, except which card is still lying on the reader.
     void reset() {
+        if (!on_reader_id.empty()) left_behind_id = on_reader_id;
         offer.reset();
         offer_expired = false;
         problem.clear();
-        used = false;
+        problem_code.clear();
         settled_id.clear();
+        left_behind_seen = false;
     }
 };
 
@@ -67,8 +77,8 @@ struct IdCardWatch {
 };
 
 struct IdCardEvent {
-    enum class Kind { card, problem, clear, removed };
-    Kind kind = Kind::clear;
+    enum class Kind { card, problem, empty };
+    Kind kind = Kind::empty;
     int generation = 0;
     IdCardData card;  // kind card
     Error error;      // kind problem
@@ -79,10 +89,9 @@ struct IdCardPolling {
     int silent_poll_ms = 2000;  // between polls while it does not (unplugged: do not hammer the line)
 };
 
-// The polling loop, run on the card lane until `watch.wanted` drops or `watch.stopping` rises. Reports a card when
-// it differs from the one last reported (a card left on the reader is offered once), "removed" when the reader is
-// empty after a card, "clear" when it is empty again after a problem, and each distinct problem once. no_card is
-// the quiet normal case.
+// The polling loop, run on the card lane until `watch.wanted` drops, `watch.stopping` rises or a wipe bumps the
+// generation. Reports what the reader shows whenever it changes: a card (once while it stays), "empty" (the first
+// poll of every loop included, so a card taken away while nobody polled is known to be gone), each problem once.
 void watch_id_card(IdCardPort& port, IdCardWatch& watch, const std::function<CivilDate()>& today,
                    const std::function<void(IdCardEvent)>& report, IdCardPolling polling = {});
 

@@ -208,6 +208,8 @@ public:
     StaffState staff;
     PrintStatus printing;
     IdCardState id_card;
+    // A screen that takes a card from the reader is up: the identity steps, the status query's entry.
+    bool card_screen() const;
     std::string notice;           // one line on the home screen (e.g. after a wipe or a refused action)
     std::string last_served_by;   // the staff member who last served at this kiosk (for ratings)
 
@@ -229,8 +231,9 @@ private:
     void staff_login_result(const std::string& id, const LoginOutcome& outcome);
     void recognise_handwriting();
     void refresh_staff_view();
-    // The ID card reader: polled on the card lane while a screen can take a card (kiosk_idcard.cpp).
-    bool card_screen() const;
+    // The ID card reader (kiosk_idcard.cpp): polled on the card lane while a screen can take a card, or an end
+    // screen says to take it back.
+    bool card_polled_screen() const;
     void update_card_watch();
     void on_card_event(const IdCardEvent& event);
 

@@ -50,12 +50,12 @@ Result<std::vector<ScriptCommand>> parse_script(const std::string& text) {
             if (rest.empty()) return bad(c.verb + " 后面要写内容");
             c.text = rest;
         } else if (c.verb == "await") {
-            std::istringstream in(rest);
+            std::istringstream words(rest);
             int ms = 0;
-            if (!(in >> ms) || ms <= 0) return bad("await 需要毫秒数和按钮名，例如 await 5000 使用这些信息");
+            if (!(words >> ms) || ms <= 0) return bad("await 需要毫秒数和按钮名，例如 await 5000 使用这些信息");
             c.numbers.push_back(ms);
             std::string label;
-            std::getline(in, label);
+            std::getline(words, label);
             c.text = trim(label);
             if (c.text.empty()) return bad("await 后面要写按钮名");
         } else if (c.verb == "stroke") {

@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -102,6 +103,7 @@ int main(int argc, char** argv) {
     struct sigaction on{}, off{};
     on.sa_handler = lay_card;
     off.sa_handler = take_card;
+    on.sa_flags = off.sa_flags = SA_RESTART;  // a signal in the middle of an answer must not cut the frame short
     ::sigaction(SIGUSR1, &on, nullptr);
     ::sigaction(SIGUSR2, &off, nullptr);
 
@@ -158,13 +160,17 @@ int main(int argc, char** argv) {
             else if (!g_card_present && req == Bytes{0x30, 0x01}) body = idcard::answer_body(idcard::kReadFailed);
             else if (req == Bytes{0x20, 0x01}) body = idcard::answer_body(idcard::kFound, Bytes{0, 0, 0, 0});
             else if (req == Bytes{0x20, 0x02}) body = idcard::answer_body(idcard::kOk, Bytes(8, 0));
-            else if (req == Bytes{0x30, 0x01} && fault == "removed") body = idcard::answer_body(idcard::kNoCard);
+            else if (req == Bytes{0x30, 0x01} && fault == "removed") {
+                body = idcard::answer_body(idcard::kReadFailed);
+                g_card_present = 0;  // lifted mid-read: the reader is empty afterwards
+            }
             else if (req == Bytes{0x30, 0x01}) body = idcard::answer_body(idcard::kOk, encode_read_answer(card));
             else body = idcard::answer_body(0x21);  // command error
             Bytes frame = idcard::encode_frame(body);
             if (fault == "checksum") frame.back() ^= 0x5A;
             for (std::size_t done = 0; done < frame.size();) {
                 ssize_t w = ::write(master, frame.data() + done, frame.size() - done);
+                if (w < 0 && errno == EINTR) continue;
                 if (w <= 0) break;
                 done += static_cast<std::size_t>(w);
             }

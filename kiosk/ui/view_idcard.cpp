@@ -2,6 +2,7 @@
 // laid on the reader, the card's details to confirm (the number masked: the card is in the resident's hand), and
 // what went wrong in plain words. Typing stays available in every case.
 #include "base/civil_date.hpp"
+#include "kiosk/model/text.hpp"
 #include "kiosk/ui/views.hpp"
 #include "policy/resident_id.hpp"
 
@@ -19,9 +20,10 @@ std::string long_date(const I18n& t, const std::string& iso) {
 float draw_id_card(ViewCtx& c, float x, float y, float w) {
     const auto& card = c.app.id_card;
     auto& ui = c.ui;
-    if (!card.configured) return 0;
+    if (!card.configured || !c.app.card_screen()) return 0;
     const float y0 = y;
     if (!card.offer) {
+        if (card.left_behind_seen) return draw_message(c, x, y, w, c.tr("idcard.left_behind"), false) + 24;
         if (!card.problem.empty()) return draw_message(c, x, y, w, card.problem, true) + 24;
         y += ui.paragraph(x, y, w, c.tr("idcard.hint"), FontRole::small, colour::secondary, 1.35f) + 24;
         return y - y0;
@@ -32,13 +34,18 @@ float draw_id_card(ViewCtx& c, float x, float y, float w) {
     y += 28;
     ui.text(fx, y, c.tr("idcard.offer_title"), FontRole::header, colour::brand);
     y += ui.px(FontRole::header) + 20;
-    const std::pair<const char*, std::string> rows[] = {
-        {"idcard.name", d.name},
-        {"idcard.sex", c.tr(d.sex == "female" ? "idcard.female" : "idcard.male")},
-        {"idcard.birth", long_date(c.app.i18n(), d.birth_date)},
-        {"idcard.address", d.address},
-        {"idcard.number", mask_resident_id(d.id_number)},
-    };
+    // The status query takes only the last four: there the card is named, masked, and nothing more is shown.
+    const bool status_query = c.app.screen() == Screen::status;
+    std::vector<std::pair<const char*, std::string>> rows;
+    if (status_query) {
+        rows = {{"idcard.name", mask_name(d.name)}, {"idcard.number", mask_resident_id(d.id_number)}};
+    } else {
+        rows = {{"idcard.name", d.name},
+                {"idcard.sex", c.tr(d.sex == "female" ? "idcard.female" : "idcard.male")},
+                {"idcard.birth", long_date(c.app.i18n(), d.birth_date)},
+                {"idcard.address", d.address},
+                {"idcard.number", mask_resident_id(d.id_number)}};
+    }
     const float label_w = 260;
     for (const auto& [key, value] : rows) {
         ui.text(fx, y, c.tr(key), FontRole::body, colour::secondary);

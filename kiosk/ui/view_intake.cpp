@@ -440,8 +440,8 @@ void draw_intake(ViewCtx& c) {
                          c.tr(referral ? "done.referral_state" : "done.state"), FontRole::body, colour::text, 1.4f);
             ui.paragraph(tx, y + 380, w - (tx - x) - 36, c.tr("done.keep"), FontRole::small, colour::secondary, 1.35f);
             y += ch + 28;
-            // An elderly resident leaving the card on the reader is the common loss at a hall.
-            if (app.id_card.used) y += draw_message(c, x, y, w, c.tr("idcard.take_back"), false) + 24;
+            // An elderly resident leaving the card on the reader is the common loss at a hall: said while it lies there.
+            if (!app.id_card.on_reader_id.empty()) y += draw_message(c, x, y, w, c.tr("idcard.take_back"), false) + 24;
             if (app.printing.busy || !app.printing.message.empty()) {
                 y += (!app.printing.busy && app.printing.ok)
                          ? draw_success(c, x, y, w, app.printing.message)  // printed: good news, in green

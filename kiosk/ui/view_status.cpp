@@ -66,6 +66,7 @@ void draw_status(ViewCtx& c) {
         y += ui.px(FontRole::header) + 10;
         y += ui.paragraph(x, y, w, src, FontRole::small, colour::secondary, 1.3f) + 20;
 
+        if (!app.id_card.on_reader_id.empty()) y += draw_message(c, x, y, w, c.tr("idcard.take_back"), false) + 20;
         // Summary card: current stage, its due date, the overall limit, on time / overdue in words.
         auto& ev = s.evaluated;
         const StageDef* cur = prog ? prog->stage(ev.current_stage) : nullptr;

@@ -41,7 +41,11 @@ struct Fixture {
           }) {}
 
     // `adjust` changes the demo configuration before the app starts (scanner, idle times, printer, …).
-    Fixture(const std::string& name, const std::function<void(KioskConfig&)>& adjust) : dir(kiosk_test::scratch_dir(name)) {
+    // `id_card`: the reader the app polls (tests wrap the real one to count its polls); none given, a reader on
+    // cfg.id_card_port as hall-kiosk wires it.
+    Fixture(const std::string& name, const std::function<void(KioskConfig&)>& adjust,
+            std::unique_ptr<IdCardPort> id_card = nullptr)
+        : dir(kiosk_test::scratch_dir(name)) {
         auto d = load_policy_data(kiosk_test::assets_dir());
         REQUIRE(d.ok());
         data = std::move(d).value();
@@ -72,7 +76,8 @@ struct Fixture {
         deps.sync = std::make_unique<OfflineSyncService>("not_configured");
         deps.handwriting = &ink;
         // As hall-kiosk wires it: a reader on the configured serial device (tests: idcard-sim's pty).
-        if (!cfg.id_card_port.empty()) deps.id_card = std::make_unique<SerialIdCardReader>(cfg.id_card_port);
+        if (id_card) deps.id_card = std::move(id_card);
+        else if (!cfg.id_card_port.empty()) deps.id_card = std::make_unique<SerialIdCardReader>(cfg.id_card_port);
         app = std::make_unique<KioskApp>(std::move(deps));
     }
 
