@@ -293,8 +293,8 @@ Status Ingestor::record_fleet(const KioskRecord& kiosk, const proto::PushRequest
     auto done = store_.execute(
         "INSERT INTO kiosk_fleet(kiosk_id, last_push_ms, clock_offset_ms, boot_id, queue_depth, printer, software_version)"
         " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(kiosk_id) DO UPDATE SET last_push_ms = ?2, clock_offset_ms = ?3,"
-        " boot_id = ?4, queue_depth = coalesce(?5, queue_depth), printer = coalesce(?6, printer),"
-        " software_version = coalesce(?7, software_version)",
+        " boot_id = ?4, queue_depth = coalesce(?5, kiosk_fleet.queue_depth), printer = coalesce(?6, kiosk_fleet.printer),"
+        " software_version = coalesce(?7, kiosk_fleet.software_version)",
         {kiosk.kiosk_id, received_ms, offset_ms, req.boot_id,
          fleet.queue_depth ? SqlParam(*fleet.queue_depth) : SqlParam(nullptr),
          fleet.printer.empty() ? SqlParam(nullptr) : SqlParam(fleet.printer),
@@ -348,6 +348,9 @@ Result<proto::PushResponse> Ingestor::push(const KioskRecord& kiosk, const proto
     std::int64_t stored_now = 0;
     std::int64_t duplicates = 0;
     auto work = [&]() -> Status {
+        // One push per kiosk at a time, across every server on the database (the checkpoint read next must be the
+        // one this transaction extends).
+        if (auto s = store_.lock_kiosk(kiosk.kiosk_id); !s) return s;
         auto [cp_seq, cp_hash] = store_.checkpoint(kiosk.kiosk_id);
         for (std::size_t i = 0; i < parsed.size(); ++i) {
             const json& j = parsed[i];

@@ -115,7 +115,7 @@ Result<std::unique_ptr<CountyServer>> CountyServer::create(const ServerConfig& c
     s->policy_ = std::make_unique<PolicyData>(std::move(policy));
     s->clock_ = &clock;
     s->impl_ = std::make_unique<Impl>();
-    auto store = open_sqlite_store(cfg.dir + "/county.db");
+    auto store = open_county_store(cfg.dir, cfg.store_url, cfg.store_pool_size);
     if (!store) return store.error();
     s->store_ = std::move(store).value();
 

@@ -25,6 +25,10 @@ struct PushHooks {
 
 struct ServerConfig {
     std::string dir;                 // PKI and store live here
+    // [store] url: "" = the SQLite store D/county.db; postgresql://… = a PostgreSQL store (a city's back office, or
+    // several servers on one database); sqlite:PATH = a SQLite store elsewhere. pool_size: PostgreSQL connections.
+    std::string store_url;
+    int store_pool_size = 8;
     std::string sealing_key_dir;     // [pki] sealing_key_dir; "" = D/sealing-keys (the private keys that open events)
     std::string host = "127.0.0.1";
     int port = 8443;                 // 0 = pick a free port (tests)

@@ -629,4 +629,13 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
     return std::unique_ptr<Store>(std::move(store));
 }
 
+Result<std::unique_ptr<Store>> open_county_store(const std::string& dir, const std::string& url, int pool_size) {
+    if (url.empty()) return open_sqlite_store(dir + "/county.db");
+    if (url.rfind("sqlite:", 0) == 0) return open_sqlite_store(url.substr(7));
+    if (is_postgres_url(url)) return open_postgres_store(url, pool_size);
+    return Error{"bad_store_url",
+                 "[store] url 须为 postgresql://用户@主机:端口/库名 或 sqlite:路径（留空即本目录的 county.db）：" + url,
+                 ErrorCategory::invalid_input};
+}
+
 }  // namespace yimen::county

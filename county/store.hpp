@@ -137,6 +137,13 @@ public:
 
     // Runs fn in one transaction; commits only if fn succeeds.
     virtual Status transaction(const std::function<Status()>& fn) = 0;
+    // Inside a transaction: holds off every other transaction that locks the same kiosk until this one ends, so
+    // pushes from one kiosk are applied one after another even when several servers share the database. SQLite has
+    // one writer at a time already (nothing to do); PostgreSQL takes an advisory lock on the kiosk.
+    virtual Status lock_kiosk(const std::string& kiosk) {
+        (void)kiosk;
+        return Ok{};
+    }
 
     // Kiosks and users.
     virtual Status put_kiosk(const KioskRecord& k) = 0;
@@ -218,8 +225,20 @@ public:
     virtual Status backup_to(const std::string& path) = 0;
 };
 
+// PostgreSQL (libpq) with versioned migrations and a pool of up to `pool_size` connections; `url` is a libpq URI
+// (postgresql://user@host:port/db, or ?host=/socket/dir for a Unix socket). The database must be UTF8 with the C
+// collation (lists sort byte by byte, as on SQLite); error "bad_database" says how to create it.
+Result<std::unique_ptr<Store>> open_postgres_store(const std::string& url, int pool_size = 8);
+bool is_postgres_url(const std::string& url);
+// Creates database `name` (UTF8, C collation, from template0) on the server `server_url` reaches, if it is not there
+// yet, and answers the URL of it (server_url with its database replaced). For tests and first installs.
+Result<std::string> create_postgres_database(const std::string& server_url, const std::string& name);
+
 // SQLite (WAL, synchronous=FULL) with versioned migrations.
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
+// The store a county directory's configuration names: `url` "" → D/county.db; "sqlite:PATH" → PATH;
+// "postgresql://…" or "postgres://…" → PostgreSQL. Error "bad_store_url" for anything else.
+Result<std::unique_ptr<Store>> open_county_store(const std::string& dir, const std::string& url, int pool_size = 8);
 // For reading only (county-server verify): no migration, no writes; a missing file is "no_store", not created.
 Result<std::unique_ptr<Store>> open_sqlite_store_read_only(const std::string& path);
 

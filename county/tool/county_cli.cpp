@@ -47,6 +47,7 @@ int fail(const Error& e) {
 //   [web]    session_idle_minutes = 30
 //   [sync]   require_signature = false (true: refuse pushes without the kiosk's chain-head signature)
 //   [pki]    hosts = [...], sealing_key_dir = "" (D/sealing-keys)
+//   [store]  url = "" (D/county.db) | "postgresql://user@host:port/db" | "sqlite:PATH", pool_size = 8
 struct PkiConfig {
     std::vector<std::string> hosts;
     std::string sealing_key_dir;
@@ -85,6 +86,10 @@ Status apply_config(const std::string& path, ServerConfig& cfg, PkiConfig& pki_c
             for (auto& h : *arr)
                 if (auto s = h.value<std::string>()) pki_cfg.hosts.push_back(*s);
         pki_cfg.sealing_key_dir = t["pki"]["sealing_key_dir"].value_or(pki_cfg.sealing_key_dir);
+        cfg.store_url = t["store"]["url"].value_or(cfg.store_url);
+        cfg.store_pool_size = t["store"]["pool_size"].value_or(cfg.store_pool_size);
+        if (cfg.store_pool_size < 1 || cfg.store_pool_size > 256)
+            return Error{"bad_config", "[store] pool_size 须为 1 到 256 之间的整数。"};
     } catch (const toml::parse_error& e) {
         return Error{"bad_config", "配置文件 " + path + " 有误：" + std::string(e.description())};
     }
@@ -253,7 +258,18 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
     }
 
     SystemClock clock;
-    auto open_store = [&]() { return open_sqlite_store(dir + "/county.db"); };
+    // The store county.toml's [store] url names (D/county.db when it names none).
+    auto store_config = [&]() {
+        ServerConfig cfg;
+        PkiConfig ignored;
+        auto s = apply_config(dir + "/county.toml", cfg, ignored);
+        return std::make_pair(s, cfg);
+    };
+    auto open_store = [&]() -> Result<std::unique_ptr<Store>> {
+        auto [s, cfg] = store_config();
+        if (!s) return s.error();
+        return open_county_store(dir, cfg.store_url, cfg.store_pool_size);
+    };
     // Operator actions at the shell are audited under the login that ran them.
     auto cli_actor = [&]() {
         ServerConfig cfg;
@@ -455,7 +471,8 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
             return bad_argument("--month 须为 YYYY-MM。");
         auto stats_cfg = load_stats_config(dir + "/county.toml");
         if (!stats_cfg) return fail(stats_cfg.error());
-        if (!std::filesystem::exists(dir + "/county.db")) return bad_argument("目录里没有 county.db：" + dir);
+        if (store_config().second.store_url.empty() && !std::filesystem::exists(dir + "/county.db"))
+            return bad_argument("目录里没有 county.db：" + dir);
         auto store = open_store();
         if (!store) return fail(store.error());
         auto policy = load_policy_data(resolve_assets_dir(assets));

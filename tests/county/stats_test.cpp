@@ -12,6 +12,7 @@
 #include "support/chain_writer.hpp"
 #include "support/county_cli_run.hpp"
 #include "support/county_http.hpp"
+#include "support/test_store.hpp"
 
 using namespace yimen;
 using namespace yimen::test;
@@ -36,7 +37,9 @@ struct Fixture {
     int receipt_seq = 0;
 
     Fixture() {
-        auto s = open_sqlite_store(tmp.str() + "/county.db");
+        // SQLite, or (the county/postgres/ run) a PostgreSQL database of this directory's own, also for the CLI.
+        yimen::test::write_test_store_config(tmp.str());
+        auto s = yimen::test::open_test_store(tmp.str());
         REQUIRE(s.ok());
         store = std::move(s).value();
         const std::vector<std::pair<std::string, std::string>> kiosks = {
@@ -436,7 +439,7 @@ TEST_CASE("stats: county-server stats --format json|csv as a real process", "[st
     fill(f);
     const std::string dir = f.tmp.str();
     {
-        std::ofstream toml(dir + "/county.toml");
+        std::ofstream toml(dir + "/county.toml", std::ios::app);  // after the [store] a PostgreSQL run wrote
         toml << "[stats]\nsmall_sample = 3\n";
     }
     auto j = run_cli({"stats", "--dir", dir, "--from", "2025-09-01", "--to", "2026-01-31", "--format", "json", "--assets",

@@ -10,6 +10,7 @@
 
 #include "county/pki.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 #include "county/server.hpp"
 #include "base/canonical_json.hpp"
 #include "policy/receipt_number.hpp"
@@ -143,12 +144,14 @@ struct County {
     explicit County(county::ServerConfig cfg = {}) {
         dir = tmp.str() + "/county";
         REQUIRE(county::pki::init(dir, {}).ok());
+        write_test_store_config(dir);  // county-server's commands on D reach the same store as the server
         start(cfg);
     }
 
     void start(county::ServerConfig cfg = {}) {
         cfg.dir = dir;
         cfg.port = 0;
+        if (cfg.store_url.empty()) cfg.store_url = test_store_url(dir);
         auto s = county::CountyServer::create(cfg, shared_policy(), clock);
         REQUIRE(s.ok());
         server = std::move(s).value();

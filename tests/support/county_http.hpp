@@ -152,10 +152,22 @@ inline std::vector<std::string> canonical_events(Kiosk& k, std::int64_t after = 
     return out;
 }
 
+// The first column of the first row of `sql` on the county's store (SQLite or PostgreSQL), -1 when none or NULL.
 inline std::int64_t count(County& c, const std::string& sql) {
-    auto db = sqlite::Database::open(c.dir + "/county.db");
-    REQUIRE(db.ok());
-    return (*db)->scalar(sql).value_or(-1);
+    std::int64_t v = -1;
+    auto read = [&](county::Store& s) {
+        REQUIRE(s.query(sql, {}, [&](const county::SqlRow& r) {
+                     if (v == -1 && !r.is_null(0)) v = r.integer(0);
+                 }).ok());
+    };
+    if (c.server) {
+        read(c.server->store());
+    } else {
+        auto s = open_test_store(c.dir);
+        REQUIRE(s.ok());
+        read(**s);
+    }
+    return v;
 }
 
 // A county user created as an operator would (audited as "test").
