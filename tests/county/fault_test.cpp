@@ -9,68 +9,13 @@
 #include <thread>
 
 #include "support/county_fixture.hpp"
+#include "support/server_process.hpp"
 
 using namespace yimen;
 using namespace yimen::test;
 namespace rec = yimen::records;
 
 namespace {
-
-// county-server-faulty serve as a child process; its port is read from its first line of output.
-struct ServerProcess {
-    pid_t pid = -1;
-    int port = 0;
-
-    ServerProcess(const std::string& dir, const std::vector<std::string>& env) {
-        int fds[2];
-        REQUIRE(pipe(fds) == 0);
-        pid = fork();
-        REQUIRE(pid >= 0);
-        if (pid == 0) {
-            dup2(fds[1], STDOUT_FILENO);
-            close(fds[0]);
-            close(fds[1]);
-            for (auto& e : env) putenv(const_cast<char*>(e.c_str()));
-            const std::string bin = std::string(YIMEN_BIN_DIR) + "/county-server-faulty";
-            execl(bin.c_str(), bin.c_str(), "serve", "--dir", dir.c_str(), "--listen", "127.0.0.1:0", "--assets",
-                  YIMEN_SOURCE_ASSETS_DIR, static_cast<char*>(nullptr));
-            _exit(127);
-        }
-        close(fds[1]);
-        FILE* out = fdopen(fds[0], "r");
-        char line[512] = {0};
-        REQUIRE(std::fgets(line, sizeof line, out) != nullptr);
-        std::fclose(out);
-        const std::string s = line;
-        const auto colon = s.rfind(':', s.find(" (pid"));
-        REQUIRE(colon != std::string::npos);
-        port = std::stoi(s.substr(colon + 1));
-    }
-
-    // Waits for the process; true when it exited by itself with status 0.
-    bool wait_clean_exit() {
-        int status = 0;
-        waitpid(pid, &status, 0);
-        pid = -1;
-        return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    }
-
-    // Waits for the process; true when it was killed by SIGKILL.
-    bool wait_killed() {
-        int status = 0;
-        waitpid(pid, &status, 0);
-        pid = -1;
-        return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
-    }
-
-    ~ServerProcess() {
-        if (pid > 0) {
-            kill(pid, SIGTERM);
-            int status = 0;
-            waitpid(pid, &status, 0);
-        }
-    }
-};
 
 std::int64_t county_count(const std::string& dir, const std::string& sql) {
     auto db = sqlite::Database::open(dir + "/county.db");
