@@ -1,5 +1,5 @@
 // county_cli.cpp — county-server's commands (serve, pki, users, bundle, backup, stats, alerts, samples, scorecard,
-// fleet, verify, demo-data) as a function, so the shipped binary (county_server.cpp) and the tests' fault-injecting twin
+// fleet, verify, migrate, demo-data) as a function, so the shipped binary (county_server.cpp) and the tests' fault-injecting twin
 // (tests/county/fault_server.cpp) run the very same code; only the twin passes push hooks.
 // Every command works on one directory D holding the PKI, county.db and an optional county.toml.
 #include <CLI/CLI.hpp>
@@ -17,6 +17,7 @@
 
 #include "county/tool/county_cli.hpp"
 #include "county/demo_data.hpp"
+#include "county/migrate.hpp"
 #include "county/pki.hpp"
 #include "county/pki_files.hpp"
 #include "base/seal.hpp"
@@ -235,6 +236,13 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
         "verify", "re-check a kiosk's stored chain and every stored kiosk signature, offline (exit 0 ok, 1 failed, 2 usage)");
     add_dir(verify);
     verify->add_option("--kiosk", kiosk_id, "kiosk id, e.g. 230523104-01")->required();
+
+    auto* migrate = app.add_subcommand(
+        "migrate", "copy a county's SQLite store into an empty PostgreSQL database and verify the copy (exit 0 verified)");
+    std::string migrate_from, migrate_to;
+    migrate->add_option("--from", migrate_from, "the source store, sqlite:PATH (e.g. sqlite:/var/lib/yimen/county.db)")
+        ->required();
+    migrate->add_option("--to", migrate_to, "the empty target database, postgresql://user@host:port/db")->required();
 
     auto* demo = app.add_subcommand("demo-data", "fill a fresh county (right after pki init) with a demo year");
     add_dir(demo);
@@ -568,6 +576,13 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
         for (auto& [kind, n] : summary->counts) std::printf("  %-34s %lld\n", kind.c_str(), static_cast<long long>(n));
         std::printf("(demo staff D<township>010 and D523001/D523002 have no valid token: issue one with users rotate-token)\n");
         return 0;
+    }
+    if (*migrate) {
+        std::string report, problem;
+        const int rc = run_migrate(migrate_from, migrate_to, report, problem);
+        std::cout << report;
+        if (!problem.empty()) std::cerr << "county-server: " << problem << "\n";
+        return rc;
     }
     if (*verify) {
         std::string report, problem;
