@@ -96,17 +96,24 @@ Status copy_table(Store& source, Store& target, const std::string& table) {
 }
 
 // Identity values were copied as they are; the sequence behind each must start past them, or the target's next
-// stage, rating or audit entry would collide with a copied one.
-Status reset_identity(Store& target, const std::string& table) {
+// stage, rating or audit entry would collide with a copied one. SQLite's AUTOINCREMENT high-water mark (changes) counts
+// too: kiosks hold change ids as pull cursors, so an id handed out once is never handed out again.
+Status reset_identity(Store& source, Store& target, const std::string& table) {
+    std::int64_t issued = 0;
+    if (auto s = source.query("SELECT seq FROM sqlite_sequence WHERE name = ?1", {table},
+                              [&](const SqlRow& r) { issued = r.integer(0); });
+        !s)
+        return s.error();
     std::vector<std::string> identity;
     auto s = target.query("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()"
                           " AND table_name = ?1 AND is_identity = 'YES'",
                           {table}, [&](const SqlRow& r) { identity.push_back(r.text(0)); });
     if (!s) return s.error();
     for (auto& col : identity) {
-        auto r = target.query("SELECT setval(pg_get_serial_sequence('" + table + "', '" + col + "'), max(" + col +
-                                  ")) FROM " + table + " HAVING max(" + col + ") IS NOT NULL",
-                              {}, [](const SqlRow&) {});
+        const std::string high = "greatest(max(" + col + "), ?1)";
+        auto r = target.query("SELECT setval(pg_get_serial_sequence('" + table + "', '" + col + "'), " + high +
+                                  ") FROM " + table + " HAVING " + high + " > 0",
+                              {issued}, [](const SqlRow&) {});
         if (!r) return r.error();
     }
     return Ok{};
@@ -178,7 +185,7 @@ Result<MigrationReport> migrate_store(Store& source, Store& target) {
         if (auto s = run(target, "DELETE FROM county_secrets"); !s) return s;
         for (auto& t : migrated_tables()) {
             if (auto s = copy_table(source, target, t); !s) return s;
-            if (auto s = reset_identity(target, t); !s) return s;
+            if (auto s = reset_identity(source, target, t); !s) return s;
         }
         // The figure tables are not copied: every case and every rating and quiz day is marked, so the target's
         // first figure refresh rebuilds them from the copied rows (as SQLite migration 6 did).
@@ -251,7 +258,7 @@ std::string format_migration_report(const MigrationReport& r) {
     out += "统计表（";
     for (std::size_t i = 0; i < r.skipped.size(); ++i) out += (i ? "、" : "") + r.skipped[i];
     out += "）未复制：已把 " + std::to_string(r.dirty_cases) +
-           " 件办件和全部评价、答题日期标记为待重算，目标库第一次刷新统计时会重建它们。\n";
+           " 个办件编号和全部评价、答题日期标记为待重算，目标库第一次刷新统计时（stats 或统计页面）会重建它们。\n";
     out += r.ok() ? "迁移完成，核对一致。\n" : "迁移已写入，但核对不一致（见上）。请勿切换到目标库，先查明原因。\n";
     return out;
 }

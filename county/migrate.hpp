@@ -30,7 +30,7 @@ struct MigrationReport {
     std::vector<MigratedTable> tables;
     std::vector<MigratedChain> chains;
     std::vector<std::string> skipped;   // the figure tables, rebuilt on the target's first refresh
-    std::int64_t dirty_cases = 0;       // cases marked for that rebuild
+    std::int64_t dirty_cases = 0;       // receipt numbers marked for that rebuild (cases, referrals, complaints)
     bool ok() const;
 };
 

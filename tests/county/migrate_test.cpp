@@ -95,7 +95,8 @@ TEST_CASE("migrate: a SQLite county moves to PostgreSQL with its ids, chains and
     a->clock.set(c.clock.now_utc_ms() - 2LL * 86'400'000);
     auto other = b->application("dibao", "11010519491231002X");
     b->append(rec::type::application_submitted, other);
-    for (int i = 0; i < 3; ++i) b->append(rec::type::quiz_answered, rec::QuizAnswered{"2026.1", {{"q-publicity", 1, true}}});
+    // Enough rows that events and quiz answers are copied in several batches.
+    for (int i = 0; i < 160; ++i) b->append(rec::type::quiz_answered, rec::QuizAnswered{"2026.1", {{"q-publicity", 1, true}}});
     REQUIRE(a->uploader->sync_once().category == sync::ErrorCategory::none);
     REQUIRE(b->uploader->sync_once().category == sync::ErrorCategory::none);
     const Api staff{c, add_user(c, "township-staff", "230523104").token};
@@ -112,22 +113,24 @@ TEST_CASE("migrate: a SQLite county moves to PostgreSQL with its ids, chains and
     REQUIRE(status_before.ok());
     REQUIRE(status_before->found);
     c.stop();
-    std::int64_t seq_a = 0, seq_b = 0, stages = 0, stage_id = 0;
+    std::int64_t seq_a = 0, seq_b = 0, stages = 0, stage_id = 0, change_id = 0;
     {
         auto src = county::open_sqlite_store_read_only(source_db);
         REQUIRE(src.ok());
         REQUIRE((*src)->query("SELECT (SELECT max(seq) FROM events WHERE kiosk_id = '230523104-01'),"
                               " (SELECT max(seq) FROM events WHERE kiosk_id = '230523101-01'),"
-                              " (SELECT count(*) FROM stage_events), (SELECT max(id) FROM stage_events)",
+                              " (SELECT count(*) FROM stage_events), (SELECT max(id) FROM stage_events),"
+                              " (SELECT seq FROM sqlite_sequence WHERE name = 'changes')",
                               {}, [&](const county::SqlRow& r) {
                                   seq_a = r.integer(0);
                                   seq_b = r.integer(1);
                                   stages = r.integer(2);
                                   stage_id = r.integer(3);
+                                  change_id = r.integer(4);
                               }).ok());
     }
     REQUIRE(seq_a >= 2);
-    REQUIRE(seq_b >= 4);
+    REQUIRE(seq_b >= 161);
     REQUIRE(stages >= 2);
 
     const std::string target = fresh_database("migrate_target");
@@ -149,7 +152,9 @@ TEST_CASE("migrate: a SQLite county moves to PostgreSQL with its ids, chains and
                  {"SELECT id, kiosk_id, seq, level, status FROM ratings ORDER BY id", 5},
                  {"SELECT id, user_id, action, target FROM audit_log ORDER BY id", 4},
                  {"SELECT id, township, kind, key FROM changes ORDER BY id", 4},
-                 {"SELECT kiosk_id, seq, hash, envelope FROM events ORDER BY kiosk_id, seq", 4},
+                 {"SELECT kiosk_id, seq, hash, envelope, corrected_ms, received_ms FROM events ORDER BY kiosk_id, seq", 6},
+                 {"SELECT kiosk_id, seq, township, corrected_ms, question_id, correct FROM quiz_answers"
+                  " ORDER BY kiosk_id, seq", 6},
                  {"SELECT name, value FROM county_secrets ORDER BY name", 2}}) {
             INFO(sql);
             auto expected = rows(**src, sql, n);
@@ -182,6 +187,8 @@ TEST_CASE("migrate: a SQLite county moves to PostgreSQL with its ids, chains and
     CHECK(staff_after.post(app.receipt_number, step("household_visit_done", -37, {{"fields", {{"investigators", {"张三", "李四"}}}}}))
               .first == 200);
     CHECK(count(c, "SELECT max(id) FROM stage_events") == stage_id + 1);
+    CHECK(change_id > 0);
+    CHECK(count(c, "SELECT max(id) FROM changes") > change_id);  // kiosks' pull cursors stay valid
     add_user(c, "county-staff");  // a new audit row after the copied ones
     CHECK(count(c, "SELECT count(DISTINCT id) FROM audit_log") == count(c, "SELECT count(*) FROM audit_log"));
     a->append(rec::type::quiz_answered, rec::QuizAnswered{"2026.1", {{"q-publicity", 1, true}}});
