@@ -53,8 +53,9 @@ Result<std::vector<CaseRow>> load_cases(Store& store, const std::string& townshi
         township.empty()
             ? std::string("SELECT receipt_number, stage, date, actor, reason, fields FROM stage_events ORDER BY id")
             : std::string("SELECT s.receipt_number, s.stage, s.date, s.actor, s.reason, s.fields FROM applications a"
-                          " JOIN stage_events s ON s.receipt_number = a.receipt_number"
-                          " WHERE (a.township = ?1 OR substr(a.township, 1, 6) = ?1) ORDER BY s.id"),
+                          " JOIN stage_events s ON s.receipt_number = a.receipt_number WHERE ") +
+                  // One township keeps its index; a county's townships share a prefix the index cannot look up.
+                  (township.size() == 6 ? "substr(a.township, 1, 6) = ?1" : "a.township = ?1") + " ORDER BY s.id",
         township.empty() ? std::vector<SqlParam>{} : std::vector<SqlParam>{township}, [&](const SqlRow& r) {
             auto it = index.find(r.text(0));
             if (it == index.end()) return;
