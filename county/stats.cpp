@@ -74,14 +74,19 @@ Result<StatsConfig> load_stats_config(const std::string& toml_path) {
 // ---------------------------------------------------------------------------------------------------------------
 
 std::vector<std::string> Figures::townships(const std::string& only) {
-    if (!only.empty()) return {only};
+    if (only.size() == 9) return {only};
     if (!all_townships_) {
         std::vector<std::string> out;
         (void)store_.query("SELECT township FROM kiosks UNION SELECT DISTINCT township FROM applications ORDER BY 1", {},
                            [&](const SqlRow& r) { out.push_back(r.text(0)); });
         all_townships_ = std::move(out);
     }
-    return *all_townships_;
+    if (only.empty()) return *all_townships_;
+    // A 6-digit county code: its townships are the 9-digit codes it begins (a city's store holds several counties).
+    std::vector<std::string> in_county;
+    for (auto& t : *all_townships_)
+        if (t.rfind(only, 0) == 0) in_county.push_back(t);
+    return in_county;
 }
 
 Result<std::map<std::string, json>> Figures::complaints(const StatsQuery& q) {
@@ -97,7 +102,7 @@ Result<std::map<std::string, json>> Figures::complaints(const StatsQuery& q) {
     const UtcMillis lo = start_of(q.from), hi = start_of(q.to.plus_days(1));
     auto s = store_.query(
         "SELECT township, category, state, filed_ms, replied_date, closed_date FROM complaints"
-        " WHERE filed_ms >= ?1 AND filed_ms < ?2 AND (?3 = '' OR township = ?3)",
+        " WHERE filed_ms >= ?1 AND filed_ms < ?2 AND (?3 = '' OR township = ?3 OR substr(township, 1, 6) = ?3)",
         {lo, hi, q.township}, [&](const SqlRow& r) {
             const CivilDate filed = county_date_at(r.integer(3));
             const CivilDate due = policy_.calendar.add_working_days(filed, cfg_.complaint_reply_working_days).date;
@@ -147,7 +152,7 @@ Result<std::map<std::string, json>> Figures::follow_ups(const StatsQuery& q) {
     acc[""];
     const UtcMillis lo = start_of(q.from), hi = start_of(q.to.plus_days(1));
     auto s = store_.query("SELECT township, state, opened_date FROM follow_ups"
-                          " WHERE opened_ms >= ?1 AND opened_ms < ?2 AND (?3 = '' OR township = ?3)",
+                          " WHERE opened_ms >= ?1 AND opened_ms < ?2 AND (?3 = '' OR township = ?3 OR substr(township, 1, 6) = ?3)",
                           {lo, hi, q.township}, [&](const SqlRow& r) {
                               auto opened = CivilDate::parse(r.text(2));
                               const std::string state = r.text(1);
@@ -181,7 +186,7 @@ Result<std::map<std::string, json>> Figures::spot_checks(const StatsQuery& q) {
     for (auto& t : townships(q.township)) acc[t];
     acc[""];
     auto s = store_.query("SELECT s.township, s.finding FROM spot_samples s JOIN spot_draws d ON d.id = s.draw_id"
-                          " WHERE d.month >= ?1 AND d.month <= ?2 AND (?3 = '' OR s.township = ?3)",
+                          " WHERE d.month >= ?1 AND d.month <= ?2 AND (?3 = '' OR s.township = ?3 OR substr(s.township, 1, 6) = ?3)",
                           {month_of(q.from), month_of(q.to), q.township}, [&](const SqlRow& r) {
                               const std::string f = r.text(1);
                               for (auto* a : {&acc[r.text(0)], &acc[""]}) {
@@ -216,7 +221,8 @@ const std::vector<std::string> kParts = {"timeliness", "convenience", "satisfact
 
 Result<json> Figures::summary(const StatsQuery& q) {
     json out = {{"from", q.from.iso()}, {"to", q.to.iso()}, {"as_of", as_of(q).iso()}};
-    if (!q.township.empty()) out["township"] = q.township;
+    if (q.township.size() == 6) out["county"] = q.township;
+    else if (!q.township.empty()) out["township"] = q.township;
     std::map<std::string, json> per_township;
     for (auto& t : townships(q.township)) per_township[t] = {{"code", t}};
     for (auto& name : kParts) {
@@ -231,7 +237,12 @@ Result<json> Figures::summary(const StatsQuery& q) {
     for (auto& [t, v] : per_township) list.push_back(v);
     out["townships"] = list;
     json counts = json::object();
-    for (auto& [type, n] : store_.event_counts_by_type(q.township)) counts[type] = n;
+    if (q.township.size() == 6) {
+        for (auto& t : townships(q.township))
+            for (auto& [type, n] : store_.event_counts_by_type(t)) counts[type] = counts.value(type, std::int64_t{0}) + n;
+    } else {
+        for (auto& [type, n] : store_.event_counts_by_type(q.township)) counts[type] = n;
+    }
     out["events_received_by_type"] = counts;  // raw envelopes, rejected ones included: not a figure
     return out;
 }

@@ -45,7 +45,9 @@ Result<StatsConfig> load_stats_config(const std::string& toml_path);
 struct StatsQuery {
     CivilDate from;
     CivilDate to;
-    std::string township;  // "" = the whole county
+    // "" = the whole store; a 9-digit township code; or a 6-digit county code: the townships whose code begins with
+    // it (a city's store holding several counties).
+    std::string township;
 };
 
 // Nearest-rank quantile (q in (0, 1]) of a sorted list; 0 for an empty one.

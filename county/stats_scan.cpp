@@ -34,7 +34,7 @@ Result<std::vector<CaseRow>> load_cases(Store& store, const std::string& townshi
     std::unordered_map<std::string, std::size_t> index;
     auto s = store.query(
         "SELECT receipt_number, programme, township, channel, applicant_key, close_relative, submitted_ms FROM applications"
-        " WHERE (?1 = '' OR township = ?1)",
+        " WHERE (?1 = '' OR township = ?1 OR substr(township, 1, 6) = ?1)",
         {township}, [&](const SqlRow& r) {
             CaseRow c;
             c.receipt = r.text(0);
@@ -53,7 +53,9 @@ Result<std::vector<CaseRow>> load_cases(Store& store, const std::string& townshi
         township.empty()
             ? std::string("SELECT receipt_number, stage, date, actor, reason, fields FROM stage_events ORDER BY id")
             : std::string("SELECT s.receipt_number, s.stage, s.date, s.actor, s.reason, s.fields FROM applications a"
-                          " JOIN stage_events s ON s.receipt_number = a.receipt_number WHERE a.township = ?1 ORDER BY s.id"),
+                          " JOIN stage_events s ON s.receipt_number = a.receipt_number WHERE ") +
+                  // One township keeps its index; a county's townships share a prefix the index cannot look up.
+                  (township.size() == 6 ? "substr(a.township, 1, 6) = ?1" : "a.township = ?1") + " ORDER BY s.id",
         township.empty() ? std::vector<SqlParam>{} : std::vector<SqlParam>{township}, [&](const SqlRow& r) {
             auto it = index.find(r.text(0));
             if (it == index.end()) return;
@@ -163,7 +165,7 @@ Result<std::map<std::string, json>> Figures::scan_timeliness(const StatsQuery& q
                     due = st.next_deadlines.front().due.date;
                 if (st.overdue) {
                     ++a->overdue_open;
-                    if (!q.township.empty() && a != &acc[""]) {
+                    if (q.township.size() == 9 && a != &acc[""]) {  // one township lists its overdue cases
                         std::int64_t late = 0;
                         if (st.overall_due && until > st.overall_due->date)
                             late = cal.working_days_between(st.overall_due->date, until).days;
@@ -184,7 +186,7 @@ Result<std::map<std::string, json>> Figures::scan_timeliness(const StatsQuery& q
     std::map<std::string, json> out;
     for (auto& [t, a] : acc) {
         out[t] = a.to_json(cfg_.acceptance_limit_working_days);
-        if (!q.township.empty() && !t.empty()) {
+        if (q.township.size() == 9 && !t.empty()) {
             sort_overdue_list(a.overdue_list);
             out[t]["overdue_cases"] = a.overdue_list;
         }
@@ -267,7 +269,7 @@ Result<std::map<std::string, json>> Figures::scan_satisfaction(const StatsQuery&
     const UtcMillis lo = start_of(q.from), hi = start_of(q.to.plus_days(1));
     auto s = store_.query(
         "SELECT township, (corrected_ms + ?4) / ?5 AS day, level, channel, programme, count(*) FROM ratings"
-        " WHERE corrected_ms >= ?1 AND corrected_ms < ?2 AND status = 'counted' AND (?3 = '' OR township = ?3)"
+        " WHERE corrected_ms >= ?1 AND corrected_ms < ?2 AND status = 'counted' AND (?3 = '' OR township = ?3 OR substr(township, 1, 6) = ?3)"
         " GROUP BY township, (corrected_ms + ?4) / ?5, level, channel, programme",
         {lo, hi, q.township, kOffsetMs, kDayMs}, [&](const SqlRow& r) {
             const int level = static_cast<int>(r.integer(2));
@@ -288,7 +290,7 @@ Result<std::map<std::string, json>> Figures::scan_satisfaction(const StatsQuery&
     s = store_.query(
         "SELECT r.township, sc.code, count(*), sum(sc.score) FROM ratings r"
         " JOIN rating_scores sc ON sc.kiosk_id = r.kiosk_id AND sc.seq = r.seq"
-        " WHERE r.corrected_ms >= ?1 AND r.corrected_ms < ?2 AND r.status = 'counted' AND (?3 = '' OR r.township = ?3)"
+        " WHERE r.corrected_ms >= ?1 AND r.corrected_ms < ?2 AND r.status = 'counted' AND (?3 = '' OR r.township = ?3 OR substr(r.township, 1, 6) = ?3)"
         " GROUP BY r.township, sc.code",
         {lo, hi, q.township}, [&](const SqlRow& r) {
             for (auto* a : {&acc[r.text(0)], &acc[""]}) {
@@ -322,7 +324,7 @@ Result<std::map<std::string, json>> Figures::scan_awareness(const StatsQuery& q)
         // question it answered was right.
         auto s = store_.query(
             "SELECT township, CASE WHEN c = n THEN 1 ELSE 0 END, count(*) FROM (SELECT min(township) AS township, count(*) AS n,"
-            " sum(correct) AS c FROM quiz_answers WHERE corrected_ms >= ?1 AND corrected_ms < ?2 AND (?3 = '' OR township = ?3)"
+            " sum(correct) AS c FROM quiz_answers WHERE corrected_ms >= ?1 AND corrected_ms < ?2 AND (?3 = '' OR township = ?3 OR substr(township, 1, 6) = ?3)"
             " AND question_id IN (" + in_list + ") GROUP BY kiosk_id, seq) t GROUP BY township, CASE WHEN c = n THEN 1 ELSE 0 END",
             params, [&](const SqlRow& r) {
                 for (auto* a : {&acc[r.text(0)], &acc[""]}) {
@@ -333,7 +335,7 @@ Result<std::map<std::string, json>> Figures::scan_awareness(const StatsQuery& q)
         if (!s) return s.error();
     }
     auto s = store_.query("SELECT township, question_id, count(*), sum(correct) FROM quiz_answers"
-                          " WHERE corrected_ms >= ?1 AND corrected_ms < ?2 AND (?3 = '' OR township = ?3)"
+                          " WHERE corrected_ms >= ?1 AND corrected_ms < ?2 AND (?3 = '' OR township = ?3 OR substr(township, 1, 6) = ?3)"
                           " GROUP BY township, question_id",
                           {lo, hi, q.township}, [&](const SqlRow& r) {
                               for (auto* a : {&acc[r.text(0)], &acc[""]}) {

@@ -51,7 +51,7 @@ PeriodParts split_period(CivilDate from, CivilDate to) {
 
 // The rows of a period from a monthly table and its daily one: parameters ?1–?7 of parts_params.
 std::string from_parts(const std::string& cols, const std::string& monthly, const std::string& daily) {
-    const std::string scope = " AND (?3 = '' OR township = ?3)";
+    const std::string scope = " AND (?3 = '' OR township = ?3 OR substr(township, 1, 6) = ?3)";
     return "(SELECT " + cols + " FROM " + monthly + " WHERE month >= ?1 AND month <= ?2" + scope + " UNION ALL SELECT " +
            cols + " FROM " + daily + " WHERE day >= ?4 AND day <= ?5" + scope + " UNION ALL SELECT " + cols + " FROM " +
            daily + " WHERE day >= ?6 AND day <= ?7" + scope + ") t";
@@ -108,7 +108,7 @@ Result<std::map<std::string, json>> Figures::timeliness(const StatsQuery& q) {
                      });
     if (!s) return s.error();
     s = store_.query("SELECT township, wd, sum(n) FROM daily_acceptance WHERE day >= ?1 AND day <= ?2"
-                     " AND (?3 = '' OR township = ?3) GROUP BY township, wd",
+                     " AND (?3 = '' OR township = ?3 OR substr(township, 1, 6) = ?3) GROUP BY township, wd",
                      {from, std::min(to, u), q.township}, [&](const SqlRow& r) {
                          const std::int64_t wd = r.integer(1), n = r.integer(2);
                          for (auto* a : both(r.text(0))) {
@@ -122,7 +122,7 @@ Result<std::map<std::string, json>> Figures::timeliness(const StatsQuery& q) {
     std::unordered_map<std::int64_t, bool> near;  // due day → within the approaching window
     s = store_.query(
         "SELECT township, CASE WHEN overdue_day <= ?1 THEN 1 ELSE 0 END, nearest_due, sum(n) FROM span_groups"
-        " WHERE end_day > ?1 AND start_day <= ?1 AND (?2 = '' OR township = ?2)"
+        " WHERE end_day > ?1 AND start_day <= ?1 AND (?2 = '' OR township = ?2 OR substr(township, 1, 6) = ?2)"
         " GROUP BY township, CASE WHEN overdue_day <= ?1 THEN 1 ELSE 0 END, nearest_due",
         {u, q.township}, [&](const SqlRow& r) {
             const std::int64_t n = r.integer(3);
@@ -143,7 +143,7 @@ Result<std::map<std::string, json>> Figures::timeliness(const StatsQuery& q) {
             }
         });
     if (!s) return s.error();
-    if (!q.township.empty()) {
+    if (q.township.size() == 9) {  // one township lists its overdue cases; a county (6 digits) only counts them
         // The most days overdue first: the earliest date counted from first (days overdue fall as it moves later),
         // and past the first kOverdueListMax only the rows that tie with the last of them.
         auto& list = acc[q.township].overdue_list;
@@ -191,7 +191,7 @@ Result<std::map<std::string, json>> Figures::timeliness(const StatsQuery& q) {
     std::map<std::string, json> out;
     for (auto& [t, a] : acc) {
         out[t] = a.to_json(cfg_.acceptance_limit_working_days);
-        if (!q.township.empty() && !t.empty()) {
+        if (q.township.size() == 9 && !t.empty()) {
             sort_overdue_list(a.overdue_list);
             out[t]["overdue_cases"] = a.overdue_list;
         }
@@ -208,7 +208,7 @@ Result<std::map<std::string, json>> Figures::convenience(const StatsQuery& q) {
     acc[""];
     auto s = store_.query(
         "SELECT township, sum(cases), sum(visits), sum(repeat_visit_cases), sum(notices), sum(repeated_materials),"
-        " sum(repeated_material_cases) FROM daily_submitted WHERE day >= ?1 AND day <= ?2 AND (?3 = '' OR township = ?3)"
+        " sum(repeated_material_cases) FROM daily_submitted WHERE day >= ?1 AND day <= ?2 AND (?3 = '' OR township = ?3 OR substr(township, 1, 6) = ?3)"
         " GROUP BY township",
         {from, to, q.township}, [&](const SqlRow& r) {
             for (auto* a : {&acc[r.text(0)], &acc[""]}) {
@@ -234,7 +234,7 @@ Result<std::map<std::string, json>> Figures::convenience(const StatsQuery& q) {
             "SELECT c.township, c.visits, count(*) FROM case_facts later CROSS JOIN case_facts c"
             " WHERE later.submitted_day > ?1 AND later.applicant_key <> '' AND c.applicant_key = later.applicant_key"
             " AND c.submitted_day >= ?2 AND c.submitted_day <= ?3 AND later.submitted_day >= c.submitted_day"
-            " AND (c.decided_day IS NULL OR later.submitted_day <= c.decided_day) AND (?4 = '' OR c.township = ?4)"
+            " AND (c.decided_day IS NULL OR later.submitted_day <= c.decided_day) AND (?4 = '' OR c.township = ?4 OR substr(c.township, 1, 6) = ?4)"
             " GROUP BY c.receipt_number, c.township, c.visits",
             {u, from, to, q.township}, [&](const SqlRow& r) {
                 const std::int64_t stored = r.integer(1), judged = std::max<std::int64_t>(1, stored - r.integer(2));
@@ -279,7 +279,7 @@ Result<std::map<std::string, json>> Figures::satisfaction(const StatsQuery& q) {
         });
     if (!s) return s.error();
     s = store_.query("SELECT township, code, sum(n), sum(total) FROM daily_rating_scores WHERE day >= ?1 AND day <= ?2"
-                     " AND (?3 = '' OR township = ?3) GROUP BY township, code",
+                     " AND (?3 = '' OR township = ?3 OR substr(township, 1, 6) = ?3) GROUP BY township, code",
                      {from, to, q.township}, [&](const SqlRow& r) {
                          for (auto* a : {&acc[r.text(0)], &acc[""]}) {
                              auto& x = a->sub[r.text(1)];
@@ -301,7 +301,7 @@ Result<std::map<std::string, json>> Figures::awareness(const StatsQuery& q) {
     for (auto& t : townships(q.township)) acc[t];
     acc[""];
     auto s = store_.query("SELECT township, sum(respondents), sum(all_core_correct) FROM daily_quiz_respondents"
-                          " WHERE day >= ?1 AND day <= ?2 AND (?3 = '' OR township = ?3) GROUP BY township",
+                          " WHERE day >= ?1 AND day <= ?2 AND (?3 = '' OR township = ?3 OR substr(township, 1, 6) = ?3) GROUP BY township",
                           {from, to, q.township}, [&](const SqlRow& r) {
                               for (auto* a : {&acc[r.text(0)], &acc[""]}) {
                                   a->respondents += r.integer(1);
@@ -310,7 +310,7 @@ Result<std::map<std::string, json>> Figures::awareness(const StatsQuery& q) {
                           });
     if (!s) return s.error();
     s = store_.query("SELECT township, question_id, sum(n), sum(correct) FROM daily_quiz WHERE day >= ?1 AND day <= ?2"
-                     " AND (?3 = '' OR township = ?3) GROUP BY township, question_id",
+                     " AND (?3 = '' OR township = ?3 OR substr(township, 1, 6) = ?3) GROUP BY township, question_id",
                      {from, to, q.township}, [&](const SqlRow& r) {
                          for (auto* a : {&acc[r.text(0)], &acc[""]}) {
                              auto& x = a->by_question[r.text(1)];

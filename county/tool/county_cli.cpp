@@ -1,5 +1,5 @@
 // county_cli.cpp — county-server's commands (serve, pki, users, bundle, backup, stats, alerts, samples, scorecard,
-// fleet, verify, demo-data) as a function, so the shipped binary (county_server.cpp) and the tests' fault-injecting twin
+// fleet, verify, migrate, demo-data) as a function, so the shipped binary (county_server.cpp) and the tests' fault-injecting twin
 // (tests/county/fault_server.cpp) run the very same code; only the twin passes push hooks.
 // Every command works on one directory D holding the PKI, county.db and an optional county.toml.
 #include <CLI/CLI.hpp>
@@ -12,11 +12,13 @@
 #include <thread>
 #include <filesystem>
 #include <iostream>
+#include <set>
 #include <toml++/toml.h>
 #include <unistd.h>
 
 #include "county/tool/county_cli.hpp"
 #include "county/demo_data.hpp"
+#include "county/migrate.hpp"
 #include "county/pki.hpp"
 #include "county/pki_files.hpp"
 #include "base/seal.hpp"
@@ -208,6 +210,9 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
     add_dir(stats);
     add_period(stats);
     add_format(stats);
+    std::string county_code;
+    stats->add_option("--county", county_code,
+                      "one 6-digit county code: the figures of its townships (a city's store holds several counties)");
     auto* scorecard = app.add_subcommand("scorecard", "township scorecard: weighted parts from county.toml [stats.weights]");
     add_dir(scorecard);
     add_period(scorecard);
@@ -235,6 +240,13 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
         "verify", "re-check a kiosk's stored chain and every stored kiosk signature, offline (exit 0 ok, 1 failed, 2 usage)");
     add_dir(verify);
     verify->add_option("--kiosk", kiosk_id, "kiosk id, e.g. 230523104-01")->required();
+
+    auto* migrate = app.add_subcommand(
+        "migrate", "copy a county's SQLite store into an empty PostgreSQL database and verify the copy (exit 0 verified)");
+    std::string migrate_from, migrate_to;
+    migrate->add_option("--from", migrate_from, "the source store, sqlite:PATH (e.g. sqlite:/var/lib/yimen/county.db)")
+        ->required();
+    migrate->add_option("--to", migrate_to, "the empty target database, postgresql://user@host:port/db")->required();
 
     auto* demo = app.add_subcommand("demo-data", "fill a fresh county (right after pki init) with a demo year");
     add_dir(demo);
@@ -457,6 +469,11 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
         };
         if (!township.empty() && (township.size() != 9 || township.find_first_not_of("0123456789") != std::string::npos))
             return bad_argument("--township 须为 9 位乡镇代码。");
+        if (!county_code.empty() &&
+            (county_code.size() != 6 || county_code.find_first_not_of("0123456789") != std::string::npos))
+            return bad_argument("--county 须为 6 位县级代码，例如 --county 230523。");
+        if (!county_code.empty() && !township.empty())
+            return bad_argument("--county 和 --township 只能选一个：乡镇代码已经包含了所在的县。");
         StatsQuery q;
         if (*stats || *scorecard) {
             auto f = CivilDate::parse(from_date);
@@ -464,7 +481,7 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
             if (!f || !t || from_date.size() != 10 || to_date.size() != 10)
                 return bad_argument("--from 和 --to 须为 YYYY-MM-DD 日期。");
             if (*t < *f) return bad_argument("--from 不能晚于 --to。");
-            q = {*f, *t, township};
+            q = {*f, *t, county_code.empty() ? township : county_code};
         }
         if (dir.empty()) return bad_argument("须指定 --dir。");
         if (*samples && !*samples_visits && (month.size() != 7 || !CivilDate::parse(month + "-01")))
@@ -485,9 +502,25 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
             return 0;
         };
         if (*stats) {
-            auto s = figures.summary(q);
-            if (!s) return fail(s.error());
-            return print(*s, summary_rows(*s));
+            auto answer = figures.summary(q);
+            if (!answer) return fail(answer.error());
+            json summary = std::move(answer).value();
+            // A city's store: each county's own figures beside the total (only when there are several, so a county's
+            // output stays as it was).
+            std::set<std::string> counties;
+            for (auto& t : summary["townships"]) counties.insert(t["code"].get<std::string>().substr(0, 6));
+            if (q.township.empty() && counties.size() > 1) {
+                json per_county = json::array();
+                for (auto& code : counties) {
+                    StatsQuery cq = q;
+                    cq.township = code;
+                    auto c = figures.summary(cq);
+                    if (!c) return fail(c.error());
+                    per_county.push_back(std::move(c).value());
+                }
+                summary["counties"] = per_county;
+            }
+            return print(summary, summary_rows(summary));
         }
         if (*scorecard) {
             auto s = figures.scorecard(q);
@@ -568,6 +601,13 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
         for (auto& [kind, n] : summary->counts) std::printf("  %-34s %lld\n", kind.c_str(), static_cast<long long>(n));
         std::printf("(demo staff D<township>010 and D523001/D523002 have no valid token: issue one with users rotate-token)\n");
         return 0;
+    }
+    if (*migrate) {
+        std::string report, problem;
+        const int rc = run_migrate(migrate_from, migrate_to, report, problem);
+        std::cout << report;
+        if (!problem.empty()) std::cerr << "county-server: " << problem << "\n";
+        return rc;
     }
     if (*verify) {
         std::string report, problem;
