@@ -44,7 +44,9 @@ Result<std::string> unknown_table(Store& source, Store& target) {
     known.insert("sqlite_sequence");  // SQLite's AUTOINCREMENT bookkeeping: PostgreSQL keeps identity sequences
     std::string unknown;
     auto check = [&](const SqlRow& r) {
-        if (unknown.empty() && !known.count(r.text(0))) unknown = r.text(0);
+        // sqlite_*: SQLite's own bookkeeping (AUTOINCREMENT, ANALYZE's statistics), never county data.
+        const std::string name = r.text(0);
+        if (unknown.empty() && !known.count(name) && name.rfind("sqlite_", 0) != 0) unknown = name;
     };
     if (auto s = source.query("SELECT name FROM sqlite_master WHERE type = 'table'", {}, check); !s) return s.error();
     if (auto s = target.query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"

@@ -118,6 +118,8 @@ public:
             while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
             return pg_error("连接数据库", why);
         }
+        // The server's NOTICEs (IF NOT EXISTS skipping, …) are not for the operator's terminal.
+        PQsetNoticeProcessor(c->conn, [](void*, const char*) {}, nullptr);
         // Times are integers and text is compared byte by byte, whatever the server's defaults say.
         PgResult r(PQexec(c->conn, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'"));
         if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) return pg_error("设置数据库连接", PQerrorMessage(c->conn));

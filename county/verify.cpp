@@ -148,8 +148,9 @@ std::string format_verify_report(const ChainVerifyReport& r) {
     return o.str();
 }
 
-int run_verify(const std::string& dir, const std::string& kiosk_id, std::string& out, std::string& err) {
-    auto store = open_sqlite_store_read_only(dir + "/county.db");
+int run_verify(const std::string& dir, const std::string& kiosk_id, std::string& out, std::string& err,
+               const std::string& store_url) {
+    auto store = store_url.empty() ? open_sqlite_store_read_only(dir + "/county.db") : open_county_store(dir, store_url);
     if (!store) {
         err = store.error().message;
         return 2;

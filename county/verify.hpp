@@ -40,9 +40,11 @@ Result<ChainVerifyReport> verify_kiosk_chain(Store& store, const std::string& ki
 // The plain report `county-server verify` prints.
 std::string format_verify_report(const ChainVerifyReport& r);
 
-// `county-server verify --dir D --kiosk ID`, opening D/county.db read-only: 0 when the chain and every signature
-// check out (unsigned events are reported, not a failure), 1 on a broken link, a modified event or a bad signature,
-// 2 when there is nothing to check (no store, unknown kiosk).
-int run_verify(const std::string& dir, const std::string& kiosk_id, std::string& out, std::string& err);
+// `county-server verify --dir D --kiosk ID`, opening D/county.db read-only (or, with `store_url` from county.toml's
+// [store], that store): 0 when the chain and every signature check out (unsigned events are reported, not a
+// failure), 1 on a broken link, a modified event or a bad signature, 2 when there is nothing to check (no store,
+// unknown kiosk).
+int run_verify(const std::string& dir, const std::string& kiosk_id, std::string& out, std::string& err,
+               const std::string& store_url = "");
 
 }  // namespace yimen::county

@@ -611,7 +611,7 @@ int yimen::county::county_server_main(int argc, char** argv, const PushHooks& ho
     }
     if (*verify) {
         std::string report, problem;
-        const int rc = run_verify(dir, kiosk_id, report, problem);
+        const int rc = run_verify(dir, kiosk_id, report, problem, store_config().second.store_url);
         std::cout << report;
         if (!problem.empty()) std::cerr << "county-server: " << problem << "\n";
         return rc;

@@ -12,11 +12,13 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "county/figure_tables.hpp"
+#include "county/migrate.hpp"
 #include "county/stats.hpp"
 #include "bench_support.hpp"
 
@@ -149,6 +151,33 @@ std::string run_cli(const std::string& args) {
 
 }  // namespace
 
+namespace {
+
+// PostgreSQL for the second half: ctest's cluster ($YIMEN_PG_CLUSTER), else a throwaway one of our own in DIR/pg
+// (YIMEN_BENCH_NO_POSTGRES=1 skips it); "" when PostgreSQL cannot run here.
+std::string postgres_server_url(const std::string& dir) {
+    if (std::getenv("YIMEN_BENCH_NO_POSTGRES")) return "";
+    std::string cluster;
+    if (const char* c = std::getenv("YIMEN_PG_CLUSTER"); c && *c) {
+        cluster = c;
+    } else {
+        cluster = dir + "/pg";
+        (void)std::system((std::string(YIMEN_PG_CLUSTER_SCRIPT) + " start " + cluster + " >/dev/null").c_str());
+    }
+    std::ifstream in(cluster + "/url");
+    std::string url;
+    std::getline(in, url);
+    if (url.empty()) std::printf("county_stats_bench: PostgreSQL unavailable here: figures on SQLite only\n");
+    return url;
+}
+
+void stop_own_cluster(const std::string& dir) {
+    if (std::filesystem::exists(dir + "/pg"))
+        (void)std::system((std::string(YIMEN_PG_CLUSTER_SCRIPT) + " stop " + dir + "/pg").c_str());
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     bench::g_name = "county_stats_bench";
     // --tiny: 2,000 cases; --cases N: N cases (3N ratings, N quiz responses); default 1 M.
@@ -262,8 +291,45 @@ int main(int argc, char** argv) {
                         scan_ms, same_scan ? "yes" : "NO");
         }
     }
+    // The same county on PostgreSQL (issue 17): moved there by `migrate`'s own code, figure tables rebuilt on the
+    // target, then the same figure set timed and compared with SQLite's.
+    bool same_pg = true;
+    if (const std::string server_url = postgres_server_url(dir); !server_url.empty()) {
+        const std::string url = must(create_postgres_database(server_url, "stats_bench_" + std::to_string(getpid())), "db");
+        auto pg = must(open_postgres_store(url, 4), "postgres store");
+        auto t_move = Steady::now();
+        const MigrationReport moved = must(migrate_store(*store, *pg), "migrate");
+        std::printf("county_stats_bench: PostgreSQL: migrated in %.1f s (%s)\n", ms_since(t_move) / 1000,
+                    moved.ok() ? "verified" : "NOT verified");
+        auto t_build = Steady::now();
+        (void)must(refresh_figure_tables(*pg, policy), "figure tables on PostgreSQL");
+        std::printf("county_stats_bench: PostgreSQL: figure tables built in %.1f s\n", ms_since(t_build) / 1000);
+        pg.reset();
+        auto fresh = must(open_postgres_store(url, 4), "postgres store");  // a fresh connection: the first query is cold
+        Figures on_pg(*fresh, policy, cfg, today);
+        t0 = Steady::now();
+        const json pg_first = must(on_pg.summary(county), "summary on PostgreSQL");
+        const double pg_cold = ms_since(t0);
+        std::vector<double> pg_warm, pg_drill;
+        for (int i = 0; i < (tiny ? 2 : 3); ++i) {
+            t0 = Steady::now();
+            (void)must(on_pg.summary(county), "summary on PostgreSQL");
+            pg_warm.push_back(ms_since(t0));
+            t0 = Steady::now();
+            (void)must(on_pg.summary(one), "drill-down on PostgreSQL");
+            pg_drill.push_back(ms_since(t0));
+        }
+        std::sort(pg_warm.begin(), pg_warm.end());
+        std::sort(pg_drill.begin(), pg_drill.end());
+        const json sqlite_now = must(Figures(*store, policy, cfg, today).summary(county), "summary");
+        same_pg = moved.ok() && pg_first == sqlite_now;
+        std::printf("county_stats_bench: PostgreSQL: whole county figure set: cold %.1f ms, warm %.1f ms (budget 300 ms); "
+                    "one township %.1f ms; equal to SQLite's: %s\n",
+                    pg_cold, pg_warm[pg_warm.size() / 2], pg_drill[pg_drill.size() / 2], same_pg ? "yes" : "NO");
+    }
     store.reset();
+    stop_own_cluster(dir);
     if (reuse || std::getenv("YIMEN_BENCH_KEEP")) std::printf("county_stats_bench: data kept in %s\n", dir.c_str());
     else std::filesystem::remove_all(dir);
-    return same && same_scan ? 0 : 1;
+    return same && same_scan && same_pg ? 0 : 1;
 }

@@ -17,6 +17,7 @@
 #include "sync/protocol.hpp"
 #include "sync/sealed_payload.hpp"
 #include "sync/uploader.hpp"
+#include "bench_kiosks.hpp"
 #include "bench_support.hpp"
 
 #include <atomic>
@@ -30,53 +31,10 @@ using yimen::bench::must;
 
 namespace {
 
-double seconds_since(Steady::time_point t0) { return std::chrono::duration<double>(Steady::now() - t0).count(); }
-
-struct KioskDb {
-    std::string id, path, cert_dir;
-    std::unique_ptr<sqlite::Database> db;
-    std::unique_ptr<sync::Journal> journal;
-};
-
-// Time spent in Journal::append across every make_kiosk call (sealing included when the journal has a key).
-struct AppendTime {
-    double seconds = 0;
-    long events = 0;
-};
-
-// A kiosk with `events` queued: quiz answers, and every other event a rating with a call-back phone (a personal
-// member, sealed when `sealing_key` is given — schema 2 — and in clear otherwise).
-KioskDb make_kiosk(county::CountyServer& server, const std::string& county_dir, const std::string& tmp,
-                   const std::string& id, int events, const Clock& clock, const sync::BootClock& boot,
-                   const std::optional<seal::SealingPublicKey>& sealing_key = std::nullopt, AppendTime* timing = nullptr) {
-    auto issued = must(county::pki::issue_kiosk(county_dir, id, "230523104"), "issue kiosk");
-    must(server.store().put_kiosk({id, "230523104", issued.fingerprint, issued.serial_hex, false, false}), "register");
-    KioskDb k{id, tmp + "/" + id + ".db", issued.dir, must(sqlite::Database::open(tmp + "/" + id + ".db"), "kiosk db"), nullptr};
-    k.journal = must(sync::Journal::open(*k.db, id, clock, boot), "journal");
-    k.journal->set_sealing_key(sealing_key);
-    // Queue the events in one transaction per 500, as a kiosk that was offline for a long time would have them.
-    for (int done = 0; done < events;) {
-        auto tx = must(sqlite::Transaction::begin(*k.db), "begin");
-        const auto t0 = Steady::now();
-        const int before = done;
-        for (int i = 0; i < 500 && done < events; ++i, ++done) {
-            if (done % 2 == 1)
-                must(k.journal->append(*tx, rec::type::rating_given, {"resident", ""},
-                                       rec::RatingGiven{"", 4, {}, {}, "1390000" + std::to_string(1000 + done % 9000), "kiosk", ""}),
-                     "append");
-            else
-                must(k.journal->append(*tx, rec::type::quiz_answered, {"resident", ""},
-                                       rec::QuizAnswered{"2026.1", {{"q-publicity", done % 3, done % 3 == 1}}}),
-                     "append");
-        }
-        if (timing) {
-            timing->seconds += seconds_since(t0);
-            timing->events += done - before;
-        }
-        must(tx->commit(), "commit");
-    }
-    return k;
-}
+using bench::KioskDb;
+using bench::AppendTime;
+using bench::make_kiosk;
+using bench::seconds_since;
 
 }  // namespace
 
