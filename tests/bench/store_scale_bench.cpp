@@ -167,7 +167,8 @@ int main(int argc, char** argv) {
     if (const char* c = std::getenv("YIMEN_PG_CLUSTER"); c && *c) {
         cluster = c;
     } else {
-        cluster = tmp + "/pg";
+        // Beside, not inside, the private (0700) temporary directory: as root the cluster runs as the postgres user.
+        cluster = "/tmp/yimen-bench-pg-" + std::to_string(getpid());
         const std::string start = std::string(durable ? "PG_CLUSTER_DURABLE=1 " : "") + YIMEN_PG_CLUSTER_SCRIPT +
                                   " start " + cluster + " >/dev/null";
         own_cluster = std::system(start.c_str()) == 0;

@@ -14,9 +14,8 @@ using namespace yimen;
 using namespace yimen::test;
 namespace rec = yimen::records;
 
-TEST_CASE("two servers on one store, kiosks pushing to both at random while one is SIGKILLed and restarted: nothing "
-          "lost, nothing doubled, chains intact",
-          "[scale]") {
+// (Catch's console reporter aborts on a test name wider than its page: keep the name short.)
+TEST_CASE("two servers on one store, one SIGKILLed and restarted: every chain once, in order, intact", "[scale]") {
     County c;
     std::vector<std::unique_ptr<Kiosk>> kiosks;
     for (int i = 1; i <= 4; ++i) kiosks.push_back(c.add_kiosk("230523104-0" + std::to_string(i), "230523104", i));
@@ -67,13 +66,19 @@ TEST_CASE("two servers on one store, kiosks pushing to both at random while one 
         for (std::size_t i = 0; i < uploaders.size(); ++i)
             pushers.emplace_back([&, i] { results[i] = uploaders[i]->sync_once(); });
         for (auto& t : pushers) t.join();
-        // Only the killed server's connections may fail (offline); a push the store refused (two servers writing
-        // one kiosk's events at once) would come back as a server error.
+        // Only a round in which server A was killed may have failed pushes: its connections dropped (offline), or
+        // reset in the middle of a TLS handshake (tls). Any other round, and any other failure (a push the store
+        // refused because two servers wrote one kiosk's events at once), fails the test.
+        const bool a_died = a->ended();
         for (auto& r : results) {
-            INFO("round " << rounds << ": " << r.message << " " << r.detail);
-            CHECK((r.category == sync::ErrorCategory::none || r.category == sync::ErrorCategory::offline));
+            INFO("round " << rounds << ": " << sync::category_name(r.category) << " " << r.message << " " << r.detail);
+            if (a_died)
+                CHECK((r.category == sync::ErrorCategory::none || r.category == sync::ErrorCategory::offline ||
+                       r.category == sync::ErrorCategory::tls));
+            else
+                CHECK(r.category == sync::ErrorCategory::none);
         }
-        if (a->ended()) {  // killed by its hook: restarted without it, as systemd would
+        if (a_died) {  // killed by its hook: restarted without it, as systemd would
             ++kills;
             a = std::make_unique<ServerProcess>(c.dir, std::vector<std::string>{});
         }
