@@ -8,9 +8,6 @@
 #include "county/store.hpp"
 
 #include <libpq-fe.h>
-#include <spawn.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cctype>
@@ -21,25 +18,13 @@
 #include <mutex>
 #include <thread>
 
+#include "county/store_pg_internal.hpp"
 #include "county/store_pg_schema.hpp"
-
-extern char** environ;
 
 namespace yimen::county {
 namespace {
 
 using nlohmann::json;
-
-Error pg_error(const std::string& what, const std::string& detail, const std::string& sqlstate = "") {
-    // 53100: disk full; 08xxx: the connection went away.
-    if (sqlstate == "53100")
-        return Error{"disk_full", "数据库服务器存储空间已满，" + what + "未能完成。请联系管理员清理空间后重试。",
-                     ErrorCategory::storage};
-    if (sqlstate.rfind("08", 0) == 0 || sqlstate.empty())
-        return Error{"db_unavailable", what + "失败：连不上 PostgreSQL 数据库（" + detail + "）。请检查数据库服务。",
-                     ErrorCategory::storage};
-    return Error{"db_error", what + "失败：" + detail, ErrorCategory::storage};
-}
 
 // ?N → $N outside quoted text (the portable placeholders of Store::query).
 std::string to_pg_placeholders(const std::string& sql) {
@@ -60,11 +45,6 @@ std::string to_pg_placeholders(const std::string& sql) {
     }
     return out;
 }
-
-struct ResultDeleter {
-    void operator()(PGresult* r) const { PQclear(r); }
-};
-using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
 
 class PgRow final : public SqlRow {
 public:
@@ -508,25 +488,7 @@ public:
     }
 
     // pg_dump's custom format (restore with pg_restore): the database's own consistent snapshot, while serving.
-    Status backup_to(const std::string& path) override {
-        std::vector<std::string> args{"pg_dump", "--format=custom", "--no-owner", "--file=" + path, "--dbname=" + url_};
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        const mode_t old = ::umask(077);  // the copy holds names and ID numbers
-        pid_t pid = 0;
-        const int rc = posix_spawnp(&pid, "pg_dump", nullptr, nullptr, argv.data(), environ);
-        ::umask(old);
-        if (rc != 0)
-            return Error{"backup_failed", "找不到 pg_dump，无法备份 PostgreSQL 数据库。请安装 postgresql-client。",
-                         ErrorCategory::storage};
-        int status = 0;
-        ::waitpid(pid, &status, 0);
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-            return Error{"backup_failed", "pg_dump 备份未完成：" + path + "（请查看上面 pg_dump 的提示）", ErrorCategory::storage};
-        ::chmod(path.c_str(), 0600);
-        return Ok{};
-    }
+    Status backup_to(const std::string& path) override { return run_pg_dump(url_, path); }
 
 private:
     // A connection for this call: the thread's transaction's, or one from the pool until the call ends.
@@ -679,33 +641,6 @@ Result<std::unique_ptr<Store>> open_postgres_store(const std::string& url, int p
     auto store = std::make_unique<PgStore>(url, pool_size);
     if (auto s = store->open(); !s) return s.error();
     return std::unique_ptr<Store>(std::move(store));
-}
-
-Result<std::string> create_postgres_database(const std::string& server_url, const std::string& name) {
-    for (char c : name)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
-            return Error{"bad_name", "数据库名只能由字母、数字和下划线组成：" + name, ErrorCategory::invalid_input};
-    PGconn* c = PQconnectdb(server_url.c_str());
-    struct Finish {
-        PGconn* c;
-        ~Finish() { PQfinish(c); }
-    } finish{c};
-    if (!c || PQstatus(c) != CONNECTION_OK) return pg_error("连接数据库", c ? PQerrorMessage(c) : "out of memory");
-    PgResult r(PQexec(c, ("CREATE DATABASE " + name + " TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'").c_str()));
-    const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
-    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK && !(state && std::string(state) == "42P04"))  // 42P04: exists
-        return pg_error("建立数据库", PQerrorMessage(c), state ? state : "");
-    // postgresql://[authority]/[db][?params]: the path after the authority names the database.
-    const auto scheme = server_url.find("://");
-    const auto path = server_url.find('/', scheme + 3);
-    const auto query = server_url.find('?', scheme + 3);
-    std::string base = server_url.substr(0, std::min(path, query));
-    std::string params = query == std::string::npos ? "" : server_url.substr(query);
-    return base + "/" + name + params;
-}
-
-bool is_postgres_url(const std::string& url) {
-    return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
 }
 
 }  // namespace yimen::county

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/seal.hpp"
 #include "bench_support.hpp"
@@ -63,6 +64,27 @@ inline KioskDb make_kiosk(county::CountyServer& server, const std::string& count
         must(tx->commit(), "commit");
     }
     return k;
+}
+
+// Sends a kiosk's pre-built push bodies to `url` over its own mutual-TLS connection, one after another; answers how
+// many failed (no answer, or not 200).
+inline int push_bodies(const std::string& url, const std::string& cert_dir, const std::vector<std::string>& bodies) {
+    int failures = 0;
+    std::string sink;
+    curl_slist* hs = nullptr;
+    CURL* h = kiosk_push_handle(cert_dir, sink, hs);
+    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+    for (auto& body : bodies) {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+        long status = 0;
+        if (curl_easy_perform(h) != CURLE_OK) ++failures;
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        if (status != 200) ++failures;
+    }
+    curl_slist_free_all(hs);
+    curl_easy_cleanup(h);
+    return failures;
 }
 
 }  // namespace yimen::bench

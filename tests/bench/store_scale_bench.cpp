@@ -103,22 +103,10 @@ bool ingest(const std::string& label, const std::string& slug, const std::string
     const auto t0 = Steady::now();
     for (int i = 0; i < kiosks; ++i)
         threads.emplace_back([&, i] {
-            const std::string url = "https://127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(i % servers)]) +
-                                    proto::kPushPath;
-            std::string sink;
-            curl_slist* hs = nullptr;
-            CURL* h = bench::kiosk_push_handle(fleet[static_cast<std::size_t>(i)].cert_dir, sink, hs);
-            curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-            for (auto& body : bodies[static_cast<std::size_t>(i)]) {
-                curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
-                curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-                long status = 0;
-                if (curl_easy_perform(h) != CURLE_OK) ++failures;
-                curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-                if (status != 200) ++failures;
-            }
-            curl_slist_free_all(hs);
-            curl_easy_cleanup(h);
+            const auto k = static_cast<std::size_t>(i);
+            failures += bench::push_bodies("https://127.0.0.1:" + std::to_string(ports[k % ports.size()]) +
+                                               proto::kPushPath,
+                                           fleet[k].cert_dir, bodies[k]);
         });
     for (auto& t : threads) t.join();
     const double seconds = bench::seconds_since(t0);

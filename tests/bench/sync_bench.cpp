@@ -111,21 +111,8 @@ int main(int argc, char** argv) {
         const auto t0 = Steady::now();
         for (std::size_t i = 0; i < fleet.size(); ++i)
             threads.emplace_back([&, i] {
-                const std::string url = "https://127.0.0.1:" + std::to_string(port) + proto::kPushPath;
-                std::string sinkbuf;
-                curl_slist* hs = nullptr;
-                CURL* h = bench::kiosk_push_handle(fleet[i].cert_dir, sinkbuf, hs);
-                curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-                for (auto& body : bodies[i]) {
-                    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
-                    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-                    long status = 0;
-                    if (curl_easy_perform(h) != CURLE_OK) ++failures;
-                    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-                    if (status != 200) ++failures;
-                }
-                curl_slist_free_all(hs);
-                curl_easy_cleanup(h);
+                failures += bench::push_bodies("https://127.0.0.1:" + std::to_string(port) + proto::kPushPath,
+                                               fleet[i].cert_dir, bodies[i]);
             });
         for (auto& t : threads) t.join();
         const double ingest_s = seconds_since(t0);
