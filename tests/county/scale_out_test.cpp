@@ -86,6 +86,27 @@ TEST_CASE("two servers on one store, one SIGKILLed and restarted: every chain on
     INFO("rounds " << rounds << ", kills " << kills);
     CHECK(kills == 1);
     REQUIRE(all_done());
+    // A resident's status query answers the same from either server (the load balancer may pick either).
+    {
+        std::string receipt;
+        auto store_now = open_test_store(c.dir);
+        REQUIRE(store_now.ok());
+        REQUIRE((*store_now)->query("SELECT receipt_number FROM applications ORDER BY receipt_number LIMIT 1", {},
+                                    [&](const county::SqlRow& r) { receipt = r.text(0); })
+                    .ok());
+        std::vector<nlohmann::json> answers;
+        for (int port : {a->port, b->port}) {
+            auto u = sync::Uploader::create(kiosks[0]->db_path, kiosks[0]->id, kiosks[0]->config(port),
+                                            kiosks[0]->clock, kiosks[0]->boot, kiosks[0]->rng);
+            REQUIRE(u.ok());
+            auto answer = (*u)->query_status(receipt, "0012");
+            REQUIRE(answer.ok());
+            CHECK(answer->found);
+            answers.push_back(answer->body);
+        }
+        CHECK(answers[0] == answers[1]);
+        CHECK(answers[0].value("receipt_number", "") == receipt);
+    }
     a.reset();
     b.reset();
 
