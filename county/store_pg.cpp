@@ -306,9 +306,8 @@ public:
         return out;
     }
     Status insert_stage(StageRow& s) override {
-        Status result = Ok{};
         bool got = false;
-        result = query("INSERT INTO stage_events(receipt_number, programme, stage, date, actor, reason, fields, documents,"
+        const Status result = query("INSERT INTO stage_events(receipt_number, programme, stage, date, actor, reason, fields, documents,"
                        " recorded_ms, source) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) RETURNING id",
                        {s.receipt_number, s.programme, s.stage, s.date, s.actor, s.reason, s.fields.dump(),
                         json(s.documents).dump(), s.recorded_ms, s.source},

@@ -35,46 +35,42 @@ volatile sig_atomic_t g_card_present = 1;
 void lay_card(int) { g_card_present = 1; }
 void take_card(int) { g_card_present = 0; }
 
-std::string with_check(const std::string& first17) { return first17 + mod11_2_check(first17); }
+// The synthetic cards. Birth date and sex are what the ID number says (digits 7–14, the 17th odd for male), and its
+// check digit is computed, so every card is self-consistent the way a real one is.
+struct SyntheticCard {
+    const char* key;
+    const char* name;
+    const char* first17;
+    const char* address;
+    const char* ethnicity;
+    const char* valid_from;
+    const char* valid_to;
+};
+const SyntheticCard kCards[] = {
+    {"normal", "王秀兰", "23052319480315002", "黑龙江省示例县柳河镇幸福村三组", "汉", "2016-03-15", "长期"},
+    {"rare", "𠮷祥", "23052319520701001", "黑龙江省示例县柳河镇东风村", "汉", "2016-03-15", "2036-03-15"},
+    // 35 characters: the address field's full 70 bytes.
+    {"long-address", "李德福", "23052319501120003", "黑龙江省示例县柳河镇幸福村第三村民小组东头老供销社后院第二排西数第五号",
+     "满", "2016-03-15", "2036-03-15"},
+    {"expired", "张桂芝", "23052319550109004", "黑龙江省示例县柳河镇新华村", "汉", "2005-06-01", "2025-06-01"},
+};
 
-bool card_named(const std::string& name, IdCardData& c) {
-    c.ethnicity = "汉";
-    c.authority = "示例县公安局";
-    c.valid_from = "2016-03-15";
-    c.valid_to = "2036-03-15";
-    if (name == "normal") {
-        c.name = "王秀兰";
-        c.sex = "female";
-        c.birth_date = "1948-03-15";
-        c.address = "黑龙江省示例县柳河镇幸福村三组";
-        c.id_number = with_check("23052319480315002");
-        c.valid_to = "长期";
-    } else if (name == "rare") {
-        c.name = "𠮷祥";
-        c.sex = "male";
-        c.birth_date = "1952-07-01";
-        c.address = "黑龙江省示例县柳河镇东风村";
-        c.id_number = with_check("23052319520701001");
-    } else if (name == "long-address") {
-        c.name = "李德福";
-        c.sex = "male";
-        c.birth_date = "1950-11-20";
-        c.ethnicity = "满";
-        // 35 characters: the field's full 70 bytes.
-        c.address = "黑龙江省示例县柳河镇幸福村第三村民小组东头老供销社后院第二排西数第五号";
-        c.id_number = with_check("23052319501120003");
-    } else if (name == "expired") {
-        c.name = "张桂芝";
-        c.sex = "female";
-        c.birth_date = "1955-01-09";
-        c.address = "黑龙江省示例县柳河镇新华村";
-        c.id_number = with_check("23052319550109004");
-        c.valid_from = "2005-06-01";
-        c.valid_to = "2025-06-01";
-    } else {
-        return false;
+bool card_named(const std::string& key, IdCardData& c) {
+    for (const auto& k : kCards) {
+        if (key != k.key) continue;
+        const std::string first17 = k.first17;
+        c = IdCardData{k.name,
+                       (first17[16] - '0') % 2 == 1 ? "male" : "female",
+                       k.ethnicity,
+                       first17.substr(6, 4) + "-" + first17.substr(10, 2) + "-" + first17.substr(12, 2),
+                       k.address,
+                       first17 + mod11_2_check(first17),
+                       "示例县公安局",
+                       k.valid_from,
+                       k.valid_to};
+        return true;
     }
-    return true;
+    return false;
 }
 
 }  // namespace
