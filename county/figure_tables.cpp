@@ -14,17 +14,18 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "county/batch_insert.hpp"
+#include "county/figure_days.hpp"
 #include "county/stats_internal.hpp"
 #include "policy/workflow.hpp"
 
 namespace yimen::county {
 
 using nlohmann::json;
+using namespace figure_days;
 
 namespace {
 
-constexpr std::int64_t kDayMs = 86'400'000;
-constexpr std::int64_t kOffsetMs = kCountyUtcOffsetSeconds * 1000;
 constexpr std::int64_t kNever = 99'999'999;  // end_day of a span still open, overdue_day of one never overdue
 // Bump when the derivation below changes: every case is then recomputed once.
 constexpr const char* kDerivationVersion = "case-facts-1";
@@ -87,16 +88,7 @@ Status set_meta(Store& store, const std::string& key, const std::string& value) 
     return Ok{};
 }
 
-Status run(Store& store, const std::string& sql, const std::vector<SqlParam>& params = {}) {
-    auto r = store.execute(sql, params);
-    if (!r) return r.error();
-    return Ok{};
-}
 
-std::int64_t month_key(std::int64_t day) {
-    const CivilDate d = CivilDate::from_days(day);
-    return d.year * 100 + d.month;
-}
 
 // ---- Cases -------------------------------------------------------------------------------------------------------
 
@@ -224,12 +216,19 @@ CaseOutput derive(const CaseInput& c, const std::vector<Visit>& same_key, const 
 
 SqlParam opt1(std::optional<std::int64_t> v) { return v ? SqlParam{*v} : SqlParam{nullptr}; }
 
-// Writes one case's rows and, unless the caller rebuilds every day anyway, marks the days whose aggregates it
-// touched, before and after.
-Status write_case(Store& store, const CaseInput& c, const CaseOutput& o, bool had_row, bool mark_days) {
+// A case_facts row in the column order of the INSERTs below.
+std::vector<SqlParam> case_facts_row(const CaseInput& c, const CaseOutput& o) {
+    return {c.receipt, c.township, c.programme, stats_detail::channel_name(c.channel), c.applicant_key,
+            county_day_of(c.submitted_ms), opt1(o.acceptance_day), opt1(o.acceptance_wd), opt1(o.decided_day),
+            std::int64_t{o.within}, std::int64_t{o.extended}, o.wd_used, std::int64_t{c.notice}, o.repeated, o.visits,
+            std::int64_t{o.awaiting_visit}};
+}
+
+// Writes one case's rows and marks the days whose aggregates it touched, before and after.
+Status write_case(Store& store, const CaseInput& c, const CaseOutput& o, bool had_row) {
     const std::int64_t submitted_day = county_day_of(c.submitted_ms);
     auto mark = [&](const char* kind, const std::string& township, const SqlParam& day) -> Status {
-        if (!mark_days || std::holds_alternative<std::nullptr_t>(day)) return Ok{};
+        if (std::holds_alternative<std::nullptr_t>(day)) return Ok{};
         return run(store, "INSERT INTO dirty_days(kind, township, day) VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING",
                    {std::string(kind), township, day});
     };
@@ -251,6 +250,7 @@ Status write_case(Store& store, const CaseInput& c, const CaseOutput& o, bool ha
             if (auto m = mark(kind, township, day); !m) return m;
         if (auto d = run(store, "DELETE FROM case_spans WHERE receipt_number = ?1", {c.receipt}); !d) return d;
     }
+    std::vector<SqlParam> row = case_facts_row(c, o);
     if (auto s = run(store,
                      "INSERT INTO case_facts(receipt_number, township, programme, channel, applicant_key, submitted_day,"
                      " acceptance_day, acceptance_wd, decided_day, within, extended, wd_used, notice, repeated_materials, visits,"
@@ -258,10 +258,7 @@ Status write_case(Store& store, const CaseInput& c, const CaseOutput& o, bool ha
                      " ON CONFLICT(receipt_number) DO UPDATE SET township = ?2, programme = ?3, channel = ?4, applicant_key = ?5,"
                      " submitted_day = ?6, acceptance_day = ?7, acceptance_wd = ?8, decided_day = ?9, within = ?10, extended = ?11,"
                      " wd_used = ?12, notice = ?13, repeated_materials = ?14, visits = ?15, awaiting_visit = ?16",
-                     {c.receipt, c.township, c.programme, stats_detail::channel_name(c.channel), c.applicant_key, submitted_day,
-                      opt1(o.acceptance_day), opt1(o.acceptance_wd), opt1(o.decided_day), std::int64_t{o.within},
-                      std::int64_t{o.extended}, o.wd_used, std::int64_t{c.notice}, o.repeated, o.visits,
-                      std::int64_t{o.awaiting_visit}});
+                     row);
         !s)
         return s;
     for (auto& sp : o.spans)
@@ -317,12 +314,27 @@ Status refresh_all_cases(Store& store, const PolicyData& policy, std::int64_t& c
                     "DELETE FROM daily_decided_wd", "DELETE FROM monthly_decided", "DELETE FROM monthly_decided_wd",
                     "DELETE FROM daily_acceptance", "DELETE FROM daily_submitted"})
         if (auto d = run(store, t); !d) return d;
+    // Plain INSERTs, many rows a statement (no conflict can arise: the tables were just emptied).
+    BatchInsert facts(store, "case_facts",
+                      {"receipt_number", "township", "programme", "channel", "applicant_key", "submitted_day", "acceptance_day",
+                       "acceptance_wd", "decided_day", "within", "extended", "wd_used", "notice", "repeated_materials",
+                       "visits", "awaiting_visit"});
+    BatchInsert spans(store, "case_spans",
+                      {"receipt_number", "start_day", "end_day", "township", "programme", "current_stage", "overdue_day",
+                       "nearest_due", "overall_due"});
     static const std::vector<Visit> kNone;
     for (auto& c : cases) {
         auto it = by_key.find(c.applicant_key);
         const CaseOutput o = derive(c, it == by_key.end() ? kNone : it->second, policy);
-        if (auto w = write_case(store, c, o, false, false); !w) return w;
+        if (auto w = facts.add(case_facts_row(c, o)); !w) return w;
+        for (auto& sp : o.spans)
+            if (auto w = spans.add({c.receipt, sp.start, sp.end, c.township, c.programme, sp.stage, sp.overdue_day,
+                                    opt1(sp.nearest_due), opt1(sp.overall_due)});
+                !w)
+                return w;
     }
+    if (auto f = facts.flush(); !f) return f;
+    if (auto f = spans.flush(); !f) return f;
     count = static_cast<std::int64_t>(cases.size());
     return run(store, "DELETE FROM dirty_cases");
 }
@@ -369,122 +381,15 @@ Status refresh_marked_cases(Store& store, const PolicyData& policy, const std::v
                                 });
                 if (!s) return s;
             }
-            if (auto w = write_case(store, *c, derive(*c, same_key, policy), had_row, true); !w) return w;
+            if (auto w = write_case(store, *c, derive(*c, same_key, policy), had_row); !w) return w;
         } else if (had_row) {  // a case row whose application is gone (never in practice): drop it and its days
             CaseInput gone;
             gone.receipt = receipt;
-            if (auto w = write_case(store, gone, CaseOutput{}, true, true); !w) return w;
+            if (auto w = write_case(store, gone, CaseOutput{}, true); !w) return w;
             if (auto d = run(store, "DELETE FROM case_facts WHERE receipt_number = ?1", {receipt}); !d) return d;
         }
         if (auto d = run(store, "DELETE FROM dirty_cases WHERE receipt_number = ?1", {receipt}); !d) return d;
     }
-    return Ok{};
-}
-
-// ---- Days --------------------------------------------------------------------------------------------------------
-
-Status refresh_day(Store& store, const std::string& kind, const std::string& township, std::int64_t day,
-                   const std::vector<std::string>& core) {
-    const std::int64_t lo = day * kDayMs - kOffsetMs, hi = lo + kDayMs, month = month_key(day);
-    const std::vector<SqlParam> key{township, day};                    // ?1 township, ?2 day
-    const std::vector<SqlParam> with_month{township, day, month};      // … ?3 month
-    const std::vector<SqlParam> span{township, day, lo, hi};           // … ?3, ?4 the day's UTC bounds
-    const std::vector<SqlParam> span_month{township, day, lo, hi, month};
-    auto all = [&](std::initializer_list<std::pair<const char*, const std::vector<SqlParam>*>> steps) -> Status {
-        for (auto& [sql, params] : steps)
-            if (auto s = run(store, sql, *params); !s) return s;
-        return Ok{};
-    };
-    if (kind == "decided")
-        return all({{"DELETE FROM daily_decided WHERE township = ?1 AND day = ?2", &key},
-                    {"INSERT INTO daily_decided(township, month, programme, channel, within, extended, day, n)"
-                     " SELECT ?1, ?3, programme, channel, within, extended, ?2, count(*) FROM case_facts"
-                     " WHERE township = ?1 AND decided_day = ?2 GROUP BY programme, channel, within, extended",
-                     &with_month},
-                    {"DELETE FROM daily_decided_wd WHERE township = ?1 AND day = ?2", &key},
-                    {"INSERT INTO daily_decided_wd(township, month, wd, day, n) SELECT ?1, ?3, wd_used, ?2, count(*)"
-                     " FROM case_facts WHERE township = ?1 AND decided_day = ?2 GROUP BY wd_used",
-                     &with_month}});
-    if (kind == "spans")
-        return all({{"DELETE FROM span_groups WHERE township = ?1 AND start_day = ?2", &key},
-                    {"INSERT INTO span_groups(township, start_day, end_day, overdue_day, nearest_due, n)"
-                     " SELECT ?1, ?2, end_day, overdue_day, coalesce(nearest_due, -1), count(*) FROM case_spans"
-                     " WHERE township = ?1 AND start_day = ?2 GROUP BY end_day, overdue_day, coalesce(nearest_due, -1)",
-                     &key}});
-    if (kind == "acceptance")
-        return all({{"DELETE FROM daily_acceptance WHERE township = ?1 AND day = ?2", &key},
-                    {"INSERT INTO daily_acceptance(township, wd, day, n) SELECT ?1, acceptance_wd, ?2, count(*) FROM case_facts"
-                     " WHERE township = ?1 AND acceptance_day = ?2 GROUP BY acceptance_wd",
-                     &key}});
-    if (kind == "submitted")
-        return all({{"DELETE FROM daily_submitted WHERE township = ?1 AND day = ?2", &key},
-                    {"INSERT INTO daily_submitted(township, day, cases, visits, repeat_visit_cases, notices, repeated_materials,"
-                     " repeated_material_cases) SELECT ?1, ?2, count(*), sum(visits),"
-                     " sum(CASE WHEN visits > 1 THEN 1 ELSE 0 END), sum(notice), sum(repeated_materials),"
-                     " sum(CASE WHEN repeated_materials > 0 THEN 1 ELSE 0 END) FROM case_facts"
-                     " WHERE township = ?1 AND submitted_day = ?2 HAVING count(*) > 0",
-                     &key}});
-    if (kind == "rating")
-        return all({{"DELETE FROM daily_ratings WHERE township = ?1 AND day = ?2", &key},
-                    {"INSERT INTO daily_ratings(township, month, channel, level, programme, day, n)"
-                     " SELECT ?1, ?5, channel, level, coalesce(programme, ''), ?2, count(*)"
-                     " FROM ratings WHERE corrected_ms >= ?3 AND corrected_ms < ?4 AND status = 'counted' AND township = ?1"
-                     " GROUP BY channel, level, coalesce(programme, '')",
-                     &span_month},
-                    {"DELETE FROM daily_rating_scores WHERE township = ?1 AND day = ?2", &key},
-                    {"INSERT INTO daily_rating_scores(township, code, day, n, total) SELECT ?1, sc.code, ?2, count(*),"
-                     " sum(sc.score) FROM ratings r JOIN rating_scores sc ON sc.kiosk_id = r.kiosk_id AND sc.seq = r.seq"
-                     " WHERE r.corrected_ms >= ?3 AND r.corrected_ms < ?4 AND r.status = 'counted' AND r.township = ?1"
-                     " GROUP BY sc.code",
-                     &span}});
-    if (kind == "quiz") {
-        if (auto s = all({{"DELETE FROM daily_quiz WHERE township = ?1 AND day = ?2", &key},
-                          {"INSERT INTO daily_quiz(township, question_id, day, n, correct) SELECT ?1, question_id, ?2,"
-                           " count(*), sum(correct) FROM quiz_answers WHERE corrected_ms >= ?3 AND corrected_ms < ?4"
-                           " AND township = ?1 GROUP BY question_id",
-                           &span},
-                          {"DELETE FROM daily_quiz_respondents WHERE township = ?1 AND day = ?2", &key}});
-            !s)
-            return s;
-        if (core.empty()) return Ok{};
-        std::string in_list;
-        std::vector<SqlParam> params = span;
-        for (auto& id : core) {
-            in_list += (in_list.empty() ? "?" : ", ?") + std::to_string(params.size() + 1);
-            params.push_back(id);
-        }
-        // A respondent: one quiz response with at least one core question; all correct when every core answer is.
-        return run(store,
-                   "INSERT INTO daily_quiz_respondents(township, day, respondents, all_core_correct) SELECT ?1, ?2, count(*),"
-                   " sum(CASE WHEN c = n THEN 1 ELSE 0 END) FROM (SELECT count(*) AS n, sum(correct) AS c FROM quiz_answers"
-                   " WHERE corrected_ms >= ?3 AND corrected_ms < ?4 AND township = ?1 AND question_id IN (" + in_list + ")"
-                   " GROUP BY kiosk_id, seq) t HAVING count(*) > 0",
-                   params);
-    }
-    return Ok{};  // an unknown kind (from a newer version): nothing to do here
-}
-
-// The month's sums from its days: a period's whole months are read from these (one row where a month has thirty).
-Status refresh_month(Store& store, const std::string& kind, const std::string& township, std::int64_t month) {
-    const std::vector<SqlParam> key{township, month};
-    auto all = [&](std::initializer_list<const char*> steps) -> Status {
-        for (auto* sql : steps)
-            if (auto s = run(store, sql, key); !s) return s;
-        return Ok{};
-    };
-    if (kind == "decided")
-        return all({"DELETE FROM monthly_decided WHERE township = ?1 AND month = ?2",
-                    "INSERT INTO monthly_decided(township, month, programme, channel, within, extended, n)"
-                    " SELECT township, month, programme, channel, within, extended, sum(n) FROM daily_decided"
-                    " WHERE township = ?1 AND month = ?2 GROUP BY township, month, programme, channel, within, extended",
-                    "DELETE FROM monthly_decided_wd WHERE township = ?1 AND month = ?2",
-                    "INSERT INTO monthly_decided_wd(township, month, wd, n) SELECT township, month, wd, sum(n)"
-                    " FROM daily_decided_wd WHERE township = ?1 AND month = ?2 GROUP BY township, month, wd"});
-    if (kind == "rating")
-        return all({"DELETE FROM monthly_ratings WHERE township = ?1 AND month = ?2",
-                    "INSERT INTO monthly_ratings(township, month, channel, level, programme, n)"
-                    " SELECT township, month, channel, level, programme, sum(n) FROM daily_ratings"
-                    " WHERE township = ?1 AND month = ?2 GROUP BY township, month, channel, level, programme"});
     return Ok{};
 }
 
@@ -508,7 +413,7 @@ std::int64_t county_day_of(UtcMillis t) {
     return shifted >= 0 ? shifted / kDayMs : -((-shifted + kDayMs - 1) / kDayMs);
 }
 
-Result<FigureRefresh> refresh_figure_tables(Store& store, const PolicyData& policy) {
+Result<FigureRefresh> refresh_figure_tables(Store& store, const PolicyData& policy, bool rebuild_all) {
     FigureRefresh out;
     const std::string rules_fp = rules_fingerprint(policy);
     const std::vector<std::string> core = core_questions(policy);
@@ -521,7 +426,8 @@ Result<FigureRefresh> refresh_figure_tables(Store& store, const PolicyData& poli
                          });
     if (!s) return s.error();
     const auto stored_rules = meta(store, "rules"), stored_core = meta(store, "quiz_core");
-    if (dirty_cases == 0 && dirty_days == 0 && stored_rules == rules_fp && stored_core == core_fp) return out;
+    if (!rebuild_all && dirty_cases == 0 && dirty_days == 0 && stored_rules == rules_fp && stored_core == core_fp)
+        return out;
 
     s = store.transaction([&]() -> Status {
         if (meta(store, "rules") != rules_fp) {
@@ -546,29 +452,32 @@ Result<FigureRefresh> refresh_figure_tables(Store& store, const PolicyData& poli
                                  [&](const SqlRow& r) { receipts.push_back(r.text(0)); });
             !q)
             return q;
-        if (receipts.size() > kBulkThreshold) {
+        const bool all_cases = rebuild_all || receipts.size() > kBulkThreshold;
+        if (rebuild_all) out.rebuilt = true;
+        if (all_cases) {
             if (auto r = refresh_all_cases(store, policy, out.cases); !r) return r;
-            // Every day of every case kind is rebuilt below.
-            if (auto r = run(store, "DELETE FROM dirty_days WHERE kind IN ('decided', 'acceptance', 'submitted', 'spans')"); !r)
-                return r;
-            for (auto* sql : {"INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'decided', township, decided_day"
-                              " FROM case_facts WHERE decided_day IS NOT NULL ON CONFLICT DO NOTHING",
-                              "INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'acceptance', township, acceptance_day"
-                              " FROM case_facts WHERE acceptance_day IS NOT NULL ON CONFLICT DO NOTHING",
-                              "INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'submitted', township, submitted_day"
-                              " FROM case_facts WHERE 1 = 1 ON CONFLICT DO NOTHING",
-                              "INSERT INTO dirty_days(kind, township, day) SELECT DISTINCT 'spans', township, start_day"
-                              " FROM case_spans WHERE 1 = 1 ON CONFLICT DO NOTHING"})
-                if (auto r = run(store, sql); !r) return r;
         } else if (!receipts.empty()) {
             if (auto r = refresh_marked_cases(store, policy, receipts); !r) return r;
             out.cases = static_cast<std::int64_t>(receipts.size());
         }
         std::vector<std::tuple<std::string, std::string, std::int64_t>> days;
-        if (auto q = store.query("SELECT kind, township, day FROM dirty_days", {},
-                                 [&](const SqlRow& r) { days.emplace_back(r.text(0), r.text(1), r.integer(2)); });
-            !q)
-            return q;
+        if (!all_cases)
+            if (auto q = store.query("SELECT kind, township, day FROM dirty_days", {},
+                                     [&](const SqlRow& r) { days.emplace_back(r.text(0), r.text(1), r.integer(2)); });
+                !q)
+                return q;
+        if (all_cases || days.size() > kBulkDays) {
+            if (auto r = refresh_all_days(store, core); !r) return r;
+            auto n = store.query("SELECT (SELECT count(*) FROM (SELECT DISTINCT township, day FROM daily_decided) a)"
+                                 " + (SELECT count(*) FROM (SELECT DISTINCT township, start_day FROM span_groups) b)"
+                                 " + (SELECT count(*) FROM (SELECT DISTINCT township, day FROM daily_acceptance) e)"
+                                 " + (SELECT count(*) FROM daily_submitted)"
+                                 " + (SELECT count(*) FROM (SELECT DISTINCT township, day FROM daily_ratings) c)"
+                                 " + (SELECT count(*) FROM (SELECT DISTINCT township, day FROM daily_quiz) d)",
+                                 {}, [&](const SqlRow& r) { out.days = r.integer(0); });
+            if (!n) return n;
+            return run(store, "DELETE FROM dirty_days");
+        }
         std::set<std::tuple<std::string, std::string, std::int64_t>> months;
         for (auto& [kind, township, day] : days) {
             if (auto r = refresh_day(store, kind, township, day, core); !r) return r;

@@ -29,7 +29,9 @@ struct FigureRefresh {
 };
 
 // Brings the figure tables up to date with the raw tables. Cheap when nothing is marked (two small queries).
-Result<FigureRefresh> refresh_figure_tables(Store& store, const PolicyData& policy);
+// `rebuild_all` recomputes every case and day whatever is marked (as a change of the rules does); many marks take
+// the same path by themselves: one pass over every case, one GROUP BY per day table.
+Result<FigureRefresh> refresh_figure_tables(Store& store, const PolicyData& policy, bool rebuild_all = false);
 
 // A stage history entry from the columns stage, date, actor, reason, fields of a stage_events row, starting at
 // column `first` (documents are not needed to judge a case's status).

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <set>
 
+#include "county/batch_insert.hpp"
 #include "county/store_migrations.hpp"
 #include "county/verify.hpp"
 
@@ -61,39 +62,29 @@ Status copy_table(Store& source, Store& target, const std::string& table) {
     auto cols = target_columns(target, table);
     if (!cols) return cols.error();
     const std::size_t width = cols->size();
-    // PostgreSQL takes at most 65535 parameters a statement; far fewer keeps each statement's text small.
-    const std::size_t batch_rows = std::max<std::size_t>(1, 900 / width);
+    std::vector<std::string> columns;
     std::string names;
-    for (auto& c : *cols) names += (names.empty() ? "" : ", ") + c.name;
-    std::vector<SqlParam> params;
-    params.reserve(batch_rows * width);
+    for (auto& c : *cols) {
+        columns.push_back(c.name);
+        names += (names.empty() ? "" : ", ") + c.name;
+    }
+    BatchInsert into(target, table, columns);
     Status failed = Ok{};
-    auto flush = [&]() -> Status {
-        if (params.empty()) return Ok{};
-        std::string sql = "INSERT INTO " + table + "(" + names + ") VALUES";
-        for (std::size_t row = 0, p = 1; row < params.size() / width; ++row) {
-            sql += row ? ", (" : " (";
-            for (std::size_t c = 0; c < width; ++c, ++p) sql += (c ? ", ?" : "?") + std::to_string(p);
-            sql += ")";
-        }
-        auto r = target.execute(sql, params);
-        params.clear();
-        if (!r) return r.error();
-        return Ok{};
-    };
     auto s = source.query("SELECT " + names + " FROM " + table, {}, [&](const SqlRow& r) {
         if (!failed) return;
+        std::vector<SqlParam> row;
+        row.reserve(width);
         for (std::size_t c = 0; c < width; ++c) {
             const int i = static_cast<int>(c);
-            if (r.is_null(i)) params.emplace_back(nullptr);
-            else if ((*cols)[c].integer) params.emplace_back(r.integer(i));
-            else params.emplace_back(r.text(i));
+            if (r.is_null(i)) row.emplace_back(nullptr);
+            else if ((*cols)[c].integer) row.emplace_back(r.integer(i));
+            else row.emplace_back(r.text(i));
         }
-        if (params.size() >= batch_rows * width) failed = flush();
+        failed = into.add(std::move(row));
     });
     if (!s) return Error{s.error().code, "复制表 " + table + " 时出错：" + s.error().message};
     if (!failed) return Error{failed.error().code, "写入表 " + table + " 时出错：" + failed.error().message};
-    if (auto f = flush(); !f) return Error{f.error().code, "写入表 " + table + " 时出错：" + f.error().message};
+    if (auto f = into.flush(); !f) return Error{f.error().code, "写入表 " + table + " 时出错：" + f.error().message};
     return Ok{};
 }
 

@@ -30,8 +30,12 @@ std::vector<std::vector<std::string>> summary_rows(const json& s) {
                         num_text(c["closed"]), num_text(c["overdue"]), num_text(f["opened"]), num_text(f["closed"]),
                         num_text(f["overdue"])});
     };
-    row(s.contains("township") ? s["township"].get<std::string>() : "全县", s);
-    if (!s.contains("township"))
+    // Scope: the whole store (one county, or a city's several: their total, then each county), one county (a 6-digit
+    // code, from --county) or one township. The townships follow a county-wide scope.
+    const std::string township = s.value("township", ""), county = s.value("county", "");
+    row(!township.empty() ? township : !county.empty() ? county : s.contains("counties") ? "合计" : "全县", s);
+    for (auto& c : s.value("counties", json::array())) row(c.value("county", ""), c);
+    if (township.empty())
         for (auto& t : s["townships"]) row(t["code"], t);
     return rows;
 }

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <set>
+#include <sstream>
 
+#include "county/figure_tables.hpp"
 #include "county/migrate.hpp"
 #include "county/store.hpp"
 #include "policy/workflow.hpp"
@@ -262,6 +264,29 @@ TEST_CASE("stats roll-up: --county gives each county's figures and they add up t
     REQUIRE(city["counties"].size() == 2);
     CHECK(city["counties"][0] == a);
     CHECK(city["counties"][1] == b);
+    // The same in a spreadsheet: the total, each county, then each township, one row each (first column the scope).
+    {
+        auto csv = run_county_server({"stats", "--dir", dir, "--from", "2025-09-01", "--to", "2026-01-31", "--format", "csv",
+                                      "--assets", YIMEN_SOURCE_ASSETS_DIR},
+                                     false);
+        REQUIRE(csv.status == 0);
+        std::vector<std::string> scopes;
+        std::istringstream lines(csv.out);
+        for (std::string line; std::getline(lines, line);) scopes.push_back(line.substr(0, line.find(',')));
+        REQUIRE(scopes.size() == 7);
+        CHECK(scopes[1] == "合计");  // zh-ok: the total row's label
+        CHECK(scopes[2] == "230523");
+        CHECK(scopes[3] == "230524");
+        CHECK(scopes[4] == "230523101");
+        CHECK(scopes[6] == "230524102");
+        auto county_csv = run_county_server({"stats", "--dir", dir, "--from", "2025-09-01", "--to", "2026-01-31", "--format",
+                                             "csv", "--county", "230524", "--assets", YIMEN_SOURCE_ASSETS_DIR},
+                                            false);
+        REQUIRE(county_csv.status == 0);
+        CHECK(county_csv.out.find("\n230524,1,") != std::string::npos);     // the county's row: 1 decided
+        CHECK(county_csv.out.find("\n230524102,1,") != std::string::npos);  // and its township's
+        CHECK(county_csv.out.find("230523") == std::string::npos);
+    }
     CHECK(run_county_server({"stats", "--dir", dir, "--from", "2025-09-01", "--to", "2026-01-31", "--county", "2305"}).status == 2);
     CHECK(run_county_server({"stats", "--dir", dir, "--from", "2025-09-01", "--to", "2026-01-31", "--county", "230523",
                              "--township", "230523104"})
@@ -280,4 +305,19 @@ TEST_CASE("stats roll-up: --county gives each county's figures and they add up t
     REQUIRE(r.ok());
     CHECK((*t)["timeliness"] == (*r)["timeliness"]);
     CHECK((*t)["timeliness"]["decided"] == 3);
+    // A rebuild of every case and day (one GROUP BY per table, in this store's SQL) gives the same figures.
+    auto rebuilt = county::refresh_figure_tables(**s, shared_policy(), true);
+    REQUIRE(rebuilt.ok());
+    CHECK(rebuilt->cases == 5);
+    county::Figures again(**s, shared_policy(), cfg, CivilDate::parse("2026-06-15").value());
+    const county::StatsQuery whole{q.from, q.to, ""};
+    auto after = again.summary(q);
+    REQUIRE(after.ok());
+    CHECK(*after == *t);
+    auto whole_after = again.summary(whole);
+    auto whole_scan = scan.summary(whole);
+    REQUIRE(whole_after.ok());
+    REQUIRE(whole_scan.ok());
+    CHECK((*whole_after)["timeliness"] == (*whole_scan)["timeliness"]);
+    CHECK((*whole_after)["convenience"] == (*whole_scan)["convenience"]);
 }

@@ -2,7 +2,8 @@
 // server processes share the county directory's store (on the county/postgres/ run, one PostgreSQL database; on the
 // SQLite run, one county.db); four kiosks push to either at random, one kiosk's batch also reaches the other server at
 // the same moment (a load balancer retrying), and one server SIGKILLs itself mid-stream and is restarted. Afterwards
-// every kiosk's events are stored exactly once, in order, with their hash chain intact.
+// every kiosk's events are stored exactly once, in order, with their hash chain intact, and both servers give the
+// same answers: status queries, casework, the pull feed, the figures.
 #include <random>
 #include <thread>
 
@@ -19,6 +20,10 @@ TEST_CASE("two servers on one store, one SIGKILLed and restarted: every chain on
     County c;
     std::vector<std::unique_ptr<Kiosk>> kiosks;
     for (int i = 1; i <= 4; ++i) kiosks.push_back(c.add_kiosk("230523104-0" + std::to_string(i), "230523104", i));
+    // Staff tokens issued at the wall clock's now: the server processes judge them by it, not by the fixture's clock.
+    const UtcMillis skew = c.clock.now_utc_ms() - SystemClock().now_utc_ms();
+    const std::string township_token = add_user(c, "township-staff", "230523104", std::nullopt, skew).token;
+    const std::string county_token = add_user(c, "county-staff", "", std::nullopt, skew).token;
     c.stop();  // from here on only the two server processes touch the store
     // The halls keep working while they sync: each round every kiosk records an application and nine quizzes, then
     // pushes them to a server picked at random; after the last one the queues drain.
@@ -86,15 +91,40 @@ TEST_CASE("two servers on one store, one SIGKILLed and restarted: every chain on
     INFO("rounds " << rounds << ", kills " << kills);
     CHECK(kills == 1);
     REQUIRE(all_done());
-    // A resident's status query answers the same from either server (the load balancer may pick either).
+    // Whichever server the load balancer picks, every answer is the same: a resident's status query, a stage recorded
+    // on one and read on the other, the kiosk's pull feed, the supervision figures.
     {
-        std::string receipt;
+        std::string receipt, programme;
         auto store_now = open_test_store(c.dir);
         REQUIRE(store_now.ok());
-        REQUIRE((*store_now)->query("SELECT receipt_number FROM applications ORDER BY receipt_number LIMIT 1", {},
-                                    [&](const county::SqlRow& r) { receipt = r.text(0); })
+        REQUIRE((*store_now)->query("SELECT receipt_number, programme FROM applications ORDER BY receipt_number LIMIT 1", {},
+                                    [&](const county::SqlRow& r) {
+                                        receipt = r.text(0);
+                                        programme = r.text(1);
+                                    })
                     .ok());
-        std::vector<nlohmann::json> answers;
+        auto staff_call = [&](int port, const std::string& token, const std::string& method, const std::string& path,
+                              const std::string& body = "") {
+            RawOptions o;
+            o.headers = {"Authorization: Bearer " + token, "Content-Type: application/json"};
+            auto r = request(port, c.dir, method, path, body, o);
+            REQUIRE(r.code == CURLE_OK);
+            INFO(method << " " << path << " → " << r.status << " " << r.body.substr(0, 300));
+            CHECK(r.status == 200);
+            return nlohmann::json::parse(r.body, nullptr, false);
+        };
+        nlohmann::json accept = {{"stage", "accepted"}};
+        if (const Programme* p = shared_policy().rules.programme(programme))
+            if (const StageDef* st = p->stage("accepted")) accept["documents"] = st->documents;
+        const nlohmann::json recorded =
+            staff_call(a->port, township_token, "POST", "/api/v1/cases/" + receipt + "/stages", accept.dump());
+        REQUIRE(recorded.is_object());
+        CHECK(recorded.value("current_stage", "") == "accepted");
+        nlohmann::json as_read = recorded;
+        as_read.erase("recorded_stage_id");  // only the answer to the POST names the stage row it wrote
+        CHECK(staff_call(b->port, township_token, "GET", "/api/v1/cases/" + receipt) == as_read);
+
+        std::vector<nlohmann::json> answers, feeds, figures;
         for (int port : {a->port, b->port}) {
             auto u = sync::Uploader::create(kiosks[0]->db_path, kiosks[0]->id, kiosks[0]->config(port),
                                             kiosks[0]->clock, kiosks[0]->boot, kiosks[0]->rng);
@@ -103,9 +133,22 @@ TEST_CASE("two servers on one store, one SIGKILLed and restarted: every chain on
             REQUIRE(answer.ok());
             CHECK(answer->found);
             answers.push_back(answer->body);
+            RawOptions kiosk_tls;
+            kiosk_tls.cert_dir = kiosks[0]->cert_dir;
+            auto pulled = request(port, c.dir, "GET", std::string(sync::protocol::kPullPath) + "?cursor=0", "", kiosk_tls);
+            REQUIRE(pulled.status == 200);
+            auto feed = nlohmann::json::parse(pulled.body, nullptr, false);
+            REQUIRE(feed.is_object());
+            feed.erase("server_time");  // the one member that is each server's own
+            feeds.push_back(feed);
+            figures.push_back(staff_call(port, county_token, "GET", "/api/v1/stats/summary"));
         }
         CHECK(answers[0] == answers[1]);
         CHECK(answers[0].value("receipt_number", "") == receipt);
+        CHECK(feeds[0] == feeds[1]);
+        CHECK(feeds[0].dump().find(receipt) != std::string::npos);  // the stage reached the township's feed
+        CHECK(figures[0] == figures[1]);
+        CHECK(figures[0]["timeliness"].is_object());
     }
     a.reset();
     b.reset();
