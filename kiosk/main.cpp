@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "kiosk/devices/county_sync_service.hpp"
+#include "kiosk/devices/service_notify.hpp"
 #include "kiosk/script/driver.hpp"
 #include "kiosk/ui/app.hpp"
 
@@ -70,6 +71,10 @@ int main(int argc, char** argv) {
                 std::make_unique<OfflineSyncService>("bad_settings", county.error().message);
         return services;
     };
+    // Under systemd (yimen-kiosk.service, Type=notify, WatchdogSec=30): ready once the window is up, a beat per turn
+    // of the frame loop, so a hung UI is restarted.
+    ServiceNotifier notifier;
+    opt.on_turn = [&notifier] { notifier.beat(); };
     App app(std::move(opt));
     if (auto s = app.init(); !s) {
         std::cerr << "hall-kiosk: " << s.error().message << "\n";
@@ -83,5 +88,8 @@ int main(int argc, char** argv) {
         }
         return 0;
     }
-    return app.run();
+    notifier.ready();
+    const int rc = app.run();
+    notifier.stopping();
+    return rc;
 }

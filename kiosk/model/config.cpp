@@ -39,6 +39,7 @@ Result<KioskConfig> load_config_file(const std::string& path) {
     if (orientation == "portrait" && c.screen_width > c.screen_height) std::swap(c.screen_width, c.screen_height);
     c.window_width = t["screen"]["window_width"].value_or(c.window_width);
     c.window_height = t["screen"]["window_height"].value_or(c.window_height);
+    c.show_cursor = t["screen"]["show_cursor"].value_or(c.show_cursor);
     c.idle_warn_seconds = t["idle"]["warn_seconds"].value_or(c.idle_warn_seconds);
     c.idle_countdown_seconds = t["idle"]["countdown_seconds"].value_or(c.idle_countdown_seconds);
     c.staff_idle_seconds = t["idle"]["staff_seconds"].value_or(c.staff_idle_seconds);

@@ -35,6 +35,7 @@ struct KioskConfig {
     int screen_height = 1920;
     int window_width = 0;                        // 0: same as the screen; otherwise scaled to fit
     int window_height = 0;
+    bool show_cursor = true;  // [screen] show_cursor: false on a touch-only appliance (the packaged template)
     int idle_warn_seconds = 90;                  // no touch for this long → warning with countdown
     int idle_countdown_seconds = 30;             // then the session is wiped
     int staff_idle_seconds = 300;                // staff auto-logout

@@ -119,6 +119,7 @@ Status App::init() {
     window_ = SDL_CreateWindow("一门 · 社会救助自助服务", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, ww, wh,  // zh-ok: window title (full screen, never shown)
                                SDL_WINDOW_SHOWN);
     if (!window_) return Error{"sdl", std::string("无法创建窗口：") + SDL_GetError()};  // zh-ok: a start-up error, printed to stderr
+    if (!cfg.show_cursor) SDL_ShowCursor(SDL_DISABLE);
     bool software = driver == "offscreen" || driver == "dummy" || driver == "x11";
     renderer_ = SDL_CreateRenderer(window_, -1, software ? SDL_RENDERER_SOFTWARE : 0);
     if (!renderer_) renderer_ = SDL_CreateRenderer(window_, -1, SDL_RENDERER_SOFTWARE);
@@ -333,6 +334,7 @@ bool App::needs_frame() {
 int App::run() {
     auto last_timer = SDL_GetTicks();
     while (!quit_ && !g_stop) {
+        if (opt_.on_turn) opt_.on_turn();
         bool woke = false;
         SDL_Event e;
         if (!needs_frame()) {

@@ -59,6 +59,8 @@ struct AppOptions {
     AppWiring wire;                             // default: local_services(seed_demo, sync)
     std::unique_ptr<SyncService> sync;          // for the default wiring: default offline
     bool seed_demo = false;                     // for the default wiring
+    // Called on every turn of run()'s loop (at least once a second, idle or not): the service watchdog's beat.
+    std::function<void()> on_turn;
 };
 
 struct StartupTimes {

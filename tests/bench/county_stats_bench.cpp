@@ -162,7 +162,9 @@ std::string postgres_server_url(const std::string& dir) {
         cluster = c;
     } else {
         cluster = dir + "/pg";
-        (void)std::system((std::string(YIMEN_PG_CLUSTER_SCRIPT) + " start " + cluster + " >/dev/null").c_str());
+        // A failed start leaves no url file: reported below.
+        if (std::system((std::string(YIMEN_PG_CLUSTER_SCRIPT) + " start " + cluster + " >/dev/null").c_str()) != 0)
+            std::fprintf(stderr, "county_stats_bench: %s start failed\n", YIMEN_PG_CLUSTER_SCRIPT);
     }
     std::ifstream in(cluster + "/url");
     std::string url;
@@ -173,7 +175,8 @@ std::string postgres_server_url(const std::string& dir) {
 
 void stop_own_cluster(const std::string& dir) {
     if (std::filesystem::exists(dir + "/pg"))
-        (void)std::system((std::string(YIMEN_PG_CLUSTER_SCRIPT) + " stop " + dir + "/pg").c_str());
+        if (std::system((std::string(YIMEN_PG_CLUSTER_SCRIPT) + " stop " + dir + "/pg").c_str()) != 0)
+            std::fprintf(stderr, "county_stats_bench: the cluster in %s/pg did not stop cleanly\n", dir.c_str());
 }
 
 }  // namespace

@@ -177,7 +177,8 @@ int main(int argc, char** argv) {
         if (ok)
             std::printf("  2 servers / 1 server on PostgreSQL: %.2f\n", pg_two.rate / pg_one.rate);
     }
-    if (own_cluster) (void)std::system((std::string(YIMEN_PG_CLUSTER_SCRIPT) + " stop " + cluster).c_str());
+    if (own_cluster && std::system((std::string(YIMEN_PG_CLUSTER_SCRIPT) + " stop " + cluster).c_str()) != 0)
+        std::fprintf(stderr, "store_scale_bench: the cluster in %s did not stop cleanly\n", cluster.c_str());
     std::filesystem::remove_all(tmp);
     return ok ? 0 : 1;
 }

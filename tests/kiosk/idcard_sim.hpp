@@ -34,7 +34,7 @@ struct Sim {
         argv.push_back(nullptr);
         pid = ::fork();
         if (pid == 0) {
-            std::freopen("/dev/null", "w", stdout);
+            if (!std::freopen("/dev/null", "w", stdout)) ::_exit(126);
             ::execv(exe.c_str(), argv.data());
             ::_exit(127);
         }
