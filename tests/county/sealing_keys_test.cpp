@@ -17,12 +17,15 @@
 #include "base/seal.hpp"
 #include "support/temp_dir.hpp"
 #include "county/pki.hpp"
+#include "support/files.hpp"
 
 namespace fs = std::filesystem;
 namespace pki = yimen::county::pki;
 namespace seal = yimen::seal;
 
 namespace {
+
+using yimen::test::slurp;
 
 struct TempDir : yimen::test::TempDir {
     TempDir() : yimen::test::TempDir("yimen-sealing") {}
@@ -32,13 +35,6 @@ unsigned mode_of(const fs::path& p) {
     struct stat st {};
     REQUIRE(::stat(p.c_str(), &st) == 0);
     return st.st_mode & 0777;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
 }
 
 std::vector<fs::path> keys_in(const fs::path& dir) {

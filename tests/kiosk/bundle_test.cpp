@@ -29,6 +29,7 @@
 #include "sync/bundle.hpp"
 #include "sync/pulled_store.hpp"
 #include "sync/sealed_payload.hpp"
+#include "support/files.hpp"
 
 using namespace yimen;
 using namespace yimen::kiosk;
@@ -37,20 +38,11 @@ namespace bundle = yimen::sync::bundle;
 
 namespace {
 
+using yimen::test::slurp;
+using yimen::test::spit;
+
 const char* kPhrase = "本段为县政策包测试新增内容";  // only in the bundle's copy of the article
 const char* kVersion = "2026.1201.1";
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-void spit(const fs::path& p, const std::string& data) {
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << data;
-}
 
 std::string replaced(std::string s, const std::string& from, const std::string& to) {
     auto at = s.find(from);

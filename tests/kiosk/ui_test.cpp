@@ -19,12 +19,15 @@
 #include "policy/receipt_number.hpp"
 #include "support.hpp"
 #include "support/qr_reader.hpp"
+#include "support/files.hpp"
 
 using namespace yimen;
 using namespace yimen::kiosk;
 namespace fs = std::filesystem;
 
 namespace {
+
+using yimen::test::slurp;
 
 std::string shots_dir() { return std::string(YIMEN_BIN_DIR) + "/../kiosk-screenshots"; }
 
@@ -55,13 +58,6 @@ std::string decode_qr_png(const std::string& path) {
     auto s = decode_qr(px, w, h);
     stbi_image_free(px);
     return s;
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
 }
 
 struct Kiosk {

@@ -20,6 +20,7 @@
 #include "kiosk/model/config.hpp"
 #include "support/temp_dir.hpp"
 #include "sync/bundle.hpp"
+#include "support/files.hpp"
 
 namespace fs = std::filesystem;
 namespace bundle = yimen::sync::bundle;
@@ -28,21 +29,12 @@ using yimen::test::TempDir;
 
 namespace {
 
+using yimen::test::slurp;
+using yimen::test::spit;
+
 const std::string kImage = YIMEN_IMAGE_DIR;
 const std::string kSetup = kImage + "/files/usr/lib/yimen/kiosk-setup";
 const std::string kUpdate = kImage + "/files/usr/lib/yimen/kiosk-update";
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-void spit(const fs::path& p, const std::string& data) {
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << data;
-}
 
 struct Ran {
     int status = -1;

@@ -17,18 +17,14 @@
 #include "printer/templates.hpp"
 #include "printer/virtual_printer.hpp"
 #include "test_support.hpp"
+#include "support/files.hpp"
 
 using namespace yimen::printer;
 using namespace yimen::printer::test;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using yimen::test::slurp;
 
 std::string job_path(const std::string& dir, int n, const char* ext) {
     char name[32];

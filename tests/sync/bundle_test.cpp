@@ -22,11 +22,14 @@
 #include "base/canonical_json.hpp"
 #include "support/temp_dir.hpp"
 #include "sync/bundle.hpp"
+#include "support/files.hpp"
 
 namespace fs = std::filesystem;
 namespace bundle = yimen::sync::bundle;
 
 namespace {
+
+using yimen::test::slurp;
 
 struct TempDir : yimen::test::TempDir {
     TempDir() : yimen::test::TempDir("yimen-bundle") {}
@@ -78,13 +81,6 @@ struct SigningKey {
 void write(const fs::path& path, const std::string& data) {
     fs::create_directories(path.parent_path());
     std::ofstream(path, std::ios::binary) << data;
-}
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
 }
 
 const std::map<std::string, std::string> kTreeV1{
