@@ -6,8 +6,9 @@ set -eu
 root=$1 debs=$2 here=$(dirname "$0")
 mkdir -p "$root/tmp/debs"
 cp "$debs"/yimen-common_*.deb "$debs"/yimen-kiosk_*.deb "$root/tmp/debs/"
-chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    /tmp/debs/yimen-common_*.deb /tmp/debs/yimen-kiosk_*.deb
+# The glob must be expanded inside the new root (the host has no /tmp/debs), hence the shell there.
+chroot "$root" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    /tmp/debs/yimen-common_*.deb /tmp/debs/yimen-kiosk_*.deb'
 rm -rf "$root/tmp/debs"
 cp -a "$here/files/." "$root/"
 mkdir -p "$root/var/lib/yimen/updates"

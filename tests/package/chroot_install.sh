@@ -22,8 +22,9 @@ ok() { passed=$((passed + 1)); echo "ok   $*"; }
 bad() { failed=$((failed + 1)); echo "FAIL $*"; }
 in_root() { chroot "$root" "$@"; }
 mkdir -p "$root/tmp/debs" && cp "$debs"/*.deb "$root/tmp/debs/"
-if in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-     /tmp/debs/yimen-common_*.deb /tmp/debs/yimen-county_*.deb /tmp/debs/yimen-kiosk_*.deb > "$root/tmp/install.log" 2>&1
+# Globs are expanded by a shell inside the root: the host has no /tmp/debs.
+if in_root sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+     /tmp/debs/yimen-common_*.deb /tmp/debs/yimen-county_*.deb /tmp/debs/yimen-kiosk_*.deb' > "$root/tmp/install.log" 2>&1
 then ok "apt installs yimen-common, yimen-county, yimen-kiosk with their Depends"
 else bad "apt install: $(tail -5 "$root/tmp/install.log")"; echo "$passed passed, $failed failed"; exit 1; fi
 in_root county-server --help | grep -q "serve" && ok "county-server --help" || bad "county-server --help"
@@ -59,7 +60,7 @@ in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q yimen-county > /d
 ! in_root getent passwd yimen-county >/dev/null && ok "purge removes user yimen-county" || bad "purge kept yimen-county"
 [ -f "$root/var/lib/yimen/county/county.toml" ] && ok "purge keeps the county's data" || bad "purge removed the data"
 [ ! -e "$root/lib/systemd/system/yimen-county.service" ] && ok "purge removes the units" || bad "units left"
-in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q /tmp/debs/yimen-county_*.deb > /dev/null 2>&1
+in_root sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q /tmp/debs/yimen-county_*.deb' > /dev/null 2>&1
 in_root env DEBIAN_FRONTEND=noninteractive YIMEN_PURGE_STATE=yes apt-get purge -y -q yimen-county > /dev/null 2>&1
 [ ! -e "$root/var/lib/yimen/county" ] && ok "purge with YIMEN_PURGE_STATE=yes removes the data" || bad "data left"
 echo "$passed passed, $failed failed"
