@@ -6,11 +6,20 @@ set -eu
 root=$1 debs=$2 here=$(dirname "$0")
 mkdir -p "$root/tmp/debs"
 cp "$debs"/yimen-common_*.deb "$debs"/yimen-kiosk_*.deb "$root/tmp/debs/"
+# systemd-resolved made /etc/resolv.conf a link to its stub, which nothing serves inside a chroot: apt resolves
+# Debian's archive with the host's file meanwhile, and the link is put back for the kiosk.
+resolv_link=""
+if [ -L "$root/etc/resolv.conf" ]; then
+    resolv_link=$(readlink "$root/etc/resolv.conf")
+    rm "$root/etc/resolv.conf" && cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+fi
 # The glob must be expanded inside the new root (the host has no /tmp/debs), hence the shell there.
 chroot "$root" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
     /tmp/debs/yimen-common_*.deb /tmp/debs/yimen-kiosk_*.deb'
+[ -z "$resolv_link" ] || { rm -f "$root/etc/resolv.conf"; ln -s "$resolv_link" "$root/etc/resolv.conf"; }
 rm -rf "$root/tmp/debs"
-cp -a "$here/files/." "$root/"
+# Debian 12 merges /usr: /lib is a link to usr/lib, which tar follows (cp would refuse to put a folder over it).
+tar -C "$here/files" -cf - . | tar -C "$root" -xf - --keep-directory-symlink --no-same-owner
 mkdir -p "$root/var/lib/yimen/updates"
 echo yimen-kiosk > "$root/etc/hostname"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\tyimen-kiosk\n' > "$root/etc/hosts"

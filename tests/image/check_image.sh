@@ -23,6 +23,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+. "$top/image/loop-partitions.sh"
 passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "ok   $*"; }
 bad() { failed=$((failed + 1)); echo "FAIL $*"; }
@@ -62,8 +63,7 @@ check "systemd-analyze verify of the image's own units" chroot "$root" systemd-a
 
 # --- the disk
 check "disk: two partitions" sh -c "sfdisk -d '$img' | grep -c '^$img' | grep -qx 2"
-loop=$(losetup --find --show --partscan "$img")
-for _ in 1 2 3 4 5; do [ -b "${loop}p2" ] && break; sleep 1; done
+loop=$(attach_disk "$img" 2)
 check "partition 1 labelled yimen-root" sh -c "[ \"\$(blkid -s LABEL -o value ${loop}p1)\" = yimen-root ]"
 check "partition 2 labelled yimen-data" sh -c "[ \"\$(blkid -s LABEL -o value ${loop}p2)\" = yimen-data ]"
 mkdir -p "$work/mnt"
@@ -116,8 +116,7 @@ else bad "booted kiosk never pulled from the county; serial console:"; tail -40 
 sleep 5   # a moment of work for the kiosk's database, then the power cut
 kill -9 "$qemu" 2>/dev/null; wait "$qemu" 2>/dev/null; qemu=""
 
-loop=$(losetup --find --show --partscan "$img")
-for _ in 1 2 3 4 5; do [ -b "${loop}p2" ] && break; sleep 1; done
+loop=$(attach_disk "$img" 2)
 check "root partition unchanged by the boot and the power cut (read-only under the overlay)" \
   sh -c "[ \"\$(sha256sum ${loop}p1 | cut -d' ' -f1)\" = $root_before ]"
 mount -o ro "${loop}p2" "$work/mnt" 2>/dev/null || mount -o ro,norecovery "${loop}p2" "$work/mnt"

@@ -40,7 +40,7 @@ in_root getent passwd kiosk >/dev/null && ok "user kiosk" || bad "user kiosk"
   || bad "/etc/yimen files"
 # The county's first setup, as the README says, then the server as the unit runs it (its user, its arguments).
 if in_root runuser -u yimen-county -- county-server pki init --dir /var/lib/yimen/county >/dev/null 2>&1 &&
-   [ -f "$root/var/lib/yimen/county/county.toml" ]; then ok "pki init as yimen-county"; else bad "pki init as yimen-county"; fi
+   [ -f "$root/var/lib/yimen/county/ca.key" ]; then ok "pki init as yimen-county"; else bad "pki init as yimen-county"; fi
 in_root runuser -u yimen-county -- county-server serve --dir /var/lib/yimen/county --assets /usr/share/yimen/assets \
   --listen 127.0.0.1:0 > "$root/tmp/serve.out" 2> "$root/tmp/serve.err" &
 server=$!
@@ -58,7 +58,7 @@ pkill -f "county-server serve --dir /var/lib/yimen/county" 2>/dev/null || true
 # Purge: the user goes, the county's data stays; asked, the data goes too.
 in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q yimen-county > /dev/null 2>&1
 ! in_root getent passwd yimen-county >/dev/null && ok "purge removes user yimen-county" || bad "purge kept yimen-county"
-[ -f "$root/var/lib/yimen/county/county.toml" ] && ok "purge keeps the county's data" || bad "purge removed the data"
+[ -f "$root/var/lib/yimen/county/ca.key" ] && ok "purge keeps the county's data" || bad "purge removed the data"
 [ ! -e "$root/lib/systemd/system/yimen-county.service" ] && ok "purge removes the units" || bad "units left"
 in_root sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q /tmp/debs/yimen-county_*.deb' > /dev/null 2>&1
 in_root env DEBIAN_FRONTEND=noninteractive YIMEN_PURGE_STATE=yes apt-get purge -y -q yimen-county > /dev/null 2>&1
