@@ -29,9 +29,10 @@ printf '[Match]\nName=en* eth*\n\n[Network]\nDHCP=yes\n' > "$root/etc/systemd/ne
 systemctl --root="$root" enable systemd-networkd.service systemd-resolved.service systemd-timesyncd.service \
     yimen-kiosk.service yimen-kiosk-setup.service yimen-kiosk-restart.timer yimen-update.timer
 systemctl --root="$root" mask getty@tty1.service
-# Only tty1 exists for a person at the hall: no other console logins, no Ctrl+Alt+Del reboot.
+# Only tty1 exists for a person at the hall: no other console logins (nor on the serial port, which keeps the
+# kernel's messages for a technician), no Ctrl+Alt+Del reboot.
 systemctl --root="$root" mask getty@tty2.service getty@tty3.service getty@tty4.service getty@tty5.service \
-    getty@tty6.service ctrl-alt-del.target
+    getty@tty6.service serial-getty@ttyS0.service ctrl-alt-del.target
 mkdir -p "$root/etc/systemd/logind.conf.d"
 printf '[Login]\nNAutoVTs=0\nReserveVT=0\nHandlePowerKey=poweroff\n' > "$root/etc/systemd/logind.conf.d/yimen.conf"
 systemctl --root="$root" set-default graphical.target

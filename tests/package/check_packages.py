@@ -107,7 +107,7 @@ def metadata(directory):
     check(f"yimen-common (= {version})" in depends_county, "yimen-county: Depends yimen-common of the same version")
     check(re.search(r"\blibsdl2-2\.0-0\b", depends_kiosk) is not None, "yimen-kiosk: Depends libsdl2-2.0-0 (dpkg-shlibdeps)",
           depends_kiosk)
-    for dep in ["cage", "fonts-noto-cjk", "rime-data-luna-pinyin", "tegaki-zinnia-simplified-chinese", "libsystemd0"]:
+    for dep in ["cage", "seatd", "xwayland", "fonts-noto-cjk", "rime-data-luna-pinyin", "tegaki-zinnia-simplified-chinese", "libsystemd0"]:
         check(re.search(r"\b" + re.escape(dep) + r"\b", depends_kiosk) is not None, f"yimen-kiosk: Depends {dep}")
     check("libsdl2" not in depends_county, "yimen-county: no SDL (its own Depends only)")
 
