@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# check_image.sh BUILD_DIR [IMAGE_DIR] — the slow image test (./yimen test --slow): image/build --disk into a scratch folder,
-# then the root file system as built (packages, enabled and masked units, the overlay in the initramfs, fstab,
+# check_image.sh BUILD_DIR [IMAGE_DIR] — the slow image test (./yimen test --slow): image/build --disk into a
+# scratch folder, then the root file system as built (packages, enabled and masked units, the overlay in the initramfs, fstab,
 # journald, the first-start and update services), the disk (two partitions, their labels, GRUB), and, where
 # qemu-system-x86_64 is installed, a boot of the disk as a kiosk would boot it: the data partition preset as the
 # first-start setup leaves it (a kiosk certificate from the build's county-server, the county at the host's address
@@ -56,7 +56,7 @@ for u in yimen-kiosk.service yimen-kiosk-setup.service yimen-kiosk-restart.timer
   check "$u enabled" enabled "$u"
 done
 masked() { [ "$(readlink "$root/etc/systemd/system/$1")" = /dev/null ]; }
-for u in getty@tty1.service getty@tty2.service ctrl-alt-del.target; do check "$u masked" masked "$u"; done
+for u in getty@tty1.service getty@tty2.service serial-getty@ttyS0.service ctrl-alt-del.target; do check "$u masked" masked "$u"; done
 check "default target graphical" sh -c "readlink '$root/etc/systemd/system/default.target' | grep -q graphical.target"
 # lsinitramfs of the image's own initramfs-tools (the host may have none)
 initramfs_list=$(chroot "$root" sh -c 'lsinitramfs /boot/initrd.img-*' 2>/dev/null)
